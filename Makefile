@@ -1,0 +1,76 @@
+# Inlet: every step a user or CI needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+SAM_VENV := .venv-sam
+BIN := $(VENV)/bin
+SAM := $(SAM_VENV)/bin/sam
+# `sam build` needs the Lambda runtime's Python (3.12) on PATH; pyenv keeps it outside the default PATH.
+PY312_DIR := $(shell ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin 2>/dev/null | tail -1)
+EVENT ?= events/uplink-single.json
+PIP_QUIET := --quiet --disable-pip-version-check
+
+.DEFAULT_GOAL := help
+.PHONY: help venv sam-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install $(PIP_QUIET) --upgrade pip
+	$(BIN)/pip install $(PIP_QUIET) -e '.[dev,bench]'
+	touch $@
+
+$(SAM_VENV)/.installed:
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install $(PIP_QUIET) aws-sam-cli
+	touch $@
+
+venv: $(BIN)/.installed ## Create .venv with the project, the CLI `inlet` and the test tools
+
+sam-venv: $(SAM_VENV)/.installed ## Create .venv-sam with AWS SAM CLI (kept apart: it pins boto3)
+
+run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:$${INLET_PORT:-3000}); no AWS, no Docker
+	$(BIN)/inlet local run
+
+invoke: venv ## Invoke the real handler with an event file, Docker-free: make invoke EVENT=events/uplink-tts-v3.json
+	$(BIN)/inlet local invoke $(EVENT)
+
+test: lint validate ## Everything CI runs: ruff, sam validate --lint, the whole pytest suite
+	$(BIN)/python -m pytest -q
+
+lint: venv ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv ## Apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+validate: sam-venv ## sam validate --lint (cfn-lint) on template.yaml
+	$(SAM) validate --lint
+
+unit: venv ## Unit tests only
+	$(BIN)/python -m pytest -q -m unit
+
+integration: venv ## Integration tests only (handler under moto)
+	$(BIN)/python -m pytest -q -m integration
+
+e2e: venv ## End-to-end tests only (local stack over real HTTP, CLI)
+	$(BIN)/python -m pytest -q -m e2e
+
+bench: venv ## Benchmarks: table, bench/results.json, bench/growth.png
+	$(BIN)/python -m bench
+
+bench-smoke: venv ## A short benchmark run that proves the suite works (no figures asserted)
+	$(BIN)/python -m bench --smoke
+
+build: sam-venv ## sam build (needs python3.12 on PATH; found under pyenv when present)
+	PATH="$(PY312_DIR):$$PATH" $(SAM) build
+
+deploy: build ## sam deploy (use `make deploy ARGS=--guided` the first time, ARGS="--config-env prod" for prod)
+	$(SAM) deploy $(ARGS)
+
+clean: ## Remove build output and local state (keeps the virtual environments)
+	rm -rf .aws-sam .inlet bench/profile*.html

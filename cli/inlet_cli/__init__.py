@@ -1,0 +1,1 @@
+"""Inlet's command line (``inlet``) and its Docker-free local stack."""

@@ -1,0 +1,52 @@
+"""POST /uplink: wiring only. Powertools logs and metrics around one call to the ingest use case."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from inlet.errors import InletError
+from inlet.service.answers import error_answer, http_answer, unexpected_answer
+from inlet.service.events import request_from_event
+from inlet.service.ingest import Outcome, ingest
+from inlet.service.wiring import dependencies
+
+logger = Logger()  # never logs the event: its query string may hold the key
+metrics = Metrics()
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def handler(event: dict, context: object) -> dict:
+    try:
+        outcome = ingest(request_from_event(event), dependencies())
+    except InletError as error:
+        logger.info("uplink refused", status=error.status, reason=error.message)
+        metrics.add_metric(name=f"Refused{error.status}", unit=MetricUnit.Count, value=1)
+        return error_answer(error)
+    except Exception:
+        logger.exception("uplink failed unexpectedly")
+        metrics.add_metric(name="Unexpected", unit=MetricUnit.Count, value=1)
+        return unexpected_answer()
+    _record(outcome)
+    return http_answer(outcome.status, outcome.body, {"x-inlet-replayed": "true"} if outcome.replayed else None)
+
+
+def _record(outcome: Outcome) -> None:
+    logger.info(
+        "uplink stored" if not outcome.replayed else "uplink replayed",
+        key_id=outcome.key_id,
+        tenant=outcome.tenant,
+        accepted=outcome.body["accepted"],
+        rejected=outcome.body["rejected"],
+    )
+    if outcome.replayed:
+        metrics.add_metric(name="Replayed", unit=MetricUnit.Count, value=1)
+        return
+    metrics.add_metric(name="Accepted", unit=MetricUnit.Count, value=outcome.body["accepted"])
+    for reason, count in outcome.rejected_by_reason.items():
+        metrics.add_metric(name=f"Rejected_{reason}", unit=MetricUnit.Count, value=count)
+    deps = dependencies()
+    metrics.add_metric(name="KeyCacheHits", unit=MetricUnit.Count, value=deps.keys.cache_hits)
+    metrics.add_metric(name="DeviceCacheHits", unit=MetricUnit.Count, value=deps.devices.cache_hits)

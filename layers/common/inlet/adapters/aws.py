@@ -1,0 +1,51 @@
+"""boto3 clients: created lazily on first use, reused across warm invocations, replaceable in tests.
+
+``AWS_ENDPOINT_URL`` (honoured by botocore itself) points every client at a local emulator.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from inlet.errors import ServiceUnavailable
+
+# Standard mode retries throttling and 5xx with jittered backoff; timeouts keep a slow dependency from eating the
+# whole Lambda timeout. DynamoDB skips client-side parameter validation: our adapters build every request, and
+# validating 1,000-item batches costs more CPU than the rest of the request.
+_BASE = {"retries": {"mode": "standard", "max_attempts": 4}, "connect_timeout": 2, "read_timeout": 5}
+_CONFIGS = {"dynamodb": Config(**_BASE, parameter_validation=False), "ssm": Config(**_BASE)}
+
+THROTTLING_CODES = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "TooManyRequestsException",
+        "InternalServerError",
+        "InternalServerErrorException",
+        "ServiceUnavailable",
+    }
+)
+
+
+@lru_cache(maxsize=None)
+def client(service: str):
+    return boto3.session.Session().client(service, config=_CONFIGS.get(service, Config(**_BASE)))
+
+
+def error_code(exc: ClientError) -> str:
+    return exc.response.get("Error", {}).get("Code", "")
+
+
+def unavailable(what: str, exc: Exception) -> ServiceUnavailable:
+    """Translate an SDK failure that survived botocore's retries into a 503 (never a 401 or a 500)."""
+    detail = error_code(exc) if isinstance(exc, ClientError) else type(exc).__name__
+    return ServiceUnavailable(f"{what} unavailable, retry later", cause=detail)
+
+
+SDK_ERRORS = (ClientError, BotoCoreError)

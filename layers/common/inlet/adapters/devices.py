@@ -1,0 +1,123 @@
+"""Devices of each tenant in DynamoDB (HASH ``tenant``, RANGE ``serial``), with a per-container cache.
+
+A request fetches only the serials it has not seen recently, in BatchGetItem calls of 100 keys. Misses are cached
+briefly so that an unknown device sending every second does not cost a read each time.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from inlet.adapters.aws import SDK_ERRORS, client, unavailable
+from inlet.adapters.retry import until_processed
+
+BATCH_GET_LIMIT = 100
+GENERIC_SENSOR = "generic-sensor"
+
+
+@dataclass(frozen=True)
+class Device:
+    tenant: str
+    serial: str
+    connector: str = GENERIC_SENSOR
+    name: str = ""
+    created_at: str = ""
+    payload_encoding: str = ""  # "", "hex" or "base64" (TagoIO's per-device payload_type)
+
+    def to_item(self) -> dict:
+        item = {k: {"S": v} for k, v in vars(self).items() if v}
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict) -> Device:
+        return cls(**{k: item[k]["S"] for k in cls.__dataclass_fields__ if k in item})
+
+
+class DeviceStore:
+    def __init__(self, table: str, hit_ttl: int = 300, miss_ttl: int = 10, dynamodb=None, clock=time.monotonic):
+        self._table = table
+        self._hit_ttl, self._miss_ttl = hit_ttl, miss_ttl
+        self._dynamodb = dynamodb
+        self._clock = clock
+        self._cache: dict[tuple[str, str], tuple[float, Device | None]] = {}
+        self.cache_hits = 0
+
+    @property
+    def dynamodb(self):
+        if self._dynamodb is None:
+            self._dynamodb = client("dynamodb")
+        return self._dynamodb
+
+    def get_many(self, tenant: str, serials: set[str]) -> dict[str, Device | None]:
+        """Every requested serial mapped to its device of ``tenant`` (``None`` when the tenant has no such device)."""
+        now = self._clock()
+        found: dict[str, Device | None] = {}
+        missing = []
+        for serial in serials:
+            entry = self._cache.get((tenant, serial))
+            if entry is not None and entry[0] >= now:
+                found[serial] = entry[1]
+                self.cache_hits += 1
+            else:
+                missing.append(serial)
+        for start in range(0, len(missing), BATCH_GET_LIMIT):
+            found.update(self._fetch(tenant, missing[start : start + BATCH_GET_LIMIT], now))
+        return found
+
+    def _fetch(self, tenant: str, serials: list[str], now: float) -> dict[str, Device | None]:
+        request = {self._table: {"Keys": [{"tenant": {"S": tenant}, "serial": {"S": s}} for s in serials]}}
+        try:
+            answers = until_processed(lambda r: self.dynamodb.batch_get_item(RequestItems=r), request, "UnprocessedKeys")
+        except (*SDK_ERRORS, TimeoutError) as exc:
+            raise unavailable("Device store", exc) from exc
+        result: dict[str, Device | None] = dict.fromkeys(serials)
+        for answer in answers:
+            for item in answer.get("Responses", {}).get(self._table, []):
+                device = Device.from_item(item)
+                result[device.serial] = device
+        for serial, device in result.items():
+            ttl = self._hit_ttl if device else self._miss_ttl
+            self._cache[(tenant, serial)] = (now + ttl, device)
+        return result
+
+    def provision(self, devices: list[Device]) -> None:
+        """Create devices first seen on a key that provisions unknown devices (never overwrites an existing one)."""
+        for device in devices:
+            try:
+                self.dynamodb.put_item(
+                    TableName=self._table,
+                    Item=device.to_item(),
+                    ConditionExpression="attribute_not_exists(serial)",
+                )
+            except SDK_ERRORS as exc:
+                if getattr(exc, "response", {}).get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise unavailable("Device store", exc) from exc
+            self._cache[(device.tenant, device.serial)] = (self._clock() + self._hit_ttl, device)
+
+    # Administration (CLI).
+    def add(self, device: Device) -> bool:
+        """Create a device; ``False`` when the tenant already has it."""
+        try:
+            self.dynamodb.put_item(
+                TableName=self._table, Item=device.to_item(), ConditionExpression="attribute_not_exists(serial)"
+            )
+        except SDK_ERRORS as exc:
+            if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def remove(self, tenant: str, serial: str) -> bool:
+        answer = self.dynamodb.delete_item(
+            TableName=self._table, Key={"tenant": {"S": tenant}, "serial": {"S": serial}}, ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in answer
+
+    def list(self, tenant: str) -> list[Device]:
+        pages = self.dynamodb.get_paginator("query").paginate(
+            TableName=self._table,
+            KeyConditionExpression="tenant = :t",
+            ExpressionAttributeValues={":t": {"S": tenant}},
+        )
+        return [Device.from_item(item) for page in pages for item in page["Items"]]

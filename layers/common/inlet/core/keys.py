@@ -1,0 +1,75 @@
+"""Authorization keys: generation, hashing, and the configuration stored for each key (never the key itself)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import asdict, dataclass, field
+
+from inlet.core.mapping import FieldMap, parse_mapping
+
+KEY_PATTERN = re.compile(r"^at[0-9a-f]{32}$")  # TagoIO's shape: "at" + 128 random bits in hex
+TENANT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+UNKNOWN_DEVICE_POLICIES = ("reject", "provision")
+SINKS = ("dynamodb", "tagoio", "both")
+PAYLOAD_ENCODINGS = ("auto", "hex", "base64")
+
+
+def generate_key() -> str:
+    return "at" + secrets.token_hex(16)
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def is_well_formed(key: str) -> bool:
+    return bool(KEY_PATTERN.match(key))
+
+
+@dataclass(frozen=True)
+class KeyConfig:
+    tenant: str
+    key_hash: str
+    name: str = ""
+    mapping: str = ""
+    unknown_devices: str = "reject"
+    payload_encoding: str = "auto"
+    sink: str = "dynamodb"
+    tagoio: dict = field(default_factory=dict)
+    created_at: str = ""
+    revoked_at: str | None = None
+
+    @property
+    def id(self) -> str:
+        """A public handle for the key (a prefix of its hash): safe to log and to show."""
+        return self.key_hash[:16]
+
+    def field_map(self) -> FieldMap | None:
+        return parse_mapping(self.mapping)
+
+    def matches(self, presented_hash: str) -> bool:
+        return hmac.compare_digest(self.key_hash, presented_hash)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> KeyConfig:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+def validate_key_config(config: KeyConfig) -> None:
+    """Reject a configuration the endpoint could not honour (used by the CLI before anything is stored)."""
+    if not TENANT_PATTERN.match(config.tenant):
+        raise ValueError("tenant must be 1-64 characters of letters, digits, '_' or '-'")
+    if config.unknown_devices not in UNKNOWN_DEVICE_POLICIES:
+        raise ValueError(f"unknown-devices must be one of {', '.join(UNKNOWN_DEVICE_POLICIES)}")
+    if config.sink not in SINKS:
+        raise ValueError(f"sink must be one of {', '.join(SINKS)}")
+    if config.payload_encoding not in PAYLOAD_ENCODINGS:
+        raise ValueError(f"payload encoding must be one of {', '.join(PAYLOAD_ENCODINGS)}")
+    parse_mapping(config.mapping)  # raises BadRequest with the offending segment

@@ -1,0 +1,77 @@
+"""The key's "Additional Parameter": which field of the caller's JSON is the serial, payload, port, time, location.
+
+``serial=devaddr;payload=payload_raw;port=fport`` maps each target to a dot path (``deviceInfo.devEui``,
+``rxInfo.0.rssi``). Paths are parsed once per key (the key store caches the parsed rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from inlet.errors import BadRequest
+
+Path = tuple[str, ...]
+TARGETS = ("serial", "payload", "port", "time", "latitude", "longitude")
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """Where each target field lives in an item. ``None`` means "not mapped"."""
+
+    serial: Path | None = None
+    payload: Path | None = None
+    port: Path | None = None
+    time: Path | None = None
+    latitude: Path | None = None
+    longitude: Path | None = None
+
+    def paths(self) -> list[Path]:
+        return [p for p in (self.serial, self.payload, self.port, self.time, self.latitude, self.longitude) if p]
+
+
+@lru_cache(maxsize=256)  # parsed once per key configuration, not once per request
+def parse_mapping(text: str | None) -> FieldMap | None:
+    """Parse an Additional Parameter. Empty means auto-detect (``None``). Unknown targets are an error."""
+    if not text or not text.strip():
+        return None
+    fields: dict[str, Path] = {}
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue  # tolerates a trailing ';' and blank segments
+        target, sep, path = (s.strip() for s in part.partition("="))
+        target = target.lower()
+        if not sep or not path or target not in TARGETS:
+            raise BadRequest(f"Invalid Additional Parameter segment {part!r}: expected one of {', '.join(TARGETS)}=path")
+        fields[target] = split_path(path)
+    return FieldMap(**fields) if fields else None
+
+
+def split_path(path: str) -> Path:
+    return tuple(segment for segment in path.strip().split(".") if segment != "")
+
+
+def get_path(obj: object, path: Path) -> object:
+    """Follow a dot path through objects and arrays (numeric segments index arrays). Missing -> ``None``."""
+    for segment in path:
+        if isinstance(obj, dict):
+            obj = obj.get(segment, _MISSING)
+        elif isinstance(obj, list) and segment.isdigit() and int(segment) < len(obj):
+            obj = obj[int(segment)]
+        else:
+            return None
+        if obj is _MISSING:
+            return None
+    return obj
+
+
+def lookup(item: dict, query: dict[str, str], path: Path | None) -> object:
+    """A mapped field is read from the item first, then from the query string (under its dotted name)."""
+    if path is None:
+        return None
+    value = get_path(item, path)
+    if value is None and query:
+        value = query.get(".".join(path))
+    return value

@@ -1,0 +1,94 @@
+"""The HTTP request as Inlet sees it, and the checks that need no I/O: key presence, size, media type, JSON shape."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import orjson
+
+from inlet.errors import BadRequest, MissingAuthorization, PayloadTooLarge, UnsupportedMediaType
+
+_JSON_MEDIA = re.compile(r"^\s*application/(?:[\w.+-]+\+)?json\s*(?:;.*)?$", re.IGNORECASE)
+AUTH_QUERY = "authorization"
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    headers: dict[str, str]  # lower-case names
+    query: dict[str, str]
+    body: bytes = b""
+    request_id: str = ""
+    source_ip: str = ""
+    received_ms: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def authorization_key(request: HttpRequest) -> str:
+    """The key from ``Authorization: <key>`` / ``Bearer <key>``, else ``?authorization=<key>``."""
+    value = request.headers.get("authorization") or request.query.get(AUTH_QUERY) or ""
+    value = value.strip()
+    if value[:7].lower() == "bearer ":
+        value = value[7:].strip()
+    if not value:
+        raise MissingAuthorization()
+    return value
+
+
+def check_size(request: HttpRequest, max_bytes: int) -> None:
+    if len(request.body) > max_bytes:
+        raise PayloadTooLarge(f"Body too large: {len(request.body)} bytes, the limit is {max_bytes} bytes")
+
+
+def item_query(request: HttpRequest) -> dict[str, str]:
+    """The query string without the key: the place where mapped fields are looked up after the item."""
+    return {k: v for k, v in request.query.items() if k.lower() != AUTH_QUERY}
+
+
+def parse_items(request: HttpRequest, max_items: int) -> list[dict]:
+    """The items of the request: a JSON object, an array of objects, or (no body) the query string itself."""
+    body = request.body
+    if not body.strip():
+        query = item_query(request)
+        if query:
+            return [query]
+        raise BadRequest("Missing body information")
+    _check_media_type(request.headers.get("content-type"))
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"Invalid JSON body: {exc}") from None
+    return _items_of(data, max_items)
+
+
+def _check_media_type(content_type: str | None) -> None:
+    if not content_type or not _JSON_MEDIA.match(content_type):
+        got = content_type or "none"
+        raise UnsupportedMediaType(f"Unsupported Content-Type {got!r}: expected application/json")
+
+
+def _items_of(data: object, max_items: int) -> list[dict]:
+    if data is None or data == []:
+        raise BadRequest("Missing body information")
+    if isinstance(data, dict):
+        return [data]
+    if not isinstance(data, list):
+        raise BadRequest(f"Body must be a JSON object or an array of objects, got {_json_type(data)}")
+    if len(data) > max_items:
+        raise PayloadTooLarge(f"Too many items: {len(data)}, the limit is {max_items} per request")
+    for index, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise BadRequest(f"Item {index} is not a JSON object (got {_json_type(item)})", index=index)
+    return data
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "null" if value is None else "object"

@@ -1,0 +1,88 @@
+"""Normalisation of the mapped values: serial, payload (to lower-case hex), port (to int) and time (to ISO 8601).
+
+Nothing here drops data: a value that cannot be normalised is kept as sent and a flag says why.
+"""
+
+from __future__ import annotations
+
+import binascii
+import re
+from datetime import datetime, timezone
+
+_HEX = re.compile(r"[0-9a-fA-F]*")
+_ISO_FRACTION = re.compile(r"(\.\d{6})\d+")  # fromisoformat takes at most microseconds; LNSes send nanoseconds
+_MS_THRESHOLD = 100_000_000_000  # epoch numbers above this are milliseconds (year 5138 in seconds)
+
+FLAG_PAYLOAD = "payload_not_decodable"
+FLAG_PORT = "port_not_integer"
+FLAG_TIME = "time_not_parsed"
+
+
+def canonical_serial(value: object, encoding: str = "text") -> str | None:
+    """Upper-case, trimmed, separators kept. ``None`` for missing, empty or non-scalar serials."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if encoding == "base64" and value:
+        try:
+            value = binascii.a2b_base64(value, strict_mode=True).hex()
+        except (binascii.Error, ValueError):
+            pass  # not base64 after all: keep the text
+    return value.upper() or None
+
+
+def payload_to_hex(value: object, encoding: str | None) -> tuple[object, bool]:
+    """Return ``(payload, ok)``: lower-case hex when the value is hex, or base64 with a known encoding."""
+    if not isinstance(value, str):
+        return value, False
+    if encoding == "base64":
+        try:
+            return binascii.a2b_base64(value, strict_mode=True).hex(), True
+        except (binascii.Error, ValueError):
+            pass  # some senders configured as base64 still send hex: accept it below
+    if len(value) % 2 == 0 and _HEX.fullmatch(value):
+        return value.lower(), True
+    return value, False
+
+
+def normalise_port(value: object) -> tuple[object, bool]:
+    """Return ``(port, ok)``: an int for integers and decimal strings, else the value as sent."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, True
+    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
+        return int(value.strip()), True
+    if isinstance(value, float) and value.is_integer():
+        return int(value), True
+    return value, False
+
+
+def iso_time(value: object) -> str | None:
+    """An LNS timestamp (ISO 8601 string, or epoch seconds / milliseconds) as ISO 8601 UTC; ``None`` if unparseable."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.replace(".", "", 1).isdigit():
+            return iso_time(float(text))
+        try:
+            parsed = datetime.fromisoformat(_ISO_FRACTION.sub(r"\1", text.replace("Z", "+00:00").replace("z", "+00:00")))
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=timezone.utc)  # an LNS timestamp without offset is UTC by convention
+        return format_time(parsed)
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > _MS_THRESHOLD else value
+        try:
+            return format_time(datetime.fromtimestamp(seconds, timezone.utc))
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -1,0 +1,133 @@
+"""The uplink use case: authenticate, validate, deduplicate, resolve devices, store, answer."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from inlet.adapters.dedup import Claim, DedupStore
+from inlet.adapters.devices import Device, DeviceStore
+from inlet.adapters.keys import KeyStore
+from inlet.adapters.records import RecordStore
+from inlet.core.keys import KeyConfig
+from inlet.core.records import DEVICE_NOT_FOUND, build_record, new_group, receipt, request_fingerprint
+from inlet.core.request import HttpRequest, authorization_key, check_size, item_query, parse_items
+from inlet.core.uplink import Uplink, map_item
+from inlet.core.values import format_time
+from inlet.errors import BadRequest, DeviceNotFound, InletError
+from inlet.settings import Settings
+
+
+@dataclass
+class Dependencies:
+    settings: Settings
+    keys: KeyStore
+    devices: DeviceStore
+    records: RecordStore
+    dedup: DedupStore
+
+
+@dataclass
+class Outcome:
+    status: int
+    body: dict
+    replayed: bool = False
+    key_id: str = ""
+    tenant: str = ""
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+
+
+def ingest(request: HttpRequest, deps: Dependencies, now_ms: int | None = None) -> Outcome:
+    settings = deps.settings
+    key = authorization_key(request)
+    check_size(request, settings.max_body_bytes)
+    config = deps.keys.authenticate(key)
+    items = parse_items(request, settings.max_items)
+    query = item_query(request)
+    mapping = config.field_map()
+    uplinks = [map_item(index, item, query, mapping) for index, item in enumerate(items)]
+    _require_serials(uplinks)
+
+    now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
+    claim = _claim(deps, config, request, query, now_ms)
+    if claim and claim.replay:
+        return Outcome(200, claim.replay, replayed=True, key_id=config.id, tenant=config.tenant)
+    try:
+        outcome = _store(uplinks, config, deps, claim.group if claim else new_group(),
+                         claim.received_ms if claim else now_ms)
+    except DeviceNotFound:
+        if claim:
+            deps.dedup.release(claim)
+        raise
+    except InletError:
+        if claim:
+            deps.dedup.fail(claim)
+        raise
+    if claim:
+        deps.dedup.complete(claim, outcome.body)
+    return outcome
+
+
+def _require_serials(uplinks: list[Uplink]) -> None:
+    missing = [u.index for u in uplinks if not u.serial]
+    if not missing:
+        return
+    if len(uplinks) == 1:
+        raise BadRequest("Missing serial", indexes=missing)
+    shown = ", ".join(map(str, missing[:20])) + (", ..." if len(missing) > 20 else "")
+    raise BadRequest(f"Missing serial at items {shown}; nothing was stored", indexes=missing)
+
+
+def _claim(deps: Dependencies, config: KeyConfig, request: HttpRequest, query: dict, now_ms: int) -> Claim | None:
+    if deps.dedup.window <= 0:
+        return None
+    fingerprint = request_fingerprint(config.key_hash, query, request.body)
+    return deps.dedup.claim(fingerprint, new_group(), now_ms)
+
+
+def _store(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, group: str, received_ms: int) -> Outcome:
+    devices = _resolve_devices(uplinks, config, deps, received_ms)
+    received_at = format_time(datetime.fromtimestamp(received_ms / 1000, timezone.utc))
+    retention = deps.settings.retention_days
+    expires_at = received_ms // 1000 + retention * 86400 if retention > 0 else None
+    records, accepted, reasons = [], {}, {}
+    for uplink in uplinks:
+        device = devices.get(uplink.serial)
+        if device is None:
+            reasons[uplink.index] = DEVICE_NOT_FOUND
+            continue
+        record = build_record(uplink, config.tenant, group, received_at, _encoding(config, device, uplink), expires_at)
+        records.append(record)
+        accepted[uplink.index] = record["id"]
+    body = receipt(group, uplinks, accepted, reasons)
+    if not records:
+        raise DeviceNotFound("Device not found", items=body["items"])
+    deps.records.put_many(records)
+    return Outcome(200, body, key_id=config.id, tenant=config.tenant, rejected_by_reason=_count(reasons))
+
+
+def _resolve_devices(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, now_ms: int) -> dict:
+    serials = {u.serial for u in uplinks}
+    devices = deps.devices.get_many(config.tenant, serials)
+    unknown = sorted(s for s, d in devices.items() if d is None)
+    if unknown and config.unknown_devices == "provision":
+        created_at = format_time(datetime.fromtimestamp(now_ms / 1000, timezone.utc))
+        fresh = [Device(config.tenant, serial, created_at=created_at) for serial in unknown]
+        deps.devices.provision(fresh)
+        devices.update({d.serial: d for d in fresh})
+    return devices
+
+
+def _encoding(config: KeyConfig, device: Device, uplink: Uplink) -> str | None:
+    """Key setting first, then the device's payload type, then what the detected format says."""
+    if config.payload_encoding != "auto":
+        return config.payload_encoding
+    return device.payload_encoding or uplink.payload_encoding
+
+
+def _count(reasons: dict[int, str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for reason in reasons.values():
+        counts[reason] = counts.get(reason, 0) + 1
+    return counts

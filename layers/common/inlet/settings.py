@@ -1,0 +1,71 @@
+"""Runtime configuration: one frozen model, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+class ConfigurationError(RuntimeError):
+    """A required environment variable is missing or malformed (a deployment bug, not a caller error)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    keys_path: str  # SSM path that holds one SecureString per key, named by the key's SHA-256
+    devices_table: str
+    records_table: str
+    dedup_table: str
+    dedup_window_seconds: int = 600  # 0 turns deduplication of retried requests off
+    retention_days: int = 0  # 0 keeps records forever; otherwise DynamoDB TTL removes them
+    key_cache_seconds: int = 60  # revocation takes effect within this time
+    key_miss_cache_seconds: int = 10
+    device_cache_seconds: int = 300
+    device_miss_cache_seconds: int = 10
+    max_body_bytes: int = 6 * 1024 * 1024
+    max_items: int = 2000
+    lease_seconds: int = 30  # how long a claimed request blocks its duplicates (>= function timeout)
+    delivery_queue_url: str = ""  # SQS queue of TagoIO deliveries (empty: TagoIO sink disabled)
+    network_token_path: str = "/inlet/tagoio"
+
+
+_INT_FIELDS = {
+    "DEDUP_WINDOW_SECONDS": "dedup_window_seconds",
+    "RETENTION_DAYS": "retention_days",
+    "KEY_CACHE_SECONDS": "key_cache_seconds",
+    "KEY_MISS_CACHE_SECONDS": "key_miss_cache_seconds",
+    "DEVICE_CACHE_SECONDS": "device_cache_seconds",
+    "DEVICE_MISS_CACHE_SECONDS": "device_miss_cache_seconds",
+    "MAX_BODY_BYTES": "max_body_bytes",
+    "MAX_ITEMS": "max_items",
+    "LEASE_SECONDS": "lease_seconds",
+}
+_REQUIRED = {
+    "KEYS_PATH": "keys_path",
+    "DEVICES_TABLE": "devices_table",
+    "RECORDS_TABLE": "records_table",
+    "DEDUP_TABLE": "dedup_table",
+}
+_OPTIONAL = {"DELIVERY_QUEUE_URL": "delivery_queue_url", "NETWORK_TOKEN_PATH": "network_token_path"}
+
+
+def settings_from(env: dict[str, str]) -> Settings:
+    missing = [name for name in _REQUIRED if not env.get(name)]
+    if missing:
+        raise ConfigurationError(f"missing environment variables: {', '.join(missing)}")
+    values: dict[str, object] = {field: env[name] for name, field in _REQUIRED.items()}
+    values.update({field: env[name] for name, field in _OPTIONAL.items() if env.get(name)})
+    for name, field in _INT_FIELDS.items():
+        if env.get(name):
+            try:
+                values[field] = int(env[name])
+            except ValueError as exc:
+                raise ConfigurationError(f"{name} must be an integer, got {env[name]!r}") from exc
+    values["keys_path"] = str(values["keys_path"]).rstrip("/")
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def load_settings() -> Settings:
+    return settings_from(dict(os.environ))

@@ -1,0 +1,32 @@
+"""Shared fixtures: an AWS emulated in-process by moto, with the template's tables and the demo data."""
+
+from __future__ import annotations
+
+import os
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from inlet_cli import localenv
+from inlet_cli.template import create_tables
+
+
+@pytest.fixture
+def aws_env(monkeypatch):
+    """Credentials and names of a local stack, so nothing can reach a real AWS account."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    for name, value in localenv.function_environment().items():
+        monkeypatch.setenv(name, value)
+    yield os.environ
+
+
+@pytest.fixture
+def moto_aws(aws_env):
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name=localenv.REGION)
+        create_tables(dynamodb, localenv.TABLES)
+        yield {"dynamodb": dynamodb, "ssm": boto3.client("ssm", region_name=localenv.REGION)}
