@@ -19,48 +19,31 @@ def device_key(tenant: str, serial: str) -> str:
     return f"{tenant}#{serial}"
 
 
+# Fields of a record stored inside its JSON document (everything but the key and the TTL attribute).
+_DOCUMENT_FIELDS = ("id", "serial", "group", "received_at", "time", "port", "payload", "variables", "flags", "format")
+
+
 def to_item(record: dict) -> dict:
-    """A record (see ``inlet.core.records``) as DynamoDB attribute values, built by hand: this runs per uplink."""
+    """A record as a DynamoDB item: the key, one JSON document, and the TTL attribute when retention is on.
+
+    One document attribute instead of one attribute per field: botocore serialises every attribute value through
+    its shape model (about 2 us each), which made the per-field layout the most expensive step of a 1,000-uplink
+    batch. The document is also smaller than the same data as DynamoDB maps, so it costs fewer write units.
+    """
     item = {
         "device": {"S": device_key(record["tenant"], record["serial"])},
         "sk": {"S": record["sk"]},
-        "id": {"S": record["id"]},
-        "tenant": {"S": record["tenant"]},
-        "serial": {"S": record["serial"]},
-        "group": {"S": record["group"]},
-        "received_at": {"S": record["received_at"]},
-        "time": {"S": record["time"]},
-        "format": {"S": record["format"]},
-        "variables": {"S": orjson.dumps(record["variables"]).decode()},
+        "record": {"S": orjson.dumps({k: record[k] for k in _DOCUMENT_FIELDS}).decode()},
     }
-    _put_value(item, "port", record["port"])
-    _put_value(item, "payload", record["payload"])
-    if record["flags"]:
-        item["flags"] = {"SS": record["flags"]}
     if record.get("expires_at"):
         item["expires_at"] = {"N": str(record["expires_at"])}
     return item
 
 
-def _put_value(item: dict, name: str, value: object) -> None:
-    """Integers as numbers, strings as strings, anything else as its JSON text (kept as sent, and flagged)."""
-    if value is None:
-        return
-    if isinstance(value, int) and not isinstance(value, bool):
-        item[name] = {"N": str(value)}
-    elif isinstance(value, str):
-        item[name] = {"S": value}
-    else:
-        item[name] = {"S": orjson.dumps(value).decode()}
-
-
 def from_item(item: dict) -> dict:
-    record = {k: v["S"] for k, v in item.items() if "S" in v and k not in ("device", "variables")}
-    record["variables"] = orjson.loads(item["variables"]["S"]) if "variables" in item else []
-    for name in ("port", "payload"):
-        if "N" in item.get(name, {}):
-            record[name] = int(item[name]["N"])
-    record["flags"] = sorted(item.get("flags", {}).get("SS", []))
+    record = orjson.loads(item["record"]["S"])
+    record["tenant"] = item["device"]["S"].split("#", 1)[0]
+    record["sk"] = item["sk"]["S"]
     return record
 
 

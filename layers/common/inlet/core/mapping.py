@@ -43,9 +43,10 @@ def parse_mapping(text: str | None) -> FieldMap | None:
             continue  # tolerates a trailing ';' and blank segments
         target, sep, path = (s.strip() for s in part.partition("="))
         target = target.lower()
-        if not sep or not path or target not in TARGETS:
+        segments = split_path(path)
+        if not sep or not segments or target not in TARGETS:  # "serial=." names no field at all
             raise BadRequest(f"Invalid Additional Parameter segment {part!r}: expected one of {', '.join(TARGETS)}=path")
-        fields[target] = split_path(path)
+        fields[target] = segments
     return FieldMap(**fields) if fields else None
 
 
@@ -58,13 +59,18 @@ def get_path(obj: object, path: Path) -> object:
     for segment in path:
         if isinstance(obj, dict):
             obj = obj.get(segment, _MISSING)
-        elif isinstance(obj, list) and segment.isdigit() and int(segment) < len(obj):
+        elif isinstance(obj, list) and _is_index(segment) and int(segment) < len(obj):
             obj = obj[int(segment)]
         else:
             return None
         if obj is _MISSING:
             return None
     return obj
+
+
+def _is_index(segment: str) -> bool:
+    """ASCII digits only: ``int()`` would also read "²"-like digits (and fail) or thousands of digits (and refuse)."""
+    return segment.isascii() and segment.isdigit() and len(segment) < 10
 
 
 def lookup(item: dict, query: dict[str, str], path: Path | None) -> object:

@@ -26,12 +26,20 @@ class HttpRequest:
 
 def authorization_key(request: HttpRequest) -> str:
     """The key from ``Authorization: <key>`` / ``Bearer <key>``, else ``?authorization=<key>``."""
-    value = request.headers.get("authorization") or request.query.get(AUTH_QUERY) or ""
-    value = value.strip()
-    if value[:7].lower() == "bearer ":
-        value = value[7:].strip()
+    value = (request.headers.get("authorization") or _query_key(request.query)).strip()
+    parts = value.split(None, 1)
+    if parts and parts[0].lower() == "bearer":
+        value = parts[1].strip() if len(parts) > 1 else ""  # a lone "Bearer" carries no key
     if not value:
         raise MissingAuthorization()
+    return value
+
+
+def _query_key(query: dict[str, str]) -> str:
+    """``?authorization=``, in any letter case: ``item_query`` removes it in any case too, so it must not get lost."""
+    value = query.get(AUTH_QUERY)
+    if value is None:
+        value = next((v for k, v in query.items() if k.lower() == AUTH_QUERY), "")
     return value
 
 

@@ -29,7 +29,9 @@ def map_item(index: int, item: dict, query: dict[str, str], mapping: FieldMap | 
     consumed: list[Path] = []
     flags: list[str] = []
 
-    serial = canonical_serial(_take(item, query, fields.serial, fmt, "serial", consumed), fmt.serial_encoding)
+    # the format's serial encoding (base64 EUI) describes its own serial field, not one the key's mapping chose
+    serial_encoding = fmt.serial_encoding if fields.serial == fmt.fields.serial else "text"
+    serial = canonical_serial(_take(item, query, fields.serial, fmt, "serial", consumed), serial_encoding)
     payload = _take(item, query, fields.payload, fmt, "payload", consumed)
     port = _take(item, query, fields.port, fmt, "port", consumed)
     if port is not None:

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 _HEX = re.compile(r"[0-9a-fA-F]*")
 _ISO_FRACTION = re.compile(r"(\.\d{6})\d+")  # fromisoformat takes at most microseconds; LNSes send nanoseconds
 _MS_THRESHOLD = 100_000_000_000  # epoch numbers above this are milliseconds (year 5138 in seconds)
+_MAX_PORT_DIGITS = 9  # int() refuses strings over 4300 digits; no real port comes close
 
 FLAG_PAYLOAD = "payload_not_decodable"
 FLAG_PORT = "port_not_integer"
@@ -53,8 +54,10 @@ def normalise_port(value: object) -> tuple[object, bool]:
     """Return ``(port, ok)``: an int for integers and decimal strings, else the value as sent."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value, True
-    if isinstance(value, str) and value.strip().isdecimal() and value.strip().isascii():
-        return int(value.strip()), True
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit() and len(text) <= _MAX_PORT_DIGITS:  # ascii: int() also reads "٣"
+            return int(text), True
     if isinstance(value, float) and value.is_integer():
         return int(value), True
     return value, False
@@ -66,18 +69,19 @@ def iso_time(value: object) -> str | None:
         return None
     if isinstance(value, str):
         text = value.strip()
-        if text.replace(".", "", 1).isdigit():
+        digits = text.replace(".", "", 1)
+        if digits.isascii() and digits.isdigit():  # epoch as a string (Sigfox templates quote "{time}")
             return iso_time(float(text))
         try:
             parsed = datetime.fromisoformat(_ISO_FRACTION.sub(r"\1", text.replace("Z", "+00:00").replace("z", "+00:00")))
-        except ValueError:
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=timezone.utc)  # an LNS timestamp without offset is UTC by convention
+            return format_time(parsed)
+        except (ValueError, OverflowError):  # OverflowError: an offset pushes year 1 or 9999 out of range
             return None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)  # an LNS timestamp without offset is UTC by convention
-        return format_time(parsed)
     if isinstance(value, (int, float)):
-        seconds = value / 1000 if value > _MS_THRESHOLD else value
         try:
+            seconds = value / 1000 if value > _MS_THRESHOLD else value
             return format_time(datetime.fromtimestamp(seconds, timezone.utc))
         except (OverflowError, OSError, ValueError):
             return None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Protocol
 
 from inlet.adapters.dedup import Claim, DedupStore
 from inlet.adapters.devices import Device, DeviceStore
@@ -19,6 +21,20 @@ from inlet.errors import BadRequest, DeviceNotFound, InletError
 from inlet.settings import Settings
 
 
+class DeviceDirectory(Protocol):
+    """Where a key's devices are resolved: Inlet's devices table, or TagoIO for keys that forward there."""
+
+    def get_many(self, tenant: str, serials: set[str]) -> dict[str, Device | None]: ...
+
+    def provision(self, devices: list[Device]) -> None: ...
+
+
+class Sink(Protocol):
+    """Where accepted records go. ``put_many`` returns only once they are durable (or raises ServiceUnavailable)."""
+
+    def put_many(self, records: list[dict]) -> None: ...
+
+
 @dataclass
 class Dependencies:
     settings: Settings
@@ -26,6 +42,15 @@ class Dependencies:
     devices: DeviceStore
     records: RecordStore
     dedup: DedupStore
+    # Hooks for keys whose sink is not DynamoDB (TagoIO): given the key, the directory and sinks to use.
+    directory_for: Callable[[KeyConfig], DeviceDirectory] | None = None
+    sinks_for: Callable[[KeyConfig], list[Sink]] | None = None
+
+    def directory(self, config: KeyConfig) -> DeviceDirectory:
+        return self.directory_for(config) if self.directory_for else self.devices
+
+    def sinks(self, config: KeyConfig) -> list[Sink]:
+        return self.sinks_for(config) if self.sinks_for else [self.records]
 
 
 @dataclass
@@ -103,18 +128,20 @@ def _store(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, group: 
     body = receipt(group, uplinks, accepted, reasons)
     if not records:
         raise DeviceNotFound("Device not found", items=body["items"])
-    deps.records.put_many(records)
+    for sink in deps.sinks(config):
+        sink.put_many(records)
     return Outcome(200, body, key_id=config.id, tenant=config.tenant, rejected_by_reason=_count(reasons))
 
 
 def _resolve_devices(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, now_ms: int) -> dict:
     serials = {u.serial for u in uplinks}
-    devices = deps.devices.get_many(config.tenant, serials)
+    directory = deps.directory(config)
+    devices = directory.get_many(config.tenant, serials)
     unknown = sorted(s for s, d in devices.items() if d is None)
     if unknown and config.unknown_devices == "provision":
         created_at = format_time(datetime.fromtimestamp(now_ms / 1000, timezone.utc))
         fresh = [Device(config.tenant, serial, created_at=created_at) for serial in unknown]
-        deps.devices.provision(fresh)
+        directory.provision(fresh)
         devices.update({d.serial: d for d in fresh})
     return devices
 
