@@ -10,6 +10,7 @@ from moto import mock_aws
 
 from inlet_cli import localenv
 from inlet_cli.template import create_tables
+from tests.helpers import restart_container
 
 
 @pytest.fixture
@@ -30,3 +31,21 @@ def moto_aws(aws_env):
         dynamodb = boto3.client("dynamodb", region_name=localenv.REGION)
         create_tables(dynamodb, localenv.TABLES)
         yield {"dynamodb": dynamodb, "ssm": boto3.client("ssm", region_name=localenv.REGION)}
+
+
+@pytest.fixture(autouse=True)
+def fresh_containers():
+    """Each test starts like a cold Lambda container: settings, clients and caches are rebuilt."""
+    restart_container()
+    yield
+    restart_container()
+
+
+@pytest.fixture
+def seeded(moto_aws):
+    """moto with the template's tables and the demo tenant, keys and devices the sample events use."""
+    from inlet.service.wiring import dependencies
+
+    deps = dependencies()
+    localenv.seed_events_data(deps.keys, deps.devices)
+    return deps

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
+from pathlib import Path
 
 from inlet.adapters.devices import Device, DeviceStore
 from inlet.adapters.keys import KeyStore
@@ -20,6 +22,16 @@ EVENTS_KEY = "at0123456789abcdef0123456789abcdef"
 EVENTS_MAPPED_KEY = "atfedcba9876543210fedcba9876543210"
 EVENTS_MAPPING = "serial=devaddr;payload=payload_raw;port=fport"
 DEMO_DEVICES = ("70B3D57ED0000001", "70B3D57ED0000002", "A84041000181C2F1", "AA-BB-01", "AA-BB-02")
+
+# Where `inlet local run` leaves what the CLI's --local needs (endpoint, names) and the demo key it generated.
+STATE_DIR_ENV = "INLET_STATE_DIR"
+STATE_FILE = "local.json"
+DEMO_KEY_FILE = "demo-key"
+
+
+def state_dir() -> Path:
+    """``$INLET_STATE_DIR`` or ``.inlet`` in the working directory (the tests point it at a temporary folder)."""
+    return Path(os.environ.get(STATE_DIR_ENV) or ".inlet")
 
 
 def function_environment(**overrides: str) -> dict[str, str]:

@@ -1,0 +1,98 @@
+"""``inlet devices add | list | remove | import``: the devices a tenant's keys may write (DynamoDB DevicesTable)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+
+from inlet.adapters.devices import GENERIC_SENSOR, Device
+from inlet.core.values import canonical_serial
+from inlet_cli.commands import checked_tenant, device_import, target_of
+from inlet_cli.errors import CliError
+from inlet_cli.localenv import now_iso
+from inlet_cli.output import note, print_json, print_table, say
+
+DEVICE_ENCODINGS = ("hex", "base64")
+
+
+def register(groups, common: argparse.ArgumentParser) -> None:
+    group = groups.add_parser("devices", help="add, list, remove and import devices")
+    commands = group.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    add = commands.add_parser("add", parents=[common], help="add devices (existing ones are left unchanged)")
+    add.add_argument("serials", nargs="+", metavar="SERIAL")
+    add.add_argument("--tenant", required=True)
+    add.add_argument("--connector", default=GENERIC_SENSOR, help=f"default: {GENERIC_SENSOR}")
+    add.add_argument("--name", default="", help="a label for people")
+    add.add_argument("--payload-encoding", choices=DEVICE_ENCODINGS, default="", help="default: what the LNS sends")
+    add.set_defaults(run=add_devices)
+
+    listing = commands.add_parser("list", parents=[common], help="list a tenant's devices")
+    listing.add_argument("--tenant", required=True)
+    listing.set_defaults(run=list_devices)
+
+    remove = commands.add_parser("remove", parents=[common], help="remove devices (their records stay)")
+    remove.add_argument("serials", nargs="+", metavar="SERIAL")
+    remove.add_argument("--tenant", required=True)
+    remove.set_defaults(run=remove_devices)
+
+    bulk = commands.add_parser("import", parents=[common], help="add the devices of a CSV file")
+    bulk.add_argument("file", metavar="FILE.csv", help="header: serial[,name,connector,payload_encoding]")
+    bulk.add_argument("--tenant", required=True)
+    bulk.set_defaults(run=device_import.import_devices)
+
+
+def canonical_serials(values: list[str]) -> list[str]:
+    """Serials as the endpoint stores them (trimmed, upper-case), without repeats; any invalid one is an error."""
+    serials: list[str] = []
+    for value in values:
+        serial = canonical_serial(value)
+        if serial is None:
+            raise CliError(f"invalid serial {value!r}")
+        if serial not in serials:
+            serials.append(serial)
+    return serials
+
+
+def add_devices(args: argparse.Namespace) -> int:
+    tenant = checked_tenant(args.tenant)
+    serials = canonical_serials(args.serials)
+    store = target_of(args).device_store()
+    added, existing = [], []
+    for serial in serials:
+        device = Device(tenant, serial, args.connector, args.name, now_iso(), args.payload_encoding)
+        (added if store.add(device) else existing).append(serial)
+    if args.json:
+        print_json({"tenant": tenant, "added": added, "existing": existing})
+        return 0
+    for serial in added:
+        say(f"added {serial}")
+    for serial in existing:
+        note(f"{serial} already exists for tenant {tenant}: left unchanged")
+    return 0
+
+
+def list_devices(args: argparse.Namespace) -> int:
+    devices = target_of(args).device_store().list(checked_tenant(args.tenant))
+    if args.json:
+        print_json([asdict(d) for d in devices])
+        return 0
+    rows = ((d.serial, d.name, d.connector, d.payload_encoding, d.created_at) for d in devices)
+    print_table(("serial", "name", "connector", "payload", "created"), rows, empty=f"tenant {args.tenant} has no devices")
+    return 0
+
+
+def remove_devices(args: argparse.Namespace) -> int:
+    tenant = checked_tenant(args.tenant)
+    store = target_of(args).device_store()
+    removed, missing = [], []
+    for serial in canonical_serials(args.serials):
+        (removed if store.remove(tenant, serial) else missing).append(serial)
+    if args.json:
+        print_json({"tenant": tenant, "removed": removed, "not_found": missing})
+    else:
+        for serial in removed:
+            say(f"removed {serial}")
+    if missing:
+        raise CliError(f"tenant {tenant} has no device {', '.join(missing)}")
+    return 0

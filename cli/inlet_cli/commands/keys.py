@@ -1,0 +1,95 @@
+"""``inlet keys create | list | revoke``: authorization keys in SSM. A key is shown once, at creation, never again."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+from inlet.core.keys import PAYLOAD_ENCODINGS, UNKNOWN_DEVICE_POLICIES, KeyConfig, generate_key, key_hash
+from inlet.core.keys import validate_key_config
+from inlet.errors import InletError
+from inlet_cli.commands import target_of
+from inlet_cli.errors import CliError
+from inlet_cli.localenv import now_iso
+from inlet_cli.output import note, print_json, print_table, say
+
+PUBLIC_FIELDS = ("id", "tenant", "name", "mapping", "unknown_devices", "payload_encoding", "sink", "created_at",
+                 "revoked_at")
+
+
+def register(groups, common: argparse.ArgumentParser) -> None:
+    group = groups.add_parser("keys", help="create, list and revoke authorization keys")
+    commands = group.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    create = commands.add_parser("create", parents=[common], help="create a key and print it once")
+    create.add_argument("--tenant", required=True, help="the tenant whose devices the key may write")
+    create.add_argument("--name", default="", help="a label for people (e.g. the network server's name)")
+    create.add_argument("--mapping", default="", help='Additional Parameter, e.g. "serial=devaddr;payload=data;port=fport"')
+    create.add_argument("--unknown-devices", choices=UNKNOWN_DEVICE_POLICIES, default="reject")
+    create.add_argument("--payload-encoding", choices=PAYLOAD_ENCODINGS, default="auto")
+    create.set_defaults(run=create_key)
+
+    listing = commands.add_parser("list", parents=[common], help="list keys (never the keys themselves)")
+    listing.add_argument("--tenant", help="only this tenant's keys")
+    listing.set_defaults(run=list_keys)
+
+    revoke = commands.add_parser("revoke", parents=[common], help="revoke a key by its id")
+    revoke.add_argument("id", help="the key's id, as shown by `inlet keys list`")
+    revoke.set_defaults(run=revoke_key)
+
+
+def public(config: KeyConfig) -> dict:
+    return {name: getattr(config, name) for name in PUBLIC_FIELDS}
+
+
+def create_key(args: argparse.Namespace) -> int:
+    key = generate_key()
+    config = KeyConfig(
+        tenant=args.tenant,
+        key_hash=key_hash(key),
+        name=args.name,
+        mapping=args.mapping.strip(),
+        unknown_devices=args.unknown_devices,
+        payload_encoding=args.payload_encoding,
+        created_at=now_iso(),
+    )
+    try:
+        validate_key_config(config)
+    except (ValueError, InletError) as exc:
+        raise CliError(getattr(exc, "message", None) or str(exc)) from None
+    target_of(args).key_store().put(config)
+    if args.json:
+        print_json({"key": key, **public(config)})
+    else:
+        note(f"Created key {config.id} for tenant {config.tenant}. It is shown only now: store it safely.")
+        print(key, flush=True)
+    return 0
+
+
+def list_keys(args: argparse.Namespace) -> int:
+    configs = target_of(args).key_store().list()
+    configs = sorted((c for c in configs if not args.tenant or c.tenant == args.tenant), key=lambda c: c.created_at)
+    if args.json:
+        print_json([public(c) for c in configs])
+        return 0
+    rows = ((c.id, c.tenant, c.name, c.mapping, c.created_at, c.revoked_at) for c in configs)
+    print_table(("id", "tenant", "name", "mapping", "created", "revoked"), rows, empty="no keys")
+    return 0
+
+
+def revoke_key(args: argparse.Namespace) -> int:
+    store = target_of(args).key_store()
+    config = store.find(args.id)
+    if config is None:
+        raise CliError(f"no key with id {args.id!r} (see `inlet keys list`)")
+    if config.revoked_at:
+        note(f"Key {config.id} was already revoked at {config.revoked_at}.")
+    else:
+        config = replace(config, revoked_at=now_iso())
+        store.put(config, overwrite=True)
+    if args.json:
+        print_json(public(config))
+    else:
+        say(f"Revoked key {config.id} of tenant {config.tenant}.")
+        note("Warm functions keep accepting it for up to KEY_CACHE_SECONDS (60 s by default).")
+    return 0

@@ -1,0 +1,55 @@
+"""``inlet``: administer keys, devices and records, and run the endpoint locally (``inlet local run``).
+
+Every command that reads or writes data takes ``--local`` (the stack of ``inlet local run``), ``--stack NAME``
+(a deployed stack's Outputs) or, without either, the names in KEYS_PATH / DEVICES_TABLE / RECORDS_TABLE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from inlet_cli.commands import devices, keys, local, records
+from inlet_cli.errors import EXPECTED, explain
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, like every other error of the CLI."""
+
+    def error(self, message: str):
+        sys.stderr.write(f"inlet: error: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(2)
+
+
+def common_options() -> argparse.ArgumentParser:
+    """The options every data command accepts after its own arguments."""
+    common = argparse.ArgumentParser(add_help=False)
+    where = common.add_mutually_exclusive_group()
+    where.add_argument("--local", action="store_true", help="act on the stack started by `inlet local run`")
+    where.add_argument("--stack", metavar="NAME", help="act on a deployed stack (reads its CloudFormation Outputs)")
+    common.add_argument("--json", action="store_true", help="print JSON (for scripts)")
+    return common
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="inlet", description="Inlet: a self-hosted Generic HTTPS Endpoint for IoT uplinks.")
+    groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+    common = common_options()
+    for module in (keys, devices, records, local):
+        module.register(groups, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except KeyboardInterrupt:
+        return 130
+    except EXPECTED as exc:
+        sys.stderr.write(f"inlet: error: {explain(exc)}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Where a command acts: the local stack (``--local``), a deployed stack (``--stack NAME``) or names from the env.
+
+Whatever the source, ``AWS_ENDPOINT_URL`` and the usual AWS variables are honoured by boto3 itself; only the local
+stack brings its own endpoint and dummy credentials (its emulator accepts any).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, fields
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from inlet.adapters.devices import DeviceStore
+from inlet.adapters.keys import KeyStore
+from inlet.adapters.records import RecordStore
+from inlet_cli import localenv
+from inlet_cli.errors import CliError
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=10)
+_LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+ENV_NAMES = {"keys_path": "KEYS_PATH", "devices_table": "DEVICES_TABLE", "records_table": "RECORDS_TABLE",
+             "dedup_table": "DEDUP_TABLE"}
+STACK_OUTPUTS = {"keys_path": "KeysPath", "devices_table": "DevicesTableName", "records_table": "RecordsTableName",
+                 "dedup_table": "DedupTableName", "uplink_url": "UplinkEndpoint"}
+
+
+@dataclass(frozen=True)
+class Target:
+    source: str  # "--local", "--stack NAME" or "the environment": named in error messages
+    keys_path: str = ""
+    devices_table: str = ""
+    records_table: str = ""
+    dedup_table: str = ""
+    uplink_url: str = ""
+    endpoint_url: str | None = None
+    region: str | None = None
+    local: bool = False
+
+    def require(self, name: str) -> str:
+        value = getattr(self, name)
+        if value:
+            return value
+        if name in ENV_NAMES and self.source == "the environment":
+            raise CliError(f"{ENV_NAMES[name]} is not set: pass --local or --stack NAME, or set {ENV_NAMES[name]}")
+        if name in STACK_OUTPUTS and self.source.startswith("stack"):
+            raise CliError(f"{self.source} has no output {STACK_OUTPUTS[name]}")
+        raise CliError(f"{self.source} does not name the {name.replace('_', ' ')}")
+
+    def client(self, service: str):
+        session = boto3.session.Session(region_name=self.region, **(_LOCAL_CREDENTIALS if self.local else {}))
+        return session.client(service, endpoint_url=self.endpoint_url, config=_CONFIG)
+
+    def key_store(self) -> KeyStore:
+        return KeyStore(self.require("keys_path"), ssm=self.client("ssm"))
+
+    def device_store(self) -> DeviceStore:
+        return DeviceStore(self.require("devices_table"), dynamodb=self.client("dynamodb"))
+
+    def record_store(self) -> RecordStore:
+        return RecordStore(self.require("records_table"), dynamodb=self.client("dynamodb"))
+
+
+def resolve(local: bool = False, stack: str | None = None) -> Target:
+    if local:
+        return from_local_state()
+    if stack:
+        return from_stack(stack)
+    return Target("the environment", **{name: os.environ.get(env, "") for name, env in ENV_NAMES.items()})
+
+
+def from_local_state() -> Target:
+    path = localenv.state_dir() / localenv.STATE_FILE
+    try:
+        state = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise CliError(f"no local stack: {path} not found; start one with `inlet local run` (or `make run`)") from None
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot read {path}: {exc}") from None
+    pid = state.get("pid")
+    if state.get("emulator") == "moto" and pid and not _alive(int(pid)):
+        raise CliError(f"the local stack (pid {pid}) is no longer running: start it with `inlet local run`")
+    known = {f.name for f in fields(Target)} - {"source", "local"}
+    return Target("--local", local=True, **{k: v for k, v in state.items() if k in known})
+
+
+def from_stack(name: str) -> Target:
+    cloudformation = boto3.session.Session().client("cloudformation", config=_CONFIG)
+    try:
+        stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ValidationError":
+            raise CliError(f"stack {name!r} not found in {cloudformation.meta.region_name}") from None
+        raise
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+    values = {field: outputs.get(output, "") for field, output in STACK_OUTPUTS.items()}
+    return Target(f"stack {name!r}", region=cloudformation.meta.region_name, **values)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: it exists
+    return True
