@@ -48,5 +48,5 @@ def _record(outcome: Outcome) -> None:
     for reason, count in outcome.rejected_by_reason.items():
         metrics.add_metric(name=f"Rejected_{reason}", unit=MetricUnit.Count, value=count)
     deps = dependencies()
-    metrics.add_metric(name="KeyCacheHits", unit=MetricUnit.Count, value=deps.keys.cache_hits)
-    metrics.add_metric(name="DeviceCacheHits", unit=MetricUnit.Count, value=deps.devices.cache_hits)
+    metrics.add_metric(name="KeyCacheHits", unit=MetricUnit.Count, value=deps.keys.take_cache_hits())
+    metrics.add_metric(name="DeviceCacheHits", unit=MetricUnit.Count, value=deps.devices.take_cache_hits())

@@ -138,3 +138,12 @@ def test_provisioning_keys_create_unknown_devices_on_first_sight(seeded):
     assert status == 200 and body["accepted"] == 1
     device = seeded.devices.get_many("demo", {"NEW-DEVICE-9"})["NEW-DEVICE-9"]
     assert device is not None and device.connector == "generic-sensor"
+
+
+def test_the_key_never_reaches_a_log_line(seeded, capsys, caplog):
+    invoke(http_event(ONE, key=None, query={"authorization": localenv.EVENTS_KEY}))
+    invoke(http_event({"serial": "NOPE-2"}))
+    invoke(http_event(ONE, content_type="text/plain"))
+    captured = capsys.readouterr()
+    logged = captured.out + captured.err + caplog.text
+    assert "uplink stored" in logged and localenv.EVENTS_KEY not in logged

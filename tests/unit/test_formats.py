@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from inlet.core.formats import FORMATS_BY_ID, detect_format
 from inlet.core.mapping import parse_mapping
 from inlet.core.uplink import map_item
@@ -41,10 +40,21 @@ ADDITIONAL_PARAMETER = {
 
 # A few variables each fixture must produce, by name (location variables included).
 EXPECTED_VARIABLES = {
-    "tts_v3": ["uplink_message_rx_metadata_0_rssi", "uplink_message_decoded_payload_temperature", "received_at",
-               "end_device_ids_application_ids_application_id", "uplink_message_rx_metadata_0_location"],
-    "chirpstack_v4": ["deviceinfo_devicename", "rxinfo_0_snr", "txinfo_modulation_lora_spreadingfactor",
-                      "object_volume_l", "rxinfo_0_location", "deviceinfo_tags_building"],
+    "tts_v3": [
+        "uplink_message_rx_metadata_0_rssi",
+        "uplink_message_decoded_payload_temperature",
+        "received_at",
+        "end_device_ids_application_ids_application_id",
+        "uplink_message_rx_metadata_0_location",
+    ],
+    "chirpstack_v4": [
+        "deviceinfo_devicename",
+        "rxinfo_0_snr",
+        "txinfo_modulation_lora_spreadingfactor",
+        "object_volume_l",
+        "rxinfo_0_location",
+        "deviceinfo_tags_building",
+    ],
     "chirpstack_v3": ["rxinfo_0_lorasnr", "txinfo_dr", "object_occupied", "rxinfo_0_location", "devicename"],
     "chirpstack_v3_json": ["rxinfo_0_gatewayid", "objectjson", "devaddr", "fcnt", "rxinfo_0_location"],
     "helium": ["hotspots_0_rssi", "hotspots_0_location", "metadata_labels_0_name", "fcnt", "payload_size"],
@@ -54,8 +64,13 @@ EXPECTED_VARIABLES = {
     "actility": ["deveui_uplink_lrrrssi", "deveui_uplink_lrrs_lrr_1_lrrid", "deveui_uplink_fcntup"],
     "actility_strings": ["deveui_uplink_lrrrssi", "deveui_uplink_customerdata_alr_pro", "deveui_uplink_spfact"],
     "kerlink_wanesy": ["gwinfo_0_rssi", "gwinfo_0_location", "encodingtype", "enddevice_devaddr", "fcntup"],
-    "everynet": ["params_radio_hardware_rssi", "params_radio_hardware_gps_location", "meta_packet_hash",
-                 "params_encrypted_payload", "params_counter_up"],
+    "everynet": [
+        "params_radio_hardware_rssi",
+        "params_radio_hardware_gps_location",
+        "meta_packet_hash",
+        "params_encrypted_payload",
+        "params_counter_up",
+    ],
     "senet": ["gweui", "seqno", "rssi"],
     "senet_legacy": ["gw", "rssi", "seqno", "freq"],
     "milesight": ["rxinfo_0_mac", "rxinfo_0_location", "txinfo_datarate_spreadfactor", "fcnt"],

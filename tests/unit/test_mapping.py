@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from inlet.core.mapping import FieldMap, get_path, lookup, parse_mapping
 from inlet.core.uplink import map_item
 from inlet.errors import BadRequest

@@ -9,7 +9,6 @@ import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from inlet.core.mapping import TARGETS, FieldMap, parse_mapping
 from inlet.core.request import HttpRequest, parse_items
 from inlet.core.uplink import map_item
@@ -47,9 +46,15 @@ items = st.dictionaries(keys, json_values, max_size=8)
 paths = st.lists(st.sampled_from(NATIVE_KEYS) | st.sampled_from(["0", "1", "x", "²"]), min_size=1, max_size=3).map(
     ".".join
 )
-segments = st.tuples(st.sampled_from((*TARGETS, "SERIAL", " port ", "bogus", "")), st.sampled_from(["=", "", "=="]), paths)
-mappings = st.none() | st.lists(segments.map("".join), max_size=4).map(";".join) | st.text("serialpyodtm=;. 0", max_size=30)
-queries = st.dictionaries(st.sampled_from(["serial", "port", "LrnDevEui", "LrnFPort", "devEUI", "time"]), st.text(max_size=10))
+segments = st.tuples(
+    st.sampled_from((*TARGETS, "SERIAL", " port ", "bogus", "")), st.sampled_from(["=", "", "=="]), paths
+)
+mappings = (
+    st.none() | st.lists(segments.map("".join), max_size=4).map(";".join) | st.text("serialpyodtm=;. 0", max_size=30)
+)
+queries = st.dictionaries(
+    st.sampled_from(["serial", "port", "LrnDevEui", "LrnFPort", "devEUI", "time"]), st.text(max_size=10)
+)
 
 
 @SETTINGS

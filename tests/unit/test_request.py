@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from inlet.core.request import HttpRequest, authorization_key, check_size, item_query, parse_items
 from inlet.errors import BadRequest, MissingAuthorization, PayloadTooLarge, UnsupportedMediaType
 
@@ -39,8 +38,13 @@ def test_key_comes_from_header_bearer_or_query(headers, query):
 
 @pytest.mark.parametrize(
     ("headers", "query"),
-    [({}, {}), ({"authorization": "  "}, {}), ({"authorization": "Bearer"}, {}), ({"authorization": "Bearer "}, {}),
-     ({}, {"authorization": ""})],
+    [
+        ({}, {}),
+        ({"authorization": "  "}, {}),
+        ({"authorization": "Bearer"}, {}),
+        ({"authorization": "Bearer "}, {}),
+        ({}, {"authorization": ""}),
+    ],
 )
 def test_missing_key_is_missing_authorization(headers, query):
     with pytest.raises(MissingAuthorization) as error:

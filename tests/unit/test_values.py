@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from inlet.core.values import canonical_serial, iso_time, normalise_port, payload_to_hex
 
 pytestmark = pytest.mark.unit
@@ -97,7 +96,10 @@ def test_integer_ports_are_ints(value, expected):
     assert port == expected and type(port) is int
 
 
-@pytest.mark.parametrize("value", [2.5, "2.0", "", "ten", "-1", "٣", pytest.param("9" * 5000, id="5000-digits"), True, None, [1], float("nan")])
+@pytest.mark.parametrize(
+    "value",
+    [2.5, "2.0", "", "ten", "-1", "٣", pytest.param("9" * 5000, id="5000-digits"), True, None, [1], float("nan")],
+)
 def test_other_ports_are_kept_as_sent_and_flagged(value):
     port, ok = normalise_port(value)
     assert ok is False

@@ -6,7 +6,6 @@ import re
 
 import orjson
 import pytest
-
 from inlet.core.variables import MAX_DEPTH, MAX_NAME, flatten, location_variable, skip_trie
 
 pytestmark = pytest.mark.unit
@@ -137,8 +136,11 @@ def test_latitude_without_longitude_is_a_plain_variable():
 
 
 def test_zero_coordinates_are_a_valid_location():
-    assert location_variable("location", 0, 0) == {"variable": "location", "value": "0.0, 0.0",
-                                                   "location": {"lat": 0.0, "lng": 0.0}}
+    assert location_variable("location", 0, 0) == {
+        "variable": "location",
+        "value": "0.0, 0.0",
+        "location": {"lat": 0.0, "lng": 0.0},
+    }
 
 
 def test_a_location_name_already_taken_gets_another_name():

@@ -41,13 +41,17 @@ class DeviceStore:
         self._dynamodb = dynamodb
         self._clock = clock
         self._cache: dict[tuple[str, str], tuple[float, Device | None]] = {}
-        self.cache_hits = 0
+        self.cache_hits = 0  # since the last take_cache_hits(): reported as a metric per invocation
 
     @property
     def dynamodb(self):
         if self._dynamodb is None:
             self._dynamodb = client("dynamodb")
         return self._dynamodb
+
+    def take_cache_hits(self) -> int:
+        hits, self.cache_hits = self.cache_hits, 0
+        return hits
 
     def get_many(self, tenant: str, serials: set[str]) -> dict[str, Device | None]:
         """Every requested serial mapped to its device of ``tenant`` (``None`` when the tenant has no such device)."""

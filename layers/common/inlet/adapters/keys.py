@@ -23,13 +23,17 @@ class KeyStore:
         self._ssm = ssm
         self._clock = clock
         self._cache: dict[str, tuple[float, KeyConfig | None]] = {}
-        self.cache_hits = 0
+        self.cache_hits = 0  # since the last take_cache_hits(): reported as a metric per invocation
 
     @property
     def ssm(self):
         if self._ssm is None:
             self._ssm = client("ssm")
         return self._ssm
+
+    def take_cache_hits(self) -> int:
+        hits, self.cache_hits = self.cache_hits, 0
+        return hits
 
     def name_for(self, hashed: str) -> str:
         return f"{self._path}/{hashed}"

@@ -103,8 +103,14 @@ FORMATS: tuple[Format, ...] = (
     ),
     Format(
         "netmore",
-        _fields(serial="v.devEui", payload="v.payload", port="v.fPort", time="v.timestamp",
-                latitude="v.latitude", longitude="v.longitude"),
+        _fields(
+            serial="v.devEui",
+            payload="v.payload",
+            port="v.fPort",
+            time="v.timestamp",
+            latitude="v.latitude",
+            longitude="v.longitude",
+        ),
         "hex",
         _nested("v", "devEui"),
     ),
@@ -117,8 +123,12 @@ FORMATS: tuple[Format, ...] = (
         "base64",
         _has("hardware_serial"),
     ),
-    Format("helium", _fields(serial="dev_eui", payload="payload", port="port", time="reported_at"), "base64",
-           _has("dev_eui")),
+    Format(
+        "helium",
+        _fields(serial="dev_eui", payload="payload", port="port", time="reported_at"),
+        "base64",
+        _has("dev_eui"),
+    ),
     Format(
         "chirpstack_v3_json",
         _fields(serial="devEUI", payload="data", port="fPort"),
@@ -130,8 +140,13 @@ FORMATS: tuple[Format, ...] = (
     Format("chirpstack_v3", _fields(serial="devEUI", payload="data", port="fPort"), "base64", _is_chirpstack_v3),
     Format(
         "sigfox",
-        _fields(serial="device", payload="data", time="time",
-                latitude="computedLocation.lat", longitude="computedLocation.lng"),
+        _fields(
+            serial="device",
+            payload="data",
+            time="time",
+            latitude="computedLocation.lat",
+            longitude="computedLocation.lng",
+        ),
         "hex",
         _has("device", "data"),
     ),

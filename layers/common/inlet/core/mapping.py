@@ -45,7 +45,9 @@ def parse_mapping(text: str | None) -> FieldMap | None:
         target = target.lower()
         segments = split_path(path)
         if not sep or not segments or target not in TARGETS:  # "serial=." names no field at all
-            raise BadRequest(f"Invalid Additional Parameter segment {part!r}: expected one of {', '.join(TARGETS)}=path")
+            raise BadRequest(
+                f"Invalid Additional Parameter segment {part!r}: expected one of {', '.join(TARGETS)}=path"
+            )
         fields[target] = segments
     return FieldMap(**fields) if fields else None
 

@@ -52,7 +52,7 @@ def _merge(detected: FieldMap, mapping: FieldMap | None) -> FieldMap:
     """Targets named by the key's mapping win; the others keep the detected format's paths."""
     if mapping is None:
         return detected
-    return FieldMap(*(m or d for m, d in zip(_astuple(mapping), _astuple(detected))))
+    return FieldMap(*(m or d for m, d in zip(_astuple(mapping), _astuple(detected), strict=False)))
 
 
 def _astuple(fields: FieldMap) -> tuple:

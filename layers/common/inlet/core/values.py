@@ -6,8 +6,9 @@ Nothing here drops data: a value that cannot be normalised is kept as sent and a
 from __future__ import annotations
 
 import binascii
+import contextlib
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 _HEX = re.compile(r"[0-9a-fA-F]*")
 _ISO_FRACTION = re.compile(r"(\.\d{6})\d+")  # fromisoformat takes at most microseconds; LNSes send nanoseconds
@@ -29,10 +30,8 @@ def canonical_serial(value: object, encoding: str = "text") -> str | None:
         return None
     value = value.strip()
     if encoding == "base64" and value:
-        try:
+        with contextlib.suppress(binascii.Error, ValueError):  # not base64 after all: keep the text
             value = binascii.a2b_base64(value, strict_mode=True).hex()
-        except (binascii.Error, ValueError):
-            pass  # not base64 after all: keep the text
     return value.upper() or None
 
 
@@ -73,20 +72,22 @@ def iso_time(value: object) -> str | None:
         if digits.isascii() and digits.isdigit():  # epoch as a string (Sigfox templates quote "{time}")
             return iso_time(float(text))
         try:
-            parsed = datetime.fromisoformat(_ISO_FRACTION.sub(r"\1", text.replace("Z", "+00:00").replace("z", "+00:00")))
+            parsed = datetime.fromisoformat(
+                _ISO_FRACTION.sub(r"\1", text.replace("Z", "+00:00").replace("z", "+00:00"))
+            )
             if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=timezone.utc)  # an LNS timestamp without offset is UTC by convention
+                parsed = parsed.replace(tzinfo=UTC)  # an LNS timestamp without offset is UTC by convention
             return format_time(parsed)
         except (ValueError, OverflowError):  # OverflowError: an offset pushes year 1 or 9999 out of range
             return None
     if isinstance(value, (int, float)):
         try:
             seconds = value / 1000 if value > _MS_THRESHOLD else value
-            return format_time(datetime.fromtimestamp(seconds, timezone.utc))
+            return format_time(datetime.fromtimestamp(seconds, UTC))
         except (OverflowError, OSError, ValueError):
             return None
     return None
 
 
 def format_time(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

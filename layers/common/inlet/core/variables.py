@@ -70,7 +70,7 @@ def _walk(obj: dict | list, prefix: str, skip: Skip | None, out: list[dict], see
             skip = _pair_location(obj, prefix, skip, out, seen)
         pairs = obj.items()
     else:
-        pairs = zip(_INDEXES if len(obj) <= 256 else map(str, range(len(obj))), obj)
+        pairs = zip(_INDEXES if len(obj) <= 256 else map(str, range(len(obj))), obj, strict=False)
     depth += 1
     for key, value in pairs:
         if value is None:

@@ -1,0 +1,121 @@
+"""AWS answered inside the process: a botocore ``before-send`` hook on the adapters' own boto3 clients.
+
+Everything up to the wire is real (parameter handling, serialising, SigV4 signing, retries, response parsing); only
+the HTTP round trip is replaced by a canned answer. Every call is counted by operation name. With ``inspect`` on,
+the written items are also measured (records per BatchWriteItem, DynamoDB item sizes for write units); that parses
+the request bodies, so the CPU figures leave it off.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import orjson
+from botocore.awsrequest import AWSResponse
+
+from inlet.core.keys import KeyConfig
+
+HOOK_ID = "inlet-bench-fakeaws"
+KB = 1024
+
+
+class _RawBody:
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def stream(self, **_: object):
+        yield self._data
+
+
+def operation_of(request) -> str:
+    target = request.headers.get("X-Amz-Target", b"")
+    target = target.decode() if isinstance(target, bytes) else target
+    return target.rsplit(".", 1)[-1] or f"{request.method} {request.url}"
+
+
+def item_size(item: dict) -> int:
+    """DynamoDB's item size: attribute names plus values (strings and binaries by length, numbers ~ digits)."""
+    size = 0
+    for name, value in item.items():
+        size += len(name.encode())
+        kind, data = next(iter(value.items()))
+        size += len(data) if kind == "B" else len(str(data).encode())
+    return size
+
+
+class FakeAws:
+    def __init__(self, tenant: str = "bench", inspect: bool = False) -> None:
+        self.tenant = tenant
+        self.inspect = inspect
+        self.calls: Counter[str] = Counter()
+        self.batch_write_sizes: list[int] = []  # records per BatchWriteItem call
+        self.write_units: Counter[str] = Counter()  # by operation, from the written item sizes
+        self.item_bytes: list[int] = []  # sizes of the record items written
+
+    def install(self, *clients) -> FakeAws:
+        for client in clients:
+            client.meta.events.register("before-send", self.answer, unique_id=HOOK_ID)
+        return self
+
+    @staticmethod
+    def uninstall(*clients) -> None:
+        for client in clients:
+            client.meta.events.unregister("before-send", unique_id=HOOK_ID)
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.batch_write_sizes.clear()
+        self.write_units.clear()
+        self.item_bytes.clear()
+
+    def answer(self, request, **_: object) -> AWSResponse:
+        operation = operation_of(request)
+        self.calls[operation] += 1
+        if self.inspect:
+            self._measure(operation, orjson.loads(request.body or b"{}"))
+        status, body = self._body(operation, request)
+        return AWSResponse(request.url, status, {"x-amzn-requestid": "bench"}, _RawBody(body))
+
+    def _body(self, operation: str, request) -> tuple[int, bytes]:
+        if operation == "BatchWriteItem":
+            return 200, b'{"UnprocessedItems":{}}'
+        if operation in ("PutItem", "UpdateItem", "DeleteItem"):
+            return 200, b"{}"
+        if operation == "BatchGetItem":
+            return 200, self._devices(orjson.loads(request.body))
+        if operation == "GetParameter":
+            return 200, self._parameter(orjson.loads(request.body))
+        return 400, orjson.dumps({"__type": "UnknownOperationException", "message": f"fake AWS: {operation}"})
+
+    @staticmethod
+    def _devices(request: dict) -> bytes:
+        """Every requested key exists, as a generic-sensor device."""
+        responses = {
+            table: [{**key, "connector": {"S": "generic-sensor"}} for key in spec["Keys"]]
+            for table, spec in request["RequestItems"].items()
+        }
+        return orjson.dumps({"Responses": responses, "UnprocessedKeys": {}})
+
+    def _parameter(self, request: dict) -> bytes:
+        """Every well-formed key exists: its parameter is named by its hash, which the answer echoes."""
+        name = request["Name"]
+        config = KeyConfig(tenant=self.tenant, key_hash=name.rsplit("/", 1)[-1], name="bench key")
+        parameter = {"Name": name, "Type": "SecureString", "Value": orjson.dumps(config.to_dict()).decode()}
+        return orjson.dumps({"Parameter": parameter})
+
+    def _measure(self, operation: str, request: dict) -> None:
+        if operation == "BatchWriteItem":
+            for writes in request["RequestItems"].values():
+                self.batch_write_sizes.append(len(writes))
+                for write in writes:
+                    size = item_size(write["PutRequest"]["Item"])
+                    self.item_bytes.append(size)
+                    self.write_units[operation] += math.ceil(size / KB)
+        elif operation == "PutItem":
+            self.write_units[operation] += math.ceil(item_size(request["Item"]) / KB)
+        elif operation == "UpdateItem":
+            # The updated item is about its key plus the values set (the dedup claim's other fields are < 100 B).
+            values = request.get("ExpressionAttributeValues", {})
+            size = item_size(request["Key"]) + item_size(values) + 100
+            self.write_units[operation] += math.ceil(size / KB)

@@ -1,0 +1,124 @@
+"""``inlet local run`` (``make run``) and ``inlet local invoke EVENT.json`` (``make invoke``): no AWS, no Docker."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import signal
+from pathlib import Path
+
+from inlet_cli import local, localenv
+from inlet_cli.apievent import ROUTE_PATH, LambdaContext
+from inlet_cli.errors import CliError
+from inlet_cli.httpserver import Invoker, LocalApiServer
+from inlet_cli.output import print_json
+from inlet_cli.targets import from_local_state
+
+DEFAULT_PORT = 3000
+SAMPLE_BODY = '{"serial":"AA-BB-01","payload":"0011aa","port":10}'
+
+
+def register(groups, common: argparse.ArgumentParser) -> None:
+    group = groups.add_parser("local", help="run the endpoint on this machine (no AWS account, no Docker)")
+    commands = group.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="serve POST /uplink on 127.0.0.1 with an in-process AWS emulator")
+    run.add_argument("--port", type=int, help=f"default: $INLET_PORT or {DEFAULT_PORT}; 0 picks a free port")
+    run.set_defaults(run=run_stack)
+
+    invoke = commands.add_parser("invoke", help="invoke the real handler once with an event file, print its result")
+    invoke.add_argument("event", metavar="EVENT.json", help="an API Gateway HTTP API (payload 2.0) event")
+    invoke.add_argument("--local", action="store_true", help="use the running `inlet local run` stack")
+    invoke.set_defaults(run=invoke_once)
+
+
+def run_stack(args: argparse.Namespace) -> int:
+    port = args.port if args.port is not None else _env_port()
+    try:
+        server = LocalApiServer(port)
+    except OSError as exc:
+        raise CliError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): set INLET_PORT or --port (0: any)") from None
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
+    with server, local.local_aws("server") as aws:
+        keys = local.prepare_stack(aws)
+        directory = localenv.state_dir()
+        key_file = local.create_demo_key(keys, directory)
+        server.invoke = Invoker(local.load_handler())
+        url = f"http://127.0.0.1:{server.server_port}{ROUTE_PATH}"
+        state = local.write_state(directory, aws, url, key_file)
+        _announce(url, aws, key_file)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("\nInlet stopped.", flush=True)
+        finally:
+            if aws.emulator == "moto":
+                local.remove_state(state)
+    return 0
+
+
+def invoke_once(args: argparse.Namespace) -> int:
+    event = _read_event(Path(args.event))
+    if args.local:
+        stack = from_local_state()
+        local.use_endpoint(stack.endpoint_url or "", stack.region or localenv.REGION, dummy=True)
+    with local.local_aws("mock") as aws:
+        local.prepare_stack(aws)
+        result = local.load_handler()(event, LambdaContext())
+    print_json(result, indent=None)
+    return 0
+
+
+def _read_event(path: Path) -> dict:
+    try:
+        event = json.loads(path.read_text())
+    except ValueError as exc:
+        raise CliError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(event, dict):
+        raise CliError(f"{path} is not an API Gateway event (a JSON object)")
+    return event
+
+
+def _env_port() -> int:
+    text = os.environ.get("INLET_PORT") or str(DEFAULT_PORT)
+    if not text.isdigit() or int(text) > 65535:
+        raise CliError(f"INLET_PORT must be a port number, got {text!r}")
+    return int(text)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _announce(url: str, aws: local.LocalAws, key_file: Path) -> None:
+    key_path = shlex.quote(_shown(key_file))
+    state = os.environ.get(localenv.STATE_DIR_ENV)
+    prefix = f"{localenv.STATE_DIR_ENV}={shlex.quote(state)} " if state else ""
+    emulator = {"moto": f"moto in this process at {aws.endpoint_url} (data lasts until Ctrl-C)"}.get(
+        aws.emulator, f"{aws.endpoint_url} (AWS_ENDPOINT_URL)"
+    )
+    lines = [
+        f"Inlet listening on {url}",
+        f"  AWS emulator: {emulator}",
+        f"  tenant demo, devices {', '.join(localenv.DEMO_DEVICES)}",
+        f"  demo key in {_shown(key_file)} (mode 0600; it is never printed)",
+        "",
+        "Send an uplink:",
+        f'  curl -sS -X POST "{url}" -H "Authorization: $(cat {key_path})" '
+        f"-H \"Content-Type: application/json\" -d '{SAMPLE_BODY}'",
+        "Watch uplinks arrive:",
+        f"  {prefix}inlet records AA-BB-01 --tenant demo --local --follow",
+        "",
+        "Ctrl-C stops.",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def _shown(path: Path) -> str:
+    """The path relative to the working directory when it is inside it (shorter to copy)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path.resolve())

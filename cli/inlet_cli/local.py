@@ -1,0 +1,161 @@
+"""The local stack without an AWS account or Docker: an AWS emulator, the template's tables, the demo data, the real
+handler, and the state file through which the CLI's ``--local`` finds it all.
+
+The emulator is moto in this process (a server on a free port for ``inlet local run``, ``mock_aws`` for
+``inlet local invoke``) unless ``AWS_ENDPOINT_URL`` already names one (LocalStack, a counting proxy...).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+
+from inlet.adapters.devices import DeviceStore
+from inlet.adapters.keys import KeyStore
+from inlet.core.keys import generate_key
+from inlet_cli import localenv
+from inlet_cli.template import ROOT, create_tables
+
+FUNCTION_DIR = ROOT / "functions" / "uplink"
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+# The function's event holds the key (header or query string): Powertools must never log it here either.
+FORCED_ENVIRONMENT = {"POWERTOOLS_LOGGER_LOG_EVENT": "false"}
+
+
+@dataclass(frozen=True)
+class LocalAws:
+    endpoint_url: str  # empty for moto's in-process mock
+    region: str
+    emulator: str  # "moto" (dies with this process), "mock" or "external"
+
+
+@contextmanager
+def local_aws(in_process: str = "server") -> Iterator[LocalAws]:
+    """``AWS_ENDPOINT_URL``'s emulator if set, else moto in this process (``"server"`` or ``"mock"``)."""
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        yield use_endpoint(os.environ["AWS_ENDPOINT_URL"], external_region(), dummy=False)
+        return
+    if in_process == "mock":
+        from moto import mock_aws
+
+        with mock_aws():
+            yield use_endpoint("", localenv.REGION, dummy=True, emulator="mock")
+        return
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines would drown the access log
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        yield use_endpoint(f"http://{host}:{port}", localenv.REGION, dummy=True, emulator="moto")
+    finally:
+        server.stop()
+
+
+def external_region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or localenv.REGION
+
+
+def use_endpoint(url: str, region: str, dummy: bool, emulator: str = "external") -> LocalAws:
+    """Point this process's AWS clients at the emulator; dummy credentials keep any real account out of reach."""
+    if url:
+        os.environ["AWS_ENDPOINT_URL"] = url
+    os.environ["AWS_REGION"] = os.environ["AWS_DEFAULT_REGION"] = region
+    if dummy:
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+            os.environ.pop(name, None)
+        os.environ.update(DUMMY_CREDENTIALS)
+    elif not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
+        os.environ.update(DUMMY_CREDENTIALS)  # emulators accept any credentials, but boto3 must sign with some
+    return LocalAws(url, region, emulator)
+
+
+def prepare_stack(aws: LocalAws) -> KeyStore:
+    """The function's environment, the template's tables and the events' demo data; returns the key store."""
+    environment = localenv.function_environment(AWS_DEFAULT_REGION=aws.region)
+    names = {"KEYS_PATH", "DEVICES_TABLE", "RECORDS_TABLE", "DEDUP_TABLE", "AWS_DEFAULT_REGION"}
+    for name, value in environment.items():
+        if name in names:
+            os.environ[name] = value  # this stack's names, whatever a shell exported for a deployed one
+        else:
+            os.environ.setdefault(name, value)  # tuning (dedup window, log level...) may be overridden
+    os.environ.update(FORCED_ENVIRONMENT)
+    dynamodb = boto3.client("dynamodb")
+    create_tables(dynamodb, localenv.TABLES)
+    keys = KeyStore(localenv.KEYS_PATH, ssm=boto3.client("ssm"))
+    localenv.seed_events_data(keys, DeviceStore(localenv.TABLES["DevicesTable"], dynamodb=dynamodb))
+    return keys
+
+
+def create_demo_key(keys: KeyStore, directory: Path) -> Path:
+    """A fresh random key for tenant demo, written to a 0600 file (never printed)."""
+    key = generate_key()
+    localenv.put_key(keys, key, localenv.EVENTS_TENANT, name="local demo key")
+    path = directory / localenv.DEMO_KEY_FILE
+    write_private(path, key + "\n")
+    return path
+
+
+def write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file would keep its old mode
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
+def write_state(directory: Path, aws: LocalAws, uplink_url: str, key_file: Path) -> Path:
+    state = {
+        "endpoint_url": aws.endpoint_url,
+        "region": aws.region,
+        "keys_path": localenv.KEYS_PATH,
+        "devices_table": localenv.TABLES["DevicesTable"],
+        "records_table": localenv.TABLES["RecordsTable"],
+        "dedup_table": localenv.TABLES["DedupTable"],
+        "uplink_url": uplink_url,
+        "demo_key_file": str(key_file),
+        "emulator": aws.emulator,
+        "pid": os.getpid(),
+    }
+    path = directory / localenv.STATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.write_text(json.dumps(state, indent=2) + "\n")
+    return path
+
+
+def remove_state(path: Path) -> None:
+    """Forget a stack whose emulator died with this process (unless another run has taken the file over)."""
+    try:
+        if json.loads(path.read_text()).get("pid") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError):
+        pass
+
+
+class _Stderr:
+    """Writes to whatever ``sys.stderr`` is now (it changes under test capture)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+def load_handler() -> Callable[[dict, object], dict]:
+    """The real ``app.handler``, imported only now: its Logger and Metrics read the environment set above."""
+    if str(FUNCTION_DIR) not in sys.path:
+        sys.path.insert(0, str(FUNCTION_DIR))
+    app = importlib.import_module("app")
+    app.logger.registered_handler.setStream(_Stderr())  # function logs on stderr, results on stdout (as sam local)
+    return app.handler
