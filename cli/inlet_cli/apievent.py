@@ -11,7 +11,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 ROUTE_PATH = "/uplink"
@@ -21,8 +21,9 @@ API_ID = "inletlocal"
 FUNCTION_NAME = "inlet-local-uplink"
 
 
-def http_api_event(method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str,
-                   now: float | None = None) -> dict:
+def http_api_event(
+    method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str, now: float | None = None
+) -> dict:
     now = time.time() if now is None else now
     split = urlsplit(target)
     lowered, cookies = _headers(headers, source_ip)
@@ -80,7 +81,7 @@ def _request_context(method: str, path: str, headers: dict[str, str], source_ip:
         "requestId": str(uuid.uuid4()),
         "routeKey": ROUTE_KEY,
         "stage": "$default",
-        "time": datetime.fromtimestamp(now, timezone.utc).strftime("%d/%b/%Y:%H:%M:%S +0000"),
+        "time": datetime.fromtimestamp(now, UTC).strftime("%d/%b/%Y:%H:%M:%S +0000"),
         "timeEpoch": int(now * 1000),
     }
 

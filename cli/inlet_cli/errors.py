@@ -10,7 +10,6 @@ from botocore.exceptions import (
     NoRegionError,
     ProfileNotFound,
 )
-
 from inlet.errors import InletError
 from inlet.settings import ConfigurationError
 

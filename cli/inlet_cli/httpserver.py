@@ -55,9 +55,10 @@ class LocalApiServer(ThreadingHTTPServer):
 
 class UplinkRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as network servers that send often expect
-    server_version = "inlet-local"
-    sys_version = ""
     server: LocalApiServer
+
+    def version_string(self) -> str:
+        return "inlet-local"
 
     def _serve(self) -> None:
         started = time.perf_counter()

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
-
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.core.keys import generate_key
+
 from inlet_cli import localenv
 from inlet_cli.template import ROOT, create_tables
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from inlet.adapters.devices import Device, DeviceStore
@@ -12,7 +12,11 @@ from inlet.core.keys import KeyConfig, key_hash
 
 STAGE = "local"
 REGION = "us-east-1"
-TABLES = {"DevicesTable": "inlet-local-devices", "RecordsTable": "inlet-local-records", "DedupTable": "inlet-local-dedup"}
+TABLES = {
+    "DevicesTable": "inlet-local-devices",
+    "RecordsTable": "inlet-local-records",
+    "DedupTable": "inlet-local-dedup",
+}
 KEYS_PATH = f"/inlet/{STAGE}/keys"
 
 # Keys used by the sample events in events/: local-only, public by design, never valid on a deployed stack
@@ -52,7 +56,7 @@ def function_environment(**overrides: str) -> dict[str, str]:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def put_key(keys: KeyStore, key: str, tenant: str, **settings: str) -> KeyConfig:

@@ -28,12 +28,17 @@ def print_json(data: object, indent: int | None = 2) -> None:
     sys.stdout.flush()
 
 
-def print_table(columns: Sequence[str], rows: Iterable[Sequence[object]], empty: str = "nothing to show") -> None:
+def print_table(
+    columns: Sequence[str], rows: Iterable[Sequence[object]], empty: str = "nothing to show", whole: Sequence[str] = ()
+) -> None:
+    """A table; the ``whole`` columns are never cut (times, serials), the others fold onto more lines."""
     rows = list(rows)
     if not rows:
         note(empty)
         return
-    table = Table(*columns, header_style="bold", show_edge=False, pad_edge=False)
+    table = Table(header_style="bold", show_edge=False, pad_edge=False)
+    for column in columns:
+        table.add_column(column, no_wrap=column in whole, overflow="fold")
     for row in rows:
         table.add_row(*(cell(value) for value in row))
     stdout().print(table)

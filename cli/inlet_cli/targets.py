@@ -13,19 +13,28 @@ from dataclasses import dataclass, fields
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
-
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
+
 from inlet_cli import localenv
 from inlet_cli.errors import CliError
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=10)
 _LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-ENV_NAMES = {"keys_path": "KEYS_PATH", "devices_table": "DEVICES_TABLE", "records_table": "RECORDS_TABLE",
-             "dedup_table": "DEDUP_TABLE"}
-STACK_OUTPUTS = {"keys_path": "KeysPath", "devices_table": "DevicesTableName", "records_table": "RecordsTableName",
-                 "dedup_table": "DedupTableName", "uplink_url": "UplinkEndpoint"}
+ENV_NAMES = {
+    "keys_path": "KEYS_PATH",
+    "devices_table": "DEVICES_TABLE",
+    "records_table": "RECORDS_TABLE",
+    "dedup_table": "DEDUP_TABLE",
+}
+STACK_OUTPUTS = {
+    "keys_path": "KeysPath",
+    "devices_table": "DevicesTableName",
+    "records_table": "RecordsTableName",
+    "dedup_table": "DedupTableName",
+    "uplink_url": "UplinkEndpoint",
+}
 
 
 @dataclass(frozen=True)

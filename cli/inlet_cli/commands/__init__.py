@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from inlet.core.keys import TENANT_PATTERN
+
 from inlet_cli.errors import CliError
 from inlet_cli.targets import Target, resolve
 

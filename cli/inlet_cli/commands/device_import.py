@@ -10,10 +10,10 @@ import csv
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
 from inlet.adapters.devices import GENERIC_SENSOR, Device, DeviceStore
 from inlet.core.values import canonical_serial
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
 from inlet_cli.commands import checked_tenant, target_of
 from inlet_cli.errors import CliError
 from inlet_cli.localenv import now_iso

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device
 from inlet.core.values import canonical_serial
+
 from inlet_cli.commands import checked_tenant, device_import, target_of
 from inlet_cli.errors import CliError
 from inlet_cli.localenv import now_iso
@@ -78,7 +79,8 @@ def list_devices(args: argparse.Namespace) -> int:
         print_json([asdict(d) for d in devices])
         return 0
     rows = ((d.serial, d.name, d.connector, d.payload_encoding, d.created_at) for d in devices)
-    print_table(("serial", "name", "connector", "payload", "created"), rows, empty=f"tenant {args.tenant} has no devices")
+    columns = ("serial", "name", "connector", "payload", "created")
+    print_table(columns, rows, empty=f"tenant {args.tenant} has no devices", whole=("serial", "created"))
     return 0
 
 

@@ -5,16 +5,32 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from inlet.core.keys import PAYLOAD_ENCODINGS, UNKNOWN_DEVICE_POLICIES, KeyConfig, generate_key, key_hash
-from inlet.core.keys import validate_key_config
+from inlet.core.keys import (
+    PAYLOAD_ENCODINGS,
+    UNKNOWN_DEVICE_POLICIES,
+    KeyConfig,
+    generate_key,
+    key_hash,
+    validate_key_config,
+)
 from inlet.errors import InletError
+
 from inlet_cli.commands import target_of
 from inlet_cli.errors import CliError
 from inlet_cli.localenv import now_iso
 from inlet_cli.output import note, print_json, print_table, say
 
-PUBLIC_FIELDS = ("id", "tenant", "name", "mapping", "unknown_devices", "payload_encoding", "sink", "created_at",
-                 "revoked_at")
+PUBLIC_FIELDS = (
+    "id",
+    "tenant",
+    "name",
+    "mapping",
+    "unknown_devices",
+    "payload_encoding",
+    "sink",
+    "created_at",
+    "revoked_at",
+)
 
 
 def register(groups, common: argparse.ArgumentParser) -> None:
@@ -24,7 +40,9 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     create = commands.add_parser("create", parents=[common], help="create a key and print it once")
     create.add_argument("--tenant", required=True, help="the tenant whose devices the key may write")
     create.add_argument("--name", default="", help="a label for people (e.g. the network server's name)")
-    create.add_argument("--mapping", default="", help='Additional Parameter, e.g. "serial=devaddr;payload=data;port=fport"')
+    create.add_argument(
+        "--mapping", default="", help='Additional Parameter, e.g. "serial=devaddr;payload=data;port=fport"'
+    )
     create.add_argument("--unknown-devices", choices=UNKNOWN_DEVICE_POLICIES, default="reject")
     create.add_argument("--payload-encoding", choices=PAYLOAD_ENCODINGS, default="auto")
     create.set_defaults(run=create_key)
@@ -73,7 +91,7 @@ def list_keys(args: argparse.Namespace) -> int:
         print_json([public(c) for c in configs])
         return 0
     rows = ((c.id, c.tenant, c.name, c.mapping, c.created_at, c.revoked_at) for c in configs)
-    print_table(("id", "tenant", "name", "mapping", "created", "revoked"), rows, empty="no keys")
+    print_table(("id", "tenant", "name", "mapping", "created", "revoked"), rows, empty="no keys", whole=("id",))
     return 0
 
 

@@ -39,7 +39,9 @@ def run_stack(args: argparse.Namespace) -> int:
     try:
         server = LocalApiServer(port)
     except OSError as exc:
-        raise CliError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): set INLET_PORT or --port (0: any)") from None
+        raise CliError(
+            f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): set INLET_PORT or --port (0: any)"
+        ) from None
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
     with server, local.local_aws("server") as aws:
         keys = local.prepare_stack(aws)

@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from rich.text import Text
-
 from inlet.adapters.records import RecordStore
 from inlet.core.values import canonical_serial, format_time
+from rich.text import Text
+
 from inlet_cli.commands import checked_tenant, target_of
 from inlet_cli.errors import CliError
 from inlet_cli.output import note, print_json, print_table, stdout
@@ -45,14 +45,23 @@ def show_records(args: argparse.Namespace) -> int:
     if args.json:
         print_json(latest)
     else:
-        rows = ((r.get("received_at"), r.get("time"), r.get("port"), r.get("payload"), summary(r), r.get("id"))
-                for r in latest)
-        print_table(("received", "time", "port", "payload", "variables", "id"), rows, empty=f"no records of {serial}")
+        rows = (
+            (r.get("received_at"), r.get("time"), r.get("port"), r.get("payload"), summary(r), r.get("id"))
+            for r in latest
+        )
+        columns = ("received", "time", "port", "payload", "variables", "id")
+        print_table(columns, rows, empty=f"no records of {serial}", whole=("received",))
     return 0
 
 
-def follow(store: RecordStore, tenant: str, serial: str, latest: list[dict], as_json: bool,
-           sleep: Callable[[float], None] = time.sleep) -> int:
+def follow(
+    store: RecordStore,
+    tenant: str,
+    serial: str,
+    latest: list[dict],
+    as_json: bool,
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
     """Print the latest records oldest first, then every new one as it arrives, until Ctrl-C."""
     seen = {r["sk"] for r in latest}
     emit(reversed(latest), as_json)

@@ -33,9 +33,15 @@ THROTTLING_CODES = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def _session() -> boto3.session.Session:
+    """One session for every client: its loader caches the endpoint and model files they share."""
+    return boto3.session.Session()
+
+
 @lru_cache(maxsize=None)
 def client(service: str):
-    return boto3.session.Session().client(service, config=_CONFIGS.get(service, Config(**_BASE)))
+    return _session().client(service, config=_CONFIGS.get(service, Config(**_BASE)))
 
 
 def error_code(exc: ClientError) -> str:

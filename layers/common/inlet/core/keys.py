@@ -9,6 +9,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 
 from inlet.core.mapping import FieldMap, parse_mapping
+from inlet.core.tagoio_settings import validate_tagoio_settings
 
 KEY_PATTERN = re.compile(r"^at[0-9a-f]{32}$")  # TagoIO's shape: "at" + 128 random bits in hex
 TENANT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -73,3 +74,6 @@ def validate_key_config(config: KeyConfig) -> None:
     if config.payload_encoding not in PAYLOAD_ENCODINGS:
         raise ValueError(f"payload encoding must be one of {', '.join(PAYLOAD_ENCODINGS)}")
     parse_mapping(config.mapping)  # raises BadRequest with the offending segment
+    validate_tagoio_settings(config.sink, config.tagoio)
+    if config.sink != "dynamodb" and config.unknown_devices == "provision":
+        raise ValueError("unknown-devices=provision needs sink dynamodb: TagoIO devices are created in TagoIO")
