@@ -126,3 +126,8 @@ def body(fmt: str, count: int, seed: int = 0, devices: int = DEVICES) -> bytes:
 def bodies(fmt: str, count: int, how_many: int, first_seed: int = 1) -> list[bytes]:
     """Distinct bodies for repeated runs (prepared before any timing)."""
     return [body(fmt, count, seed) for seed in range(first_seed, first_seed + how_many)]
+
+
+def single(fmt: str, index: int, seed: int = 0, devices: int = DEVICES) -> bytes:
+    """One uplink as its own request (item ``index`` of a stream cycling over the devices)."""
+    return orjson.dumps(ITEMS[fmt](index, index % devices, seed))

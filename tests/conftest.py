@@ -6,10 +6,10 @@ import os
 
 import boto3
 import pytest
-from moto import mock_aws
-
 from inlet_cli import localenv
 from inlet_cli.template import create_tables
+from moto import mock_aws
+
 from tests.helpers import restart_container
 
 

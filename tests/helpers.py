@@ -23,8 +23,15 @@ class LambdaContext:
         return 15_000
 
 
-def http_event(body=None, *, key: str | None = localenv.EVENTS_KEY, content_type: str | None = "application/json",
-               query: dict | None = None, headers: dict | None = None, base64_body: bool = False) -> dict:
+def http_event(
+    body=None,
+    *,
+    key: str | None = localenv.EVENTS_KEY,
+    content_type: str | None = "application/json",
+    query: dict | None = None,
+    headers: dict | None = None,
+    base64_body: bool = False,
+) -> dict:
     """``body`` may be bytes/str (sent as is) or any JSON value (encoded)."""
     if body is not None and not isinstance(body, (bytes, str)):
         body = json.dumps(body)

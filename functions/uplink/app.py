@@ -5,7 +5,6 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-
 from inlet.errors import InletError
 from inlet.service.answers import error_answer, http_answer, unexpected_answer
 from inlet.service.events import request_from_event

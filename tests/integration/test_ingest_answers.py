@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError
-
 from inlet.adapters.aws import client
 from inlet_cli import localenv
+
 from tests.helpers import http_event, invoke, restart_container
 
 pytestmark = pytest.mark.integration
@@ -90,7 +90,7 @@ def test_query_string_key_and_bearer_header_are_accepted(seeded):
 
 
 def test_body_less_request_takes_its_item_from_the_query(seeded):
-    status, body, _ = invoke(http_event(None, query={"serial": "AA-BB-02", "payload": "0A0B", "port": "3"}))
+    status, _body, _ = invoke(http_event(None, query={"serial": "AA-BB-02", "payload": "0A0B", "port": "3"}))
     assert status == 200
     [record] = seeded.records.latest("demo", "AA-BB-02", 5)
     assert (record["payload"], record["port"]) == ("0a0b", 3)

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 from botocore.exceptions import ClientError
-
 from inlet.adapters.aws import client
+
 from tests.helpers import http_event, invoke, restart_container
 
 pytestmark = pytest.mark.integration
@@ -58,7 +58,7 @@ def test_a_crashed_attempt_blocks_duplicates_until_its_lease_ends_then_is_resume
     heal = fail_batch_writes(after=1)
     assert invoke(http_event(BATCH))[0] == 503
     heal()
-    status, body, headers = invoke(http_event(BATCH))
+    status, _body, headers = invoke(http_event(BATCH))
     assert status == 409 and headers["retry-after"]
     clock["now"] += 31  # past LEASE_SECONDS
     assert invoke(http_event(BATCH))[0] == 200

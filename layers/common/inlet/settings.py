@@ -69,3 +69,54 @@ def settings_from(env: dict[str, str]) -> Settings:
 @lru_cache(maxsize=1)
 def load_settings() -> Settings:
     return settings_from(dict(os.environ))
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """The TagoIO delivery worker's configuration (functions/deliver)."""
+
+    keys_path: str
+    delivery_queue_url: str  # the queue the worker consumes (to postpone a message after a failure)
+    dead_letter_queue_url: str  # where deliveries TagoIO refuses for good are kept for `inlet replay`
+    network_token_path: str = "/inlet/tagoio"
+    key_cache_seconds: int = 60
+    device_cache_seconds: int = 300  # TagoIO device tokens
+    device_miss_cache_seconds: int = 10
+    max_backoff_seconds: int = 900  # with the queue's maxReceiveCount, how long an outage is retried
+    delivery_pool: int = 8  # parallel deliveries (devices) per batch
+
+
+_DELIVERY_REQUIRED = {
+    "KEYS_PATH": "keys_path",
+    "DELIVERY_QUEUE_URL": "delivery_queue_url",
+    "DEAD_LETTER_QUEUE_URL": "dead_letter_queue_url",
+}
+_DELIVERY_INTS = {
+    "KEY_CACHE_SECONDS": "key_cache_seconds",
+    "DEVICE_CACHE_SECONDS": "device_cache_seconds",
+    "DEVICE_MISS_CACHE_SECONDS": "device_miss_cache_seconds",
+    "MAX_BACKOFF_SECONDS": "max_backoff_seconds",
+    "DELIVERY_POOL": "delivery_pool",
+}
+
+
+def delivery_settings_from(env: dict[str, str]) -> DeliverySettings:
+    missing = [name for name in _DELIVERY_REQUIRED if not env.get(name)]
+    if missing:
+        raise ConfigurationError(f"missing environment variables: {', '.join(missing)}")
+    values: dict[str, object] = {field: env[name] for name, field in _DELIVERY_REQUIRED.items()}
+    if env.get("NETWORK_TOKEN_PATH"):
+        values["network_token_path"] = env["NETWORK_TOKEN_PATH"]
+    for name, field in _DELIVERY_INTS.items():
+        if env.get(name):
+            try:
+                values[field] = int(env[name])
+            except ValueError as exc:
+                raise ConfigurationError(f"{name} must be an integer, got {env[name]!r}") from exc
+    values["keys_path"] = str(values["keys_path"]).rstrip("/")
+    return DeliverySettings(**values)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def load_delivery_settings() -> DeliverySettings:
+    return delivery_settings_from(dict(os.environ))

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import boto3
 from botocore.config import Config
@@ -39,7 +39,7 @@ def _session() -> boto3.session.Session:
     return boto3.session.Session()
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str):
     return _session().client(service, config=_CONFIGS.get(service, Config(**_BASE)))
 

@@ -8,7 +8,7 @@ the point where an uplink becomes durable and the sender may get its 2xx.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from inlet.adapters.aws import SDK_ERRORS, client, unavailable
 from inlet.adapters.retry import backoff
@@ -67,7 +67,7 @@ class DeliveryQueue:
 
     def keep(self, body: str, reason: str, attributes: dict | None = None) -> None:
         """Store a delivery for operators (this queue being the dead-letter queue), with why it was refused."""
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         message_attributes = {
             **(attributes or {}),
             REASON: {"DataType": "String", "StringValue": reason[:1000] or "unknown"},

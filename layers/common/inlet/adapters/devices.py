@@ -72,7 +72,7 @@ class DeviceStore:
     def _fetch(self, tenant: str, serials: list[str], now: float) -> dict[str, Device | None]:
         request = {self._table: {"Keys": [{"tenant": {"S": tenant}, "serial": {"S": s}} for s in serials]}}
         try:
-            answers = until_processed(lambda r: self.dynamodb.batch_get_item(RequestItems=r), request, "UnprocessedKeys")
+            answers = until_processed(self._batch_get, request, "UnprocessedKeys")
         except (*SDK_ERRORS, TimeoutError) as exc:
             raise unavailable("Device store", exc) from exc
         result: dict[str, Device | None] = dict.fromkeys(serials)
@@ -84,6 +84,9 @@ class DeviceStore:
             ttl = self._hit_ttl if device else self._miss_ttl
             self._cache[(tenant, serial)] = (now + ttl, device)
         return result
+
+    def _batch_get(self, request: dict) -> dict:
+        return self.dynamodb.batch_get_item(RequestItems=request)
 
     def provision(self, devices: list[Device]) -> None:
         """Create devices first seen on a key that provisions unknown devices (never overwrites an existing one)."""

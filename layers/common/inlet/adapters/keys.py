@@ -50,7 +50,12 @@ class KeyStore:
             raise InvalidAuthorization()
         return config
 
-    def _cached(self, hashed: str) -> KeyConfig | None | bool:
+    def config_for_hash(self, hashed: str) -> KeyConfig | None:
+        """A key's stored configuration by its hash, revoked or not (the TagoIO delivery worker's lookup)."""
+        config = self._cached(hashed)
+        return self._fetch(hashed) if config is False else config
+
+    def _cached(self, hashed: str) -> KeyConfig | bool | None:
         entry = self._cache.get(hashed)
         if entry is None or entry[0] < self._clock():
             return False

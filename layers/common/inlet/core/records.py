@@ -26,8 +26,9 @@ def request_fingerprint(key_hash: str, query: dict[str, str], body: bytes) -> st
     return digest.hexdigest()
 
 
-def build_record(uplink: Uplink, tenant: str, group: str, received_at: str, encoding: str | None,
-                 expires_at: int | None) -> dict:
+def build_record(
+    uplink: Uplink, tenant: str, group: str, received_at: str, encoding: str | None, expires_at: int | None
+) -> dict:
     payload = uplink.payload
     flags = uplink.flags
     if payload is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 
 from inlet.adapters.dedup import Claim, DedupStore
@@ -30,9 +30,10 @@ class DeviceDirectory(Protocol):
 
 
 class Sink(Protocol):
-    """Where accepted records go. ``put_many`` returns only once they are durable (or raises ServiceUnavailable)."""
+    """Where accepted records go. ``put_many`` returns only once they are durable (or raises ServiceUnavailable),
+    with the warnings of records it could not take whole (record id -> reasons), if any."""
 
-    def put_many(self, records: list[dict]) -> None: ...
+    def put_many(self, records: list[dict]) -> dict[str, list[str]] | None: ...
 
 
 @dataclass
@@ -79,8 +80,9 @@ def ingest(request: HttpRequest, deps: Dependencies, now_ms: int | None = None) 
     if claim and claim.replay:
         return Outcome(200, claim.replay, replayed=True, key_id=config.id, tenant=config.tenant)
     try:
-        outcome = _store(uplinks, config, deps, claim.group if claim else new_group(),
-                         claim.received_ms if claim else now_ms)
+        outcome = _store(
+            uplinks, config, deps, claim.group if claim else new_group(), claim.received_ms if claim else now_ms
+        )
     except DeviceNotFound:
         if claim:
             deps.dedup.release(claim)
@@ -113,7 +115,7 @@ def _claim(deps: Dependencies, config: KeyConfig, request: HttpRequest, query: d
 
 def _store(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, group: str, received_ms: int) -> Outcome:
     devices = _resolve_devices(uplinks, config, deps, received_ms)
-    received_at = format_time(datetime.fromtimestamp(received_ms / 1000, timezone.utc))
+    received_at = format_time(datetime.fromtimestamp(received_ms / 1000, UTC))
     retention = deps.settings.retention_days
     expires_at = received_ms // 1000 + retention * 86400 if retention > 0 else None
     records, accepted, reasons = [], {}, {}
@@ -129,8 +131,18 @@ def _store(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, group: 
     if not records:
         raise DeviceNotFound("Device not found", items=body["items"])
     for sink in deps.sinks(config):
-        sink.put_many(records)
+        _add_warnings(body, sink.put_many(records))
     return Outcome(200, body, key_id=config.id, tenant=config.tenant, rejected_by_reason=_count(reasons))
+
+
+def _add_warnings(body: dict, warnings: dict[str, list[str]] | None) -> None:
+    """A sink may report what of an accepted record it could not take (TagoIO's limits): shown on the item."""
+    if not warnings:
+        return
+    for item in body["items"]:
+        notes = warnings.get(item.get("id", ""))
+        if notes:
+            item.setdefault("warnings", []).extend(notes)
 
 
 def _resolve_devices(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, now_ms: int) -> dict:
@@ -139,7 +151,7 @@ def _resolve_devices(uplinks: list[Uplink], config: KeyConfig, deps: Dependencie
     devices = directory.get_many(config.tenant, serials)
     unknown = sorted(s for s, d in devices.items() if d is None)
     if unknown and config.unknown_devices == "provision":
-        created_at = format_time(datetime.fromtimestamp(now_ms / 1000, timezone.utc))
+        created_at = format_time(datetime.fromtimestamp(now_ms / 1000, UTC))
         fresh = [Device(config.tenant, serial, created_at=created_at) for serial in unknown]
         directory.provision(fresh)
         devices.update({d.serial: d for d in fresh})

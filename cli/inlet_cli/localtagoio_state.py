@@ -1,0 +1,101 @@
+"""What the local TagoIO knows (network tokens, devices, stored data) and its fault switches. Thread-safe.
+
+Switches (set from Python or from ``POST /_admin/switches``): ``latency`` seconds before every answer; ``down`` (every
+call answers 503); ``fail`` the next N calls with a 5xx; ``throttle`` the next N ``POST /data`` with 429 and a
+Retry-After; ``drop`` the next N ``POST /data`` by closing the connection without an answer, after storing the data
+(``after_store``, the "answer lost" case) or before; ``rate_limit`` requests per minute per profile and route.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+
+@dataclass
+class Switches:
+    latency: float = 0.0
+    down: bool = False
+    fail: int = 0
+    fail_status: int = 503
+    throttle: int = 0
+    retry_after: int = 7
+    drop: int = 0
+    drop_after_store: bool = True
+    rate_limit: int = 250  # TagoIO's Free plan, POST /data and GET /data
+
+
+class TagoState:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.switches = Switches()
+        self.network_tokens: set[str] = set()
+        self.devices: dict[tuple[str, str], str] = {}  # (authorization, serial) -> device token
+        self.profiles: dict[str, str] = {}  # device token -> authorization (its profile)
+        self.data: dict[str, list[dict]] = {}  # device token -> stored records
+        self.calls: list[tuple[str, str, int]] = []  # (method, route, status): what tests assert on
+        self._minutes: dict[tuple[str, str, int], int] = {}
+
+    def add_network_token(self, token: str = "") -> str:
+        token = token or str(uuid.uuid4())
+        with self.lock:
+            self.network_tokens.add(token)
+        return token
+
+    def add_device(self, authorization: str, serial: str, token: str = "") -> str:
+        token = token or str(uuid.uuid4())
+        with self.lock:
+            self.devices[(authorization, serial)] = token
+            self.profiles[token] = authorization
+            self.data.setdefault(token, [])
+        return token
+
+    def set(self, **changes: object) -> None:
+        with self.lock:
+            for name, value in changes.items():
+                if not hasattr(self.switches, name):
+                    raise ValueError(f"unknown switch {name!r}")
+                setattr(self.switches, name, type(getattr(self.switches, name))(value))
+
+    def take(self, name: str) -> bool:
+        """Consume one unit of a counted switch (fail, throttle, drop): True when it fires for this call."""
+        with self.lock:
+            left = getattr(self.switches, name)
+            if left > 0:
+                setattr(self.switches, name, left - 1)
+            return left > 0
+
+    def over_limit(self, profile: str, route: str) -> int:
+        """0 when the call is within the minute's limit, else the seconds until the next minute."""
+        now = time.time()
+        minute = int(now // 60)
+        with self.lock:
+            count = self._minutes.get((profile, route, minute), 0) + 1
+            self._minutes[(profile, route, minute)] = count
+        return 0 if count <= self.switches.rate_limit else max(1, int((minute + 1) * 60 - now + 0.999))
+
+    def store(self, token: str, records: list[dict]) -> int:
+        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        with self.lock:
+            for record in records:
+                stored = {"id": secrets.token_hex(12), "created_at": now, "time": now, **record}
+                if "serie" in stored:
+                    stored["group"] = stored.pop("serie")
+                self.data[token].append(stored)
+        return len(records)
+
+    def query(self, token: str, groups: list[str], variables: list[str], qty: int) -> list[dict]:
+        with self.lock:
+            found = [r for r in self.data.get(token, []) if (not groups or r.get("group") in groups)
+                     and (not variables or r.get("variable") in variables)]
+        return sorted(found, key=lambda r: str(r.get("time")), reverse=True)[:qty]
+
+    def records(self, serial: str, authorization: str = "") -> list[dict]:
+        """Everything stored for a device (the first profile that has this serial when none is named)."""
+        with self.lock:
+            token = next((t for (a, s), t in self.devices.items() if s == serial and a == (authorization or a)), "")
+            return [dict(r) for r in self.data.get(token, [])]

@@ -1,0 +1,113 @@
+"""One delivery attempt: find the key's TagoIO settings, the device token, check for a stored copy, post.
+
+The outcome says what the queue must do with the message: nothing more (delivered, or already stored), show it again
+after ``delay`` seconds (429, 5xx, timeouts, AWS trouble), or keep it in the dead-letter queue (refused for good).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
+from inlet.core.delivery import SENTINEL_VARIABLE, Delivery, backoff_seconds, is_stored
+from inlet.errors import ServiceUnavailable
+
+DELIVERED, ALREADY_STORED, RETRY, REFUSED = "delivered", "already_stored", "retry", "refused"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    reason: str = ""
+    delay: int = 0  # seconds before the message may be tried again (RETRY only)
+    delivery: Delivery | None = None
+
+
+class Throttle:
+    """TagoIO's rate limit is per profile and route: after a 429, hold the profile's other deliveries of the batch."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._until: dict[tuple[str, str], float] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+
+    def hold(self, scope: tuple[str, str], seconds: int) -> None:
+        with self._lock:
+            self._until[scope] = max(self._until.get(scope, 0.0), self._clock() + seconds)
+
+    def remaining(self, scope: tuple[str, str]) -> int:
+        with self._lock:
+            return max(0, round(self._until.get(scope, 0.0) - self._clock()))
+
+
+def attempt(body: str, receive_count: int, deps, throttle: Throttle) -> Outcome:
+    try:
+        delivery = Delivery.from_body(body)
+    except ValueError as exc:
+        return Outcome(REFUSED, str(exc))
+    try:
+        return _deliver(delivery, deps, throttle)
+    except TagoUnavailable as down:
+        return Outcome(RETRY, f"tagoio_unavailable: {down.cause}", _backoff(deps, receive_count, down.ambiguous),
+                       delivery)
+    except TagoRejected as refused:
+        return Outcome(REFUSED, f"tagoio_{refused.status}: {refused.message}", delivery=delivery)
+    except ServiceUnavailable as error:
+        return Outcome(RETRY, error.message, _backoff(deps, receive_count, False), delivery)
+
+
+def _deliver(delivery: Delivery, deps, throttle: Throttle) -> Outcome:
+    config = deps.keys.config_for_hash(delivery.key_hash)
+    settings = (config.tagoio if config else None) or {}
+    if not settings.get("api_url"):
+        return Outcome(REFUSED, "key_not_found" if config is None else "key_has_no_tagoio_settings", delivery=delivery)
+    api, authorization = deps.api(settings["api_url"]), settings["authorization"]
+    scope = (api.base_url, authorization)
+    if held := throttle.remaining(scope):
+        return Outcome(RETRY, "tagoio_429: held after another delivery's 429", held, delivery)
+
+    def network_token() -> str:
+        return deps.network_tokens.get(settings["network_token_param"])
+
+    try:
+        token = deps.tokens.get(api, network_token, authorization, delivery.serial)
+        if token is None:
+            return Outcome(REFUSED, "device_not_found: TagoIO has no device with this serial", delivery=delivery)
+        if is_stored(delivery, _stored_copies(api, token, delivery)):
+            return Outcome(ALREADY_STORED, delivery=delivery)
+        return _post(api, token, delivery, lambda: deps.tokens.get(api, network_token, authorization, delivery.serial),
+                     lambda: deps.tokens.forget(api, authorization, delivery.serial))
+    except TagoThrottled as throttled:
+        throttle.hold(scope, throttled.retry_after)
+        return Outcome(RETRY, "tagoio_429", throttled.retry_after, delivery)
+
+
+def _stored_copies(api: TagoApi, token: str, delivery: Delivery) -> list[dict]:
+    if delivery.parts == 1:
+        return api.find_data(token, group=delivery.group, qty=1)
+    return api.find_data(token, group=delivery.group, variable=SENTINEL_VARIABLE, qty=delivery.parts)
+
+
+def _post(api: TagoApi, token: str, delivery: Delivery, resolve: Callable[[], str | None],
+          forget: Callable[[], None]) -> Outcome:
+    """Post the part; a refused device token (401/403) is resolved again once, in case the device's token changed."""
+    try:
+        api.post_data(token, delivery.post_body())
+    except TagoRejected as refused:
+        if refused.status not in (401, 403):
+            raise
+        forget()
+        fresh = resolve()
+        if fresh is None:
+            return Outcome(REFUSED, "device_not_found: TagoIO has no device with this serial", delivery=delivery)
+        if fresh == token:
+            raise
+        api.post_data(fresh, delivery.post_body())
+    return Outcome(DELIVERED, delivery=delivery)
+
+
+def _backoff(deps, receive_count: int, ambiguous: bool) -> int:
+    return backoff_seconds(receive_count, ambiguous, deps.settings.max_backoff_seconds, deps.jitter())

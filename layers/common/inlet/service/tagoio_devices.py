@@ -1,0 +1,84 @@
+"""Devices of keys that forward to TagoIO: resolved through TagoIO's network API, cached per warm container.
+
+``DeviceTokens`` caches each serial's device token (``hit_ttl``) and each unknown serial briefly (``miss_ttl``), so a
+device sending every second costs one resolve per TTL, and an unknown one cannot flood TagoIO. ``TagoDirectory`` is
+the ``DeviceDirectory`` of such keys for the uplink function: one resolve per distinct uncached serial of a request,
+in parallel on a bounded pool. Nothing can be provisioned in TagoIO from here: ``provision`` does nothing, and the
+key validation refuses ``unknown_devices=provision`` on TagoIO keys.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+
+from inlet.adapters.devices import Device
+from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
+from inlet.errors import ServiceUnavailable
+
+RESOLVE_POOL = 8
+TAGOIO_CONNECTOR = "tagoio"
+
+
+class DeviceTokens:
+    def __init__(self, hit_ttl: int = 300, miss_ttl: int = 10, clock=time.monotonic) -> None:
+        self._hit_ttl, self._miss_ttl = hit_ttl, miss_ttl
+        self._clock = clock
+        self._cache: dict[tuple[str, str, str], tuple[float, str | None]] = {}
+        self.cache_hits = 0
+
+    def cached(self, api: TagoApi, authorization: str, serial: str) -> tuple[bool, str | None]:
+        entry = self._cache.get((api.base_url, authorization, serial))
+        if entry is None or entry[0] < self._clock():
+            return False, None
+        self.cache_hits += 1
+        return True, entry[1]
+
+    def get(self, api: TagoApi, network_token: Callable[[], str], authorization: str, serial: str) -> str | None:
+        """The device token, or ``None`` for a serial TagoIO does not know; raises ``TagoError`` subclasses."""
+        hit, token = self.cached(api, authorization, serial)
+        if hit:
+            return token
+        token = api.resolve(network_token(), serial, authorization)
+        ttl = self._hit_ttl if token else self._miss_ttl
+        self._cache[(api.base_url, authorization, serial)] = (self._clock() + ttl, token)
+        return token
+
+    def forget(self, api: TagoApi, authorization: str, serial: str) -> None:
+        self._cache.pop((api.base_url, authorization, serial), None)
+
+
+class TagoDirectory:
+    def __init__(self, api: TagoApi, tokens: DeviceTokens, network_token: Callable[[], str], authorization: str):
+        self._api = api
+        self._tokens = tokens
+        self._network_token = network_token
+        self._authorization = authorization
+
+    def get_many(self, tenant: str, serials: set[str]) -> dict[str, Device | None]:
+        ordered = sorted(serials)
+        network_token = cache(self._network_token)  # read once per request, and only if a serial is not cached
+
+        def token(serial: str) -> str | None:
+            return self._tokens.get(self._api, network_token, self._authorization, serial)
+
+        try:
+            if len(ordered) <= 1:
+                tokens = [token(serial) for serial in ordered]
+            else:
+                with ThreadPoolExecutor(max_workers=min(RESOLVE_POOL, len(ordered))) as pool:
+                    tokens = list(pool.map(token, ordered))
+        except TagoThrottled as throttled:
+            raise ServiceUnavailable("TagoIO is rate-limiting device lookups, retry later",
+                                     retry_after=throttled.retry_after) from None
+        except TagoUnavailable as down:
+            raise ServiceUnavailable("TagoIO unavailable, nothing was stored; retry later", cause=down.cause) from None
+        except TagoRejected as refused:
+            raise ServiceUnavailable(f"TagoIO refused the device lookup ({refused.status}): check the key's network "
+                                     "token and authorization", retry_after=60) from None
+        return {s: Device(tenant, s, connector=TAGOIO_CONNECTOR) if t else None for s, t in zip(ordered, tokens, strict=False)}
+
+    def provision(self, devices: list[Device]) -> None:
+        """TagoIO devices are created in TagoIO (with their connector): Inlet never creates them."""

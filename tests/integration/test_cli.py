@@ -1,0 +1,210 @@
+"""The ``inlet`` CLI in-process under moto, with the names in the environment (as a deployed function has them)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from inlet.core.keys import is_well_formed
+from inlet_cli import localenv
+from inlet_cli.commands import records as records_command
+from inlet_cli.main import main
+from tests.helpers import http_event, invoke, restart_container
+
+pytestmark = pytest.mark.integration
+
+ONE = {"serial": "AA-BB-01", "payload": "0011AA", "port": 10}
+
+
+def run_json(capsys, *argv: str):
+    assert main([*argv, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def error_of(capsys, *argv: str, code: int = 1) -> str:
+    """Run a failing command; return its stderr after checking it is one line and the exit code."""
+    if code == 2:
+        with pytest.raises(SystemExit) as exit_info:
+            main(list(argv))
+        assert exit_info.value.code == 2
+    else:
+        assert main(list(argv)) == code
+    err = capsys.readouterr().err
+    assert err.startswith("inlet: error: ") and err.count("\n") == 1, err
+    return err
+
+
+# Keys
+
+
+def test_created_key_is_printed_once_and_works(seeded, capsys):
+    created = run_json(capsys, "keys", "create", "--tenant", "demo", "--name", "lns", "--mapping", "serial=dev")
+    assert is_well_formed(created["key"])
+    assert {k: created[k] for k in ("tenant", "name", "mapping")} == {"tenant": "demo", "name": "lns", "mapping": "serial=dev"}
+
+    status, body, _ = invoke(http_event({"dev": "AA-BB-01", "payload": "01"}, key=created["key"]))
+    assert status == 200 and body["accepted"] == 1
+
+
+def test_key_printed_alone_on_stdout_without_json(seeded, capsys):
+    assert main(["keys", "create", "--tenant", "demo"]) == 0
+    out, err = capsys.readouterr()
+    assert is_well_formed(out.strip())
+    assert "shown only now" in err and out.strip() not in err
+
+
+def test_list_never_shows_keys(seeded, capsys):
+    created = run_json(capsys, "keys", "create", "--tenant", "acme", "--name", "acme lns")
+    listed = run_json(capsys, "keys", "list", "--tenant", "acme")
+    assert [k["id"] for k in listed] == [created["id"]]
+    assert "key" not in listed[0] and created["key"] not in json.dumps(listed)
+
+    assert main(["keys", "list"]) == 0
+    table = capsys.readouterr().out
+    assert created["id"] in table and localenv.EVENTS_KEY not in table and created["key"] not in table
+
+
+def test_revoked_key_is_refused_once_caches_expire(seeded, capsys):
+    created = run_json(capsys, "keys", "create", "--tenant", "demo")
+    assert invoke(http_event(ONE, key=created["key"]))[0] == 200
+
+    revoked = run_json(capsys, "keys", "revoke", created["id"])
+    assert revoked["revoked_at"]
+    restart_container()  # a warm container would notice within KEY_CACHE_SECONDS
+
+    assert invoke(http_event({**ONE, "port": 11}, key=created["key"]))[0] == 401
+
+
+def test_key_errors_are_one_line(seeded, capsys):
+    assert "Invalid Additional Parameter" in error_of(capsys, "keys", "create", "--tenant", "demo", "--mapping", "x")
+    assert "tenant must be" in error_of(capsys, "keys", "create", "--tenant", "bad tenant!")
+    assert "no key with id" in error_of(capsys, "keys", "revoke", "0000000000000000")
+    assert "--tenant" in error_of(capsys, "keys", "create", code=2)
+    assert "invalid choice" in error_of(capsys, "keys", "create", "--tenant", "t", "--unknown-devices", "x", code=2)
+
+
+# Devices
+
+
+def test_devices_add_list_remove(moto_aws, capsys):
+    added = run_json(capsys, "devices", "add", "aa-bb-09", " AA-BB-10 ", "--tenant", "t1", "--payload-encoding", "hex")
+    assert added["added"] == ["AA-BB-09", "AA-BB-10"]
+    assert run_json(capsys, "devices", "add", "AA-BB-09", "--tenant", "t1")["existing"] == ["AA-BB-09"]
+
+    listed = run_json(capsys, "devices", "list", "--tenant", "t1")
+    assert [(d["serial"], d["connector"], d["payload_encoding"]) for d in listed] == [
+        ("AA-BB-09", "generic-sensor", "hex"),
+        ("AA-BB-10", "generic-sensor", "hex"),
+    ]
+    assert run_json(capsys, "devices", "list", "--tenant", "t2") == []
+
+    assert run_json(capsys, "devices", "remove", "aa-bb-09", "--tenant", "t1")["removed"] == ["AA-BB-09"]
+    assert "has no device AA-BB-09" in error_of(capsys, "devices", "remove", "AA-BB-09", "--tenant", "t1")
+
+
+def test_import_adds_valid_rows_and_names_the_bad_lines(seeded, capsys, tmp_path):
+    csv_file = tmp_path / "devices.csv"
+    csv_file.write_text(
+        "serial,name,payload_encoding\n"
+        "cc-01,boiler,hex\n"  # line 2: added (canonical serial)
+        ",no serial,\n"  # line 3: invalid
+        "CC-02,,base32\n"  # line 4: invalid encoding
+        "\n"  # blank lines are ignored
+        "CC-01,again,\n"  # line 6: duplicate of line 2
+        "AA-BB-01,demo,\n"  # line 7: already exists
+        "CC-03,x,hex,extra\n"  # line 8: too many values
+        "CC-04\n"  # line 9: added
+    )
+    assert main(["devices", "import", str(csv_file), "--tenant", "demo", "--json"]) == 1
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["added"] == ["CC-01", "CC-04"]
+    assert [(s["line"], s["reason"]) for s in report["skipped"]] == [(6, "duplicate of line 2"), (7, "already exists")]
+    assert [i["line"] for i in report["invalid"]] == [3, 4, 8]
+    assert err == "inlet: error: 3 invalid row(s) not imported (line 3, 4, 8)\n"
+    devices = {d["serial"]: d for d in run_json(capsys, "devices", "list", "--tenant", "demo")}
+    assert devices["CC-01"]["name"] == "boiler" and devices["CC-01"]["payload_encoding"] == "hex"
+
+
+def test_import_summary_for_people(moto_aws, capsys, tmp_path):
+    csv_file = tmp_path / "devices.csv"
+    csv_file.write_text("\ufeffSerial,Connector\nDD-01,\nDD-01,\n")  # Excel's BOM and capitalised header
+    assert main(["devices", "import", str(csv_file), "--tenant", "t1"]) == 0
+    out, err = capsys.readouterr()
+    assert "added 1, skipped 1, invalid 0" in out and "line 3: DD-01 skipped: duplicate of line 2" in err
+
+
+def test_import_refuses_a_file_without_serial_column(moto_aws, capsys, tmp_path):
+    csv_file = tmp_path / "devices.csv"
+    csv_file.write_text("eui,name\n01,x\n")
+    assert "has no serial column" in error_of(capsys, "devices", "import", str(csv_file), "--tenant", "t1")
+    assert "No such file" in error_of(capsys, "devices", "import", str(tmp_path / "none.csv"), "--tenant", "t1")
+
+
+# Records
+
+
+def test_records_json_newest_first(seeded, capsys):
+    for port in (1, 2, 3):
+        assert invoke(http_event({**ONE, "port": port}))[0] == 200
+    stored = run_json(capsys, "records", "aa-bb-01", "--tenant", "demo", "--limit", "2")
+    assert [r["port"] for r in stored] == [3, 2]
+    assert {"id", "serial", "group", "time", "received_at", "port", "payload", "variables"} <= set(stored[0])
+
+    assert main(["records", "AA-BB-01", "--tenant", "demo"]) == 0
+    assert "0011aa" in capsys.readouterr().out
+
+
+def test_follow_prints_new_records_until_ctrl_c(seeded, capsys, monkeypatch):
+    assert invoke(http_event({**ONE, "port": 1}))[0] == 200
+    polls = []
+
+    def poll_then_stop(seconds):
+        polls.append(seconds)
+        if len(polls) == 1:
+            assert invoke(http_event({**ONE, "port": 2}))[0] == 200  # arrives while following
+        elif len(polls) == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(records_command.time, "sleep", poll_then_stop)
+    assert main(["records", "AA-BB-01", "--tenant", "demo", "--follow", "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["port"] for r in lines] == [1, 2]  # oldest first, each record once
+
+
+# Where commands act
+
+
+def test_without_names_the_error_says_what_to_set(moto_aws, capsys, monkeypatch):
+    monkeypatch.delenv("KEYS_PATH")
+    assert "KEYS_PATH is not set" in error_of(capsys, "keys", "list")
+
+
+def test_local_without_a_running_stack(moto_aws, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv(localenv.STATE_DIR_ENV, str(tmp_path))
+    assert "start one with `inlet local run`" in error_of(capsys, "devices", "list", "--tenant", "t", "--local")
+
+
+def test_stack_outputs_name_the_resources(moto_aws, capsys, monkeypatch):
+    outputs = {"DevicesTableName": "inlet-local-devices", "KeysPath": "/inlet/local/keys"}
+    template = {
+        "Resources": {"Marker": {"Type": "AWS::SQS::Queue"}},
+        "Outputs": {name: {"Value": value} for name, value in outputs.items()},
+    }
+    import boto3
+
+    boto3.client("cloudformation").create_stack(StackName="inlet-test", TemplateBody=json.dumps(template))
+    monkeypatch.delenv("DEVICES_TABLE")
+    run_json(capsys, "devices", "add", "EE-01", "--tenant", "t1", "--stack", "inlet-test")
+    assert [d["serial"] for d in run_json(capsys, "devices", "list", "--tenant", "t1", "--stack", "inlet-test")] == [
+        "EE-01"
+    ]
+    assert "has no output RecordsTableName" in error_of(capsys, "records", "X", "--tenant", "t", "--stack", "inlet-test")
+    assert "stack 'nope' not found" in error_of(capsys, "keys", "list", "--stack", "nope")
+    assert "not allowed with argument" in error_of(capsys, "keys", "list", "--stack", "x", "--local", code=2)
+
+
+def test_aws_errors_are_one_line(moto_aws, capsys, monkeypatch):
+    monkeypatch.setenv("DEVICES_TABLE", "no-such-table")
+    assert "ResourceNotFoundException" in error_of(capsys, "devices", "list", "--tenant", "t1")
