@@ -19,8 +19,9 @@ TENANTS = {"a_new_key": "bench-a", "b_cold": "bench-b", "c_warm": "bench-b"}
 
 
 def _post(session: requests.Session, url: str, key: str, body: bytes) -> None:
-    answer = session.post(url, data=body, headers={"content-type": "application/json", "authorization": key},
-                          timeout=120)
+    answer = session.post(
+        url, data=body, headers={"content-type": "application/json", "authorization": key}, timeout=120
+    )
     if answer.status_code != 200:
         raise RuntimeError(f"local stack answered {answer.status_code}: {answer.text[:300]}")
 

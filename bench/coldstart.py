@@ -30,8 +30,14 @@ def _env() -> dict[str, str]:
 
 
 def _run_ms(code: str, env: dict[str, str]) -> float:
-    done = subprocess.run([sys.executable, "-c", _CLOCK + code + _REPORT], env=env, capture_output=True, text=True,
-                          timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _CLOCK + code + _REPORT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -62,18 +68,30 @@ def _importtime_rows(stderr: str) -> list[dict]:
     for line in stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:
             continue
-        self_us, cumulative_us, name = line[len("import time:"):].split("|")
+        self_us, cumulative_us, name = line[len("import time:") :].split("|")
         depth = (len(name) - len(name.lstrip())) // 2
-        rows.append({"module": name.strip(), "depth": depth, "self_ms": int(self_us) / 1000,
-                     "cumulative_ms": int(cumulative_us) / 1000})
+        rows.append(
+            {
+                "module": name.strip(),
+                "depth": depth,
+                "self_ms": int(self_us) / 1000,
+                "cumulative_ms": int(cumulative_us) / 1000,
+            }
+        )
     return rows
 
 
 def top_imports(limit: int = 10) -> dict:
     """The handler's import profile: self time summed per top-level package (no overlap: the rows add up to the
     whole import), and the costliest imports of the first levels with their whole subtree (cumulative)."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", HANDLER], env=_env(), capture_output=True,
-                          text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", HANDLER],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     rows = _importtime_rows(done.stderr)
     packages: dict[str, float] = {}
     for row in rows:
@@ -84,6 +102,7 @@ def top_imports(limit: int = 10) -> dict:
     return {
         "total_ms": round(sum(r["self_ms"] for r in rows), 1),
         "by_package_self_ms": [{"package": name, "ms": round(ms, 1)} for name, ms in ranked],
-        "by_cumulative_ms": [{"module": r["module"], "depth": r["depth"], "ms": round(r["cumulative_ms"], 1)}
-                             for r in shallow[:limit]],
+        "by_cumulative_ms": [
+            {"module": r["module"], "depth": r["depth"], "ms": round(r["cumulative_ms"], 1)} for r in shallow[:limit]
+        ],
     }

@@ -1,11 +1,11 @@
 """Cost per million uplinks on AWS, from measured figures (handler CPU time, AWS calls, DynamoDB item sizes).
 
-    requests       = 1e6 / uplinks_per_request
-    duration_ms    = cpu_ms * 1769 / memory_mb   (Lambda gives one full vCPU at 1,769 MB, a share below)
-                   + aws_calls * AWS_CALL_MS       (sequential in-region round trips: not in the CPU figure)
-    lambda         = requests * (ceil(duration_ms) / 1000 * memory_mb / 1024 * GB_S + LAMBDA_REQUEST)
-    api_gateway    = requests * HTTP_API_REQUEST
-    dynamodb       = (1e6 * record_wru + requests * dedup_wru) * WRU      (1 WRU per started KB of an item)
+requests       = 1e6 / uplinks_per_request
+duration_ms    = cpu_ms * 1769 / memory_mb   (Lambda gives one full vCPU at 1,769 MB, a share below)
+               + aws_calls * AWS_CALL_MS       (sequential in-region round trips: not in the CPU figure)
+lambda         = requests * (ceil(duration_ms) / 1000 * memory_mb / 1024 * GB_S + LAMBDA_REQUEST)
+api_gateway    = requests * HTTP_API_REQUEST
+dynamodb       = (1e6 * record_wru + requests * dedup_wru) * WRU      (1 WRU per started KB of an item)
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ def memory_mb() -> int:
     return int(load_template()["Parameters"]["MemorySize"]["Default"])
 
 
-def per_million(uplinks_per_request: int, cpu_ms: float, aws_calls: int, record_wru: float, dedup_wru: float,
-                memory: int) -> dict:
+def per_million(
+    uplinks_per_request: int, cpu_ms: float, aws_calls: int, record_wru: float, dedup_wru: float, memory: int
+) -> dict:
     requests = 1e6 / uplinks_per_request
     duration_ms = cpu_ms * max(1.0, FULL_VCPU_MB / memory) + aws_calls * AWS_CALL_MS
     gb_s = math.ceil(duration_ms) / 1000 * memory / 1024
@@ -58,7 +59,11 @@ def single_uplink(harness, repeats: int = 20) -> dict:
         harness.invoke(event(workloads.body("tts", 1, seed=5000)))
     finally:
         harness.fake.inspect = False
-    return {"cpu_ms": timing["handler_ms"], "calls": dict(harness.fake.calls), "write_units": dict(harness.fake.write_units)}
+    return {
+        "cpu_ms": timing["handler_ms"],
+        "calls": dict(harness.fake.calls),
+        "write_units": dict(harness.fake.write_units),
+    }
 
 
 def _dedup_wru(write_units: dict) -> int:
@@ -76,8 +81,10 @@ def estimate(single: dict, batch_cpu_ms: float, batch: int, calls: dict) -> dict
         "assumed_aws_call_ms": AWS_CALL_MS,
         "record_item_bytes": warm["record_item_bytes_avg"],
         "record_wru_per_uplink": record_wru,
-        "single": per_million(1, single["cpu_ms"], sum(single["calls"].values()), record_wru,
-                              _dedup_wru(single["write_units"]), memory),
-        "batch": per_million(batch, batch_cpu_ms, sum(warm["calls"].values()), record_wru,
-                             _dedup_wru(warm["write_units"]), memory),
+        "single": per_million(
+            1, single["cpu_ms"], sum(single["calls"].values()), record_wru, _dedup_wru(single["write_units"]), memory
+        ),
+        "batch": per_million(
+            batch, batch_cpu_ms, sum(warm["calls"].values()), record_wru, _dedup_wru(warm["write_units"]), memory
+        ),
     }

@@ -42,8 +42,11 @@ def _measure(stack: dict, total: int, clients: int, time_cap: float) -> dict:
     table = localenv.TABLES["RecordsTable"]
 
     def put(dynamodb, index: int) -> None:
-        item = {"device": {"S": f"{TENANT}#baseline"}, "sk": {"S": f"{index:08d}"},
-                "record": {"S": bodies[index].decode()}}
+        item = {
+            "device": {"S": f"{TENANT}#baseline"},
+            "sk": {"S": f"{index:08d}"},
+            "record": {"S": bodies[index].decode()},
+        }
         dynamodb.put_item(TableName=table, Item=item)
 
     baseline = load.run(lambda: aws_client("dynamodb", endpoint), put, total, clients, time_cap)
@@ -52,5 +55,6 @@ def _measure(stack: dict, total: int, clients: int, time_cap: float) -> dict:
         "stack": stack_figures,
         "emulator_put_item": baseline,
         "throughput_ratio": round(stack_figures["requests_per_s"] / baseline["requests_per_s"], 3)
-        if baseline["requests_per_s"] else None,
+        if baseline["requests_per_s"]
+        else None,
     }

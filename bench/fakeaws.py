@@ -13,7 +13,6 @@ from collections import Counter
 
 import orjson
 from botocore.awsrequest import AWSResponse
-
 from inlet.core.keys import KeyConfig
 
 HOOK_ID = "inlet-bench-fakeaws"

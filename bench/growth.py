@@ -19,8 +19,13 @@ def measure(harness: Harness, sizes=SIZES, repeats: int = 5) -> dict:
         events = [event(body) for body in bodies]
         harness.invoke(events[0])
         handler_s, baseline_s = paired_min(harness.invoke, roundtrip, events[1:], bodies[1:])
-        points.append({"uplinks": size, "handler_us_per_uplink": round(handler_s * 1e6 / size, 2),
-                       "baseline_us_per_uplink": round(baseline_s * 1e6 / size, 2)})
+        points.append(
+            {
+                "uplinks": size,
+                "handler_us_per_uplink": round(handler_s * 1e6 / size, 2),
+                "baseline_us_per_uplink": round(baseline_s * 1e6 / size, 2),
+            }
+        )
     per_uplink = [p["handler_us_per_uplink"] for p in points]
     return {"points": points, "ratio": round(max(per_uplink) / min(per_uplink), 3)}
 
@@ -38,7 +43,7 @@ def plot(result: dict, path: Path) -> None:
     axes.set_xscale("log")
     axes.set_ylim(bottom=0)
     axes.set_xlabel("uplinks per request (TTS v3, ~2 kB each)")
-    axes.set_ylabel("µs per uplink (CPU, min of repeats)")
+    axes.set_ylabel("µs per uplink (wall time, min of repeats)")
     axes.set_title(f"Figure 5: time per uplink vs batch size (largest/smallest = {result['ratio']:.2f})")
     axes.grid(True, which="both", alpha=0.3)
     axes.legend()

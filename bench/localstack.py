@@ -34,8 +34,9 @@ def free_port() -> int:
 
 
 def aws_client(service: str, endpoint_url: str):
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                                    region_name="us-east-1")
+    session = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
     return session.client(service, endpoint_url=endpoint_url)
 
 
@@ -83,10 +84,14 @@ def _child(args: list[str], env: dict[str, str], workdir: Path) -> Iterator[tupl
 def moto_server() -> Iterator[str]:
     """A moto server in its own process (not sharing the benchmark's GIL); yields its URL."""
     url = f"http://127.0.0.1:{free_port()}"
-    with tempfile.TemporaryDirectory() as workdir, _child(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", url.rsplit(":", 1)[1]],
-        subprocess_env(), Path(workdir)
-    ) as (process, log):
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        _child(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", url.rsplit(":", 1)[1]],
+            subprocess_env(),
+            Path(workdir),
+        ) as (process, log),
+    ):
         _wait(lambda: _answers(url), process, log, "moto server")
         yield url
 
@@ -94,7 +99,7 @@ def moto_server() -> Iterator[str]:
 def _answers(url: str) -> bool:
     try:
         aws_client("dynamodb", url).list_tables()
-    except Exception:  # noqa: BLE001 - not up yet, whatever the reason
+    except Exception:
         return False
     return True
 

@@ -21,7 +21,13 @@ from bench.paths import ROOT, subprocess_env
 
 
 def _peak_kb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
+    """The process's peak RSS in KB. On Linux, VmHWM of /proc/self/status: ``ru_maxrss`` survives exec, so a child
+    of a big parent starts with the parent's peak (the forked copy's size) and would hide its own growth."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
 
 
 def child(body_file: str, mode: str) -> dict:
@@ -46,8 +52,15 @@ def child(body_file: str, mode: str) -> dict:
 
 
 def _run_child(body_file: str, mode: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "bench.memory", body_file, mode], env=subprocess_env(), cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.memory", body_file, mode],
+        env=subprocess_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import base64
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import orjson
 
 DEVICES = 50
-_EPOCH = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
+_EPOCH = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 
 def serial(device: int) -> str:
@@ -36,7 +36,12 @@ def _tts_gateway(rng: random.Random, g: int, at: str) -> dict:
         "rssi": -rng.randrange(60, 120),
         "channel_rssi": -rng.randrange(60, 120),
         "snr": round(rng.uniform(-10, 10), 2),
-        "location": {"latitude": round(52.3 + g / 100, 5), "longitude": round(4.8 + g / 100, 5), "altitude": 12, "source": "SOURCE_REGISTRY"},
+        "location": {
+            "latitude": round(52.3 + g / 100, 5),
+            "longitude": round(4.8 + g / 100, 5),
+            "altitude": 12,
+            "source": "SOURCE_REGISTRY",
+        },
         "uplink_token": base64.b64encode(rng.randbytes(40)).decode(),
         "channel_index": rng.randrange(8),
         "received_at": at,
@@ -77,10 +82,19 @@ def tts_item(index: int, device: int, seed: int = 0) -> dict:
             },
             "received_at": at,
             "consumed_airtime": "0.205824s",
-            "version_ids": {"brand_id": "dragino", "model_id": "lht65", "hardware_version": "_unknown_hw_version_",
-                            "firmware_version": "1.8", "band_id": "EU_863_870"},
-            "network_ids": {"net_id": "000013", "tenant_id": "ttn", "cluster_id": "eu1",
-                            "cluster_address": "eu1.cloud.thethings.network"},
+            "version_ids": {
+                "brand_id": "dragino",
+                "model_id": "lht65",
+                "hardware_version": "_unknown_hw_version_",
+                "firmware_version": "1.8",
+                "band_id": "EU_863_870",
+            },
+            "network_ids": {
+                "net_id": "000013",
+                "tenant_id": "ttn",
+                "cluster_id": "eu1",
+                "cluster_address": "eu1.cloud.thethings.network",
+            },
         },
     }
 
@@ -89,24 +103,52 @@ def loriot_item(index: int, device: int, seed: int = 0) -> dict:
     rng = random.Random(seed * 1_000_003 + index)
     ts = 1_795_000_000_000 + (seed * 3600 + index) * 1000
     gateways = [
-        {"rssi": -rng.randrange(60, 125), "snr": round(rng.uniform(-15, 10), 1), "ts": ts - 30 + g,
-         "time": _iso(seed * 3600 + index), "gweui": f"7076FF0056{g:06X}", "ant": g % 2,
-         "lat": round(46.52 + g / 100, 5), "lon": round(6.63 + g / 100, 5)}
+        {
+            "rssi": -rng.randrange(60, 125),
+            "snr": round(rng.uniform(-15, 10), 1),
+            "ts": ts - 30 + g,
+            "time": _iso(seed * 3600 + index),
+            "gweui": f"7076FF0056{g:06X}",
+            "ant": g % 2,
+            "lat": round(46.52 + g / 100, 5),
+            "lon": round(6.63 + g / 100, 5),
+        }
         for g in range(4)
     ]
-    return {"cmd": "gw", "seqno": seed * 100_000 + index, "EUI": serial(device), "ts": ts,
-            "fcnt": seed * 100_000 + index, "port": 3, "freq": 867500000, "toa": 1155, "dr": "SF12 BW125 4/5",
-            "ack": False, "bat": rng.randrange(255), "offline": False, "data": rng.randbytes(11).hex(),
-            "gws": gateways}
+    return {
+        "cmd": "gw",
+        "seqno": seed * 100_000 + index,
+        "EUI": serial(device),
+        "ts": ts,
+        "fcnt": seed * 100_000 + index,
+        "port": 3,
+        "freq": 867500000,
+        "toa": 1155,
+        "dr": "SF12 BW125 4/5",
+        "ack": False,
+        "bat": rng.randrange(255),
+        "offline": False,
+        "data": rng.randbytes(11).hex(),
+        "gws": gateways,
+    }
 
 
 def flat_item(index: int, device: int, seed: int = 0) -> dict:
     rng = random.Random(seed * 1_000_003 + index)
-    return {"serial": serial(device), "payload": rng.randbytes(11).hex(), "port": 10, "time": _iso(seed * 3600 + index),
-            "latitude": round(rng.uniform(-60, 60), 5), "longitude": round(rng.uniform(-180, 180), 5),
-            "rssi": -rng.randrange(60, 120), "snr": round(rng.uniform(-10, 10), 1),
-            "battery": round(rng.uniform(3.0, 3.7), 2), "temperature": round(rng.uniform(-5, 35), 2),
-            "humidity": rng.randrange(100), "counter": seed * 100_000 + index}
+    return {
+        "serial": serial(device),
+        "payload": rng.randbytes(11).hex(),
+        "port": 10,
+        "time": _iso(seed * 3600 + index),
+        "latitude": round(rng.uniform(-60, 60), 5),
+        "longitude": round(rng.uniform(-180, 180), 5),
+        "rssi": -rng.randrange(60, 120),
+        "snr": round(rng.uniform(-10, 10), 1),
+        "battery": round(rng.uniform(3.0, 3.7), 2),
+        "temperature": round(rng.uniform(-5, 35), 2),
+        "humidity": rng.randrange(100),
+        "counter": seed * 100_000 + index,
+    }
 
 
 ITEMS = {"tts": tts_item, "loriot": loriot_item, "flat": flat_item}

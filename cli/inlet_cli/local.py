@@ -1,5 +1,5 @@
-"""The local stack without an AWS account or Docker: an AWS emulator, the template's tables, the demo data, the real
-handler, and the state file through which the CLI's ``--local`` finds it all.
+"""The local stack without an AWS account or Docker: an AWS emulator, the template's tables, the demo data and the
+real handler (``localstate`` writes what the CLI's ``--local`` reads).
 
 The emulator is moto in this process (a server on a free port for ``inlet local run``, ``mock_aws`` for
 ``inlet local invoke``) unless ``AWS_ENDPOINT_URL`` already names one (LocalStack, a counting proxy...).
@@ -8,19 +8,16 @@ The emulator is moto in this process (a server on a free port for ``inlet local 
 from __future__ import annotations
 
 import importlib
-import json
 import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import boto3
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
-from inlet.core.keys import generate_key
 
 from inlet_cli import localenv
 from inlet_cli.template import ROOT, create_tables
@@ -95,51 +92,6 @@ def prepare_stack(aws: LocalAws) -> KeyStore:
     keys = KeyStore(localenv.KEYS_PATH, ssm=boto3.client("ssm"))
     localenv.seed_events_data(keys, DeviceStore(localenv.TABLES["DevicesTable"], dynamodb=dynamodb))
     return keys
-
-
-def create_demo_key(keys: KeyStore, directory: Path) -> Path:
-    """A fresh random key for tenant demo, written to a 0600 file (never printed)."""
-    key = generate_key()
-    localenv.put_key(keys, key, localenv.EVENTS_TENANT, name="local demo key")
-    path = directory / localenv.DEMO_KEY_FILE
-    write_private(path, key + "\n")
-    return path
-
-
-def write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(fd, 0o600)  # an existing file would keep its old mode
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-
-
-def write_state(directory: Path, aws: LocalAws, uplink_url: str, key_file: Path) -> Path:
-    state = {
-        "endpoint_url": aws.endpoint_url,
-        "region": aws.region,
-        "keys_path": localenv.KEYS_PATH,
-        "devices_table": localenv.TABLES["DevicesTable"],
-        "records_table": localenv.TABLES["RecordsTable"],
-        "dedup_table": localenv.TABLES["DedupTable"],
-        "uplink_url": uplink_url,
-        "demo_key_file": str(key_file),
-        "emulator": aws.emulator,
-        "pid": os.getpid(),
-    }
-    path = directory / localenv.STATE_FILE
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path.write_text(json.dumps(state, indent=2) + "\n")
-    return path
-
-
-def remove_state(path: Path) -> None:
-    """Forget a stack whose emulator died with this process (unless another run has taken the file over)."""
-    try:
-        if json.loads(path.read_text()).get("pid") == os.getpid():
-            path.unlink()
-    except (OSError, ValueError):
-        pass
 
 
 class _Stderr:

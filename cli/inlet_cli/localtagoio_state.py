@@ -1,7 +1,7 @@
 """What the local TagoIO knows (network tokens, devices, stored data) and its fault switches. Thread-safe.
 
 Switches (set from Python or from ``POST /_admin/switches``): ``latency`` seconds before every answer; ``down`` (every
-call answers 503); ``fail`` the next N calls with a 5xx; ``throttle`` the next N ``POST /data`` with 429 and a
+call answers 503); ``fail`` the next N calls (of ``fail_route``, or any) with ``fail_status`` (a 5xx, or a 4xx); ``throttle`` the next N ``POST /data`` with 429 and a
 Retry-After; ``drop`` the next N ``POST /data`` by closing the connection without an answer, after storing the data
 (``after_store``, the "answer lost" case) or before; ``rate_limit`` requests per minute per profile and route.
 """
@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Switches:
     down: bool = False
     fail: int = 0
     fail_status: int = 503
+    fail_route: str = ""  # e.g. "POST /data"; empty: any route
     throttle: int = 0
     retry_after: int = 7
     drop: int = 0
@@ -34,11 +35,18 @@ class TagoState:
         self.lock = threading.RLock()
         self.switches = Switches()
         self.network_tokens: set[str] = set()
-        self.devices: dict[tuple[str, str], str] = {}  # (authorization, serial) -> device token
-        self.profiles: dict[str, str] = {}  # device token -> authorization (its profile)
-        self.data: dict[str, list[dict]] = {}  # device token -> stored records
+        self.devices: dict[tuple[str, str], str] = {}  # (authorization, serial) -> its current device token
+        self.tokens: dict[str, tuple[str, str]] = {}  # device token -> (authorization, serial)
+        self.data: dict[tuple[str, str], list[dict]] = {}  # (authorization, serial) -> stored records
         self.calls: list[tuple[str, str, int]] = []  # (method, route, status): what tests assert on
         self._minutes: dict[tuple[str, str, int], int] = {}
+
+    def reset(self) -> None:
+        with self.lock:
+            self.switches = Switches()
+            for table in (self.network_tokens, self.devices, self.tokens, self.data, self._minutes):
+                table.clear()
+            self.calls.clear()
 
     def add_network_token(self, token: str = "") -> str:
         token = token or str(uuid.uuid4())
@@ -47,12 +55,18 @@ class TagoState:
         return token
 
     def add_device(self, authorization: str, serial: str, token: str = "") -> str:
+        """Create a device, or give an existing one a new token (the old one stops working)."""
         token = token or str(uuid.uuid4())
         with self.lock:
+            self.tokens.pop(self.devices.get((authorization, serial), ""), None)
             self.devices[(authorization, serial)] = token
-            self.profiles[token] = authorization
-            self.data.setdefault(token, [])
+            self.tokens[token] = (authorization, serial)
+            self.data.setdefault((authorization, serial), [])
         return token
+
+    def remove_device(self, authorization: str, serial: str) -> None:
+        with self.lock:
+            self.tokens.pop(self.devices.pop((authorization, serial), ""), None)
 
     def set(self, **changes: object) -> None:
         with self.lock:
@@ -79,23 +93,26 @@ class TagoState:
         return 0 if count <= self.switches.rate_limit else max(1, int((minute + 1) * 60 - now + 0.999))
 
     def store(self, token: str, records: list[dict]) -> int:
-        now = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         with self.lock:
             for record in records:
                 stored = {"id": secrets.token_hex(12), "created_at": now, "time": now, **record}
                 if "serie" in stored:
                     stored["group"] = stored.pop("serie")
-                self.data[token].append(stored)
+                self.data[self.tokens[token]].append(stored)
         return len(records)
 
     def query(self, token: str, groups: list[str], variables: list[str], qty: int) -> list[dict]:
         with self.lock:
-            found = [r for r in self.data.get(token, []) if (not groups or r.get("group") in groups)
-                     and (not variables or r.get("variable") in variables)]
+            found = [
+                r
+                for r in self.data.get(self.tokens.get(token, ("", "")), [])
+                if (not groups or r.get("group") in groups) and (not variables or r.get("variable") in variables)
+            ]
         return sorted(found, key=lambda r: str(r.get("time")), reverse=True)[:qty]
 
     def records(self, serial: str, authorization: str = "") -> list[dict]:
         """Everything stored for a device (the first profile that has this serial when none is named)."""
         with self.lock:
-            token = next((t for (a, s), t in self.devices.items() if s == serial and a == (authorization or a)), "")
-            return [dict(r) for r in self.data.get(token, [])]
+            device = next((d for d in self.data if d[1] == serial and d[0] == (authorization or d[0])), None)
+            return [dict(r) for r in self.data.get(device, [])] if device else []

@@ -27,6 +27,8 @@ ENV_NAMES = {
     "devices_table": "DEVICES_TABLE",
     "records_table": "RECORDS_TABLE",
     "dedup_table": "DEDUP_TABLE",
+    "delivery_queue_url": "DELIVERY_QUEUE_URL",
+    "dead_letter_queue_url": "DEAD_LETTER_QUEUE_URL",
 }
 STACK_OUTPUTS = {
     "keys_path": "KeysPath",
@@ -34,6 +36,8 @@ STACK_OUTPUTS = {
     "records_table": "RecordsTableName",
     "dedup_table": "DedupTableName",
     "uplink_url": "UplinkEndpoint",
+    "delivery_queue_url": "DeliveryQueueUrl",
+    "dead_letter_queue_url": "DeliveryDLQUrl",
 }
 
 
@@ -45,6 +49,8 @@ class Target:
     records_table: str = ""
     dedup_table: str = ""
     uplink_url: str = ""
+    delivery_queue_url: str = ""  # TagoIO deliveries and their dead-letter queue (`inlet replay`)
+    dead_letter_queue_url: str = ""
     endpoint_url: str | None = None
     region: str | None = None
     local: bool = False

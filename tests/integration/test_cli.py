@@ -41,7 +41,11 @@ def error_of(capsys, *argv: str, code: int = 1) -> str:
 def test_created_key_is_printed_once_and_works(seeded, capsys):
     created = run_json(capsys, "keys", "create", "--tenant", "demo", "--name", "lns", "--mapping", "serial=dev")
     assert is_well_formed(created["key"])
-    assert {k: created[k] for k in ("tenant", "name", "mapping")} == {"tenant": "demo", "name": "lns", "mapping": "serial=dev"}
+    assert {k: created[k] for k in ("tenant", "name", "mapping")} == {
+        "tenant": "demo",
+        "name": "lns",
+        "mapping": "serial=dev",
+    }
 
     status, body, _ = invoke(http_event({"dev": "AA-BB-01", "payload": "01"}, key=created["key"]))
     assert status == 200 and body["accepted"] == 1
@@ -160,14 +164,14 @@ def test_follow_prints_new_records_until_ctrl_c(seeded, capsys, monkeypatch):
     assert invoke(http_event({**ONE, "port": 1}))[0] == 200
     polls = []
 
-    def poll_then_stop(seconds):
-        polls.append(seconds)
+    def poll_then_stop():
+        polls.append(1)
         if len(polls) == 1:
             assert invoke(http_event({**ONE, "port": 2}))[0] == 200  # arrives while following
         elif len(polls) == 3:
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(records_command.time, "sleep", poll_then_stop)
+    monkeypatch.setattr(records_command, "pause", poll_then_stop)
     assert main(["records", "AA-BB-01", "--tenant", "demo", "--follow", "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["port"] for r in lines] == [1, 2]  # oldest first, each record once
@@ -200,7 +204,9 @@ def test_stack_outputs_name_the_resources(moto_aws, capsys, monkeypatch):
     assert [d["serial"] for d in run_json(capsys, "devices", "list", "--tenant", "t1", "--stack", "inlet-test")] == [
         "EE-01"
     ]
-    assert "has no output RecordsTableName" in error_of(capsys, "records", "X", "--tenant", "t", "--stack", "inlet-test")
+    assert "has no output RecordsTableName" in error_of(
+        capsys, "records", "X", "--tenant", "t", "--stack", "inlet-test"
+    )
     assert "stack 'nope' not found" in error_of(capsys, "keys", "list", "--stack", "nope")
     assert "not allowed with argument" in error_of(capsys, "keys", "list", "--stack", "x", "--local", code=2)
 

@@ -61,7 +61,12 @@ EXPECTED_VARIABLES = {
     "loriot": ["cmd", "fcnt", "rssi", "snr", "dr", "bat"],
     "loriot_gw": ["gws_0_rssi", "gws_1_gweui", "gws_0_location", "gws_1_location", "freq"],
     "loriot_encdata": ["encdata", "fcnt", "rssi"],
-    "actility": ["deveui_uplink_lrrrssi", "deveui_uplink_lrrs_lrr_1_lrrid", "deveui_uplink_fcntup"],
+    "actility": [
+        "deveui_uplink_lrrrssi",
+        "deveui_uplink_lrrs_lrr_1_lrrid",
+        "deveui_uplink_fcntup",
+        "deveui_uplink_lrrlat",
+    ],
     "actility_strings": ["deveui_uplink_lrrrssi", "deveui_uplink_customerdata_alr_pro", "deveui_uplink_spfact"],
     "kerlink_wanesy": ["gwinfo_0_rssi", "gwinfo_0_location", "encodingtype", "enddevice_devaddr", "fcntup"],
     "everynet": [

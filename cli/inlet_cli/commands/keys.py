@@ -19,6 +19,7 @@ from inlet_cli.commands import target_of
 from inlet_cli.errors import CliError
 from inlet_cli.localenv import now_iso
 from inlet_cli.output import note, print_json, print_table, say
+from inlet_cli.tagoio_options import add_tagoio_options, tagoio_from_args
 
 PUBLIC_FIELDS = (
     "id",
@@ -45,6 +46,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     )
     create.add_argument("--unknown-devices", choices=UNKNOWN_DEVICE_POLICIES, default="reject")
     create.add_argument("--payload-encoding", choices=PAYLOAD_ENCODINGS, default="auto")
+    add_tagoio_options(create)
     create.set_defaults(run=create_key)
 
     listing = commands.add_parser("list", parents=[common], help="list keys (never the keys themselves)")
@@ -62,6 +64,7 @@ def public(config: KeyConfig) -> dict:
 
 def create_key(args: argparse.Namespace) -> int:
     key = generate_key()
+    target = target_of(args)
     config = KeyConfig(
         tenant=args.tenant,
         key_hash=key_hash(key),
@@ -69,13 +72,15 @@ def create_key(args: argparse.Namespace) -> int:
         mapping=args.mapping.strip(),
         unknown_devices=args.unknown_devices,
         payload_encoding=args.payload_encoding,
+        sink=args.sink,
+        tagoio=tagoio_from_args(args, target.require("keys_path")),
         created_at=now_iso(),
     )
     try:
         validate_key_config(config)
     except (ValueError, InletError) as exc:
         raise CliError(getattr(exc, "message", None) or str(exc)) from None
-    target_of(args).key_store().put(config)
+    target.key_store().put(config)
     if args.json:
         print_json({"key": key, **public(config)})
     else:

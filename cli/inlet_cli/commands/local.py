@@ -9,7 +9,7 @@ import shlex
 import signal
 from pathlib import Path
 
-from inlet_cli import local, localenv
+from inlet_cli import local, localenv, localstate
 from inlet_cli.apievent import ROUTE_PATH, LambdaContext
 from inlet_cli.errors import CliError
 from inlet_cli.httpserver import Invoker, LocalApiServer
@@ -46,10 +46,10 @@ def run_stack(args: argparse.Namespace) -> int:
     with server, local.local_aws("server") as aws:
         keys = local.prepare_stack(aws)
         directory = localenv.state_dir()
-        key_file = local.create_demo_key(keys, directory)
+        key_file = localstate.create_demo_key(keys, directory)
         server.invoke = Invoker(local.load_handler())
         url = f"http://127.0.0.1:{server.server_port}{ROUTE_PATH}"
-        state = local.write_state(directory, aws, url, key_file)
+        state = localstate.write_state(directory, aws, url, key_file)
         _announce(url, aws, key_file)
         try:
             server.serve_forever()
@@ -57,7 +57,7 @@ def run_stack(args: argparse.Namespace) -> int:
             print("\nInlet stopped.", flush=True)
         finally:
             if aws.emulator == "moto":
-                local.remove_state(state)
+                localstate.remove_state(state)
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from inlet.adapters.records import RecordStore
@@ -54,14 +54,7 @@ def show_records(args: argparse.Namespace) -> int:
     return 0
 
 
-def follow(
-    store: RecordStore,
-    tenant: str,
-    serial: str,
-    latest: list[dict],
-    as_json: bool,
-    sleep: Callable[[float], None] = time.sleep,
-) -> int:
+def follow(store: RecordStore, tenant: str, serial: str, latest: list[dict], as_json: bool) -> int:
     """Print the latest records oldest first, then every new one as it arrives, until Ctrl-C."""
     seen = {r["sk"] for r in latest}
     emit(reversed(latest), as_json)
@@ -69,7 +62,7 @@ def follow(
     newest = latest[0]["sk"] if latest else ""
     try:
         while True:
-            sleep(POLL_SECONDS)
+            pause()
             after = lookback(newest) if newest else None
             fresh = [r for r in store.latest(tenant, serial, POLL_LIMIT, after_sk=after) if r["sk"] not in seen]
             if not fresh:
@@ -80,6 +73,10 @@ def follow(
             seen = {sk for sk in seen if sk >= lookback(newest)}  # older ones can no longer come back
     except KeyboardInterrupt:
         return 0
+
+
+def pause() -> None:
+    time.sleep(POLL_SECONDS)
 
 
 def lookback(sk: str) -> str:

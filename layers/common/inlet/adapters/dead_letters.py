@@ -30,8 +30,14 @@ class Parked:
         def text(name: str) -> str:
             return attributes.get(name, {}).get("StringValue", "")
 
-        return cls(message["MessageId"], message["ReceiptHandle"], message["Body"], text(REASON) or EXHAUSTED,
-                   text(FAILED_AT), int(text(REPLAYS) or 0))
+        return cls(
+            message["MessageId"],
+            message["ReceiptHandle"],
+            message["Body"],
+            text(REASON) or EXHAUSTED,
+            text(FAILED_AT),
+            int(text(REPLAYS) or 0),
+        )
 
 
 class DeadLetters:
@@ -44,8 +50,12 @@ class DeadLetters:
         seen: dict[str, Parked] = {}
         while len(seen) < limit:
             answer = self._sqs.receive_message(
-                QueueUrl=self.url, MaxNumberOfMessages=10, VisibilityTimeout=hold_seconds, WaitTimeSeconds=0,
-                MessageAttributeNames=["All"], AttributeNames=["All"],
+                QueueUrl=self.url,
+                MaxNumberOfMessages=10,
+                VisibilityTimeout=hold_seconds,
+                WaitTimeSeconds=0,
+                MessageAttributeNames=["All"],
+                AttributeNames=["All"],
             )
             fresh = [Parked.from_message(m) for m in answer.get("Messages", []) if m["MessageId"] not in seen]
             if not fresh:
@@ -55,8 +65,10 @@ class DeadLetters:
 
     def release(self, parked: list[Parked]) -> None:
         for start in range(0, len(parked), 10):
-            entries = [{"Id": str(i), "ReceiptHandle": p.receipt, "VisibilityTimeout": 0}
-                       for i, p in enumerate(parked[start : start + 10])]
+            entries = [
+                {"Id": str(i), "ReceiptHandle": p.receipt, "VisibilityTimeout": 0}
+                for i, p in enumerate(parked[start : start + 10])
+            ]
             self._sqs.change_message_visibility_batch(QueueUrl=self.url, Entries=entries)
 
     def replay(self, queue_url: str, ids: set[str] | None) -> list[Parked]:

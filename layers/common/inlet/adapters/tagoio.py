@@ -87,8 +87,9 @@ class TagoApi:
 
     def _call(self, method: str, path: str, headers: dict, ambiguous: bool, **kwargs) -> dict:
         try:
-            response = self.session.request(method, self.base_url + path, headers=headers, timeout=self._timeouts,
-                                            **kwargs)
+            response = self.session.request(
+                method, self.base_url + path, headers=headers, timeout=self._timeouts, **kwargs
+            )
         except requests.ConnectTimeout:
             raise TagoUnavailable("connect timeout", ambiguous=False) from None  # never chained: its text has the URL
         except (requests.ConnectionError, requests.Timeout) as exc:

@@ -83,7 +83,7 @@ def deliver_batch(records: list[dict], deps: DeliveryDependencies) -> Report:
     else:
         with ThreadPoolExecutor(max_workers=min(deps.settings.delivery_pool, len(messages))) as pool:
             outcomes = list(pool.map(one, messages))
-    settled = [(m, _settle(m, o, deps)) for m, o in zip(messages, outcomes, strict=False)]
+    settled = [(m, _settle(m, o, deps)) for m, o in zip(messages, outcomes, strict=True)]
     return Report(settled, [m.id for m, o in settled if o.status == RETRY])
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
@@ -51,8 +50,9 @@ def attempt(body: str, receive_count: int, deps, throttle: Throttle) -> Outcome:
     try:
         return _deliver(delivery, deps, throttle)
     except TagoUnavailable as down:
-        return Outcome(RETRY, f"tagoio_unavailable: {down.cause}", _backoff(deps, receive_count, down.ambiguous),
-                       delivery)
+        return Outcome(
+            RETRY, f"tagoio_unavailable: {down.cause}", _backoff(deps, receive_count, down.ambiguous), delivery
+        )
     except TagoRejected as refused:
         return Outcome(REFUSED, f"tagoio_{refused.status}: {refused.message}", delivery=delivery)
     except ServiceUnavailable as error:
@@ -69,43 +69,39 @@ def _deliver(delivery: Delivery, deps, throttle: Throttle) -> Outcome:
     if held := throttle.remaining(scope):
         return Outcome(RETRY, "tagoio_429: held after another delivery's 429", held, delivery)
 
-    def network_token() -> str:
-        return deps.network_tokens.get(settings["network_token_param"])
+    def token() -> str | None:
+        return deps.tokens.get(
+            api, lambda: deps.network_tokens.get(settings["network_token_param"]), authorization, delivery.serial
+        )
 
     try:
-        token = deps.tokens.get(api, network_token, authorization, delivery.serial)
-        if token is None:
-            return Outcome(REFUSED, "device_not_found: TagoIO has no device with this serial", delivery=delivery)
-        if is_stored(delivery, _stored_copies(api, token, delivery)):
-            return Outcome(ALREADY_STORED, delivery=delivery)
-        return _post(api, token, delivery, lambda: deps.tokens.get(api, network_token, authorization, delivery.serial),
-                     lambda: deps.tokens.forget(api, authorization, delivery.serial))
+        try:
+            return _check_and_post(api, token(), delivery)
+        except TagoRejected as refused:
+            if refused.status not in (401, 403):
+                raise
+            stale = token()  # the cached token was refused: the device's token may have changed in TagoIO
+            deps.tokens.forget(api, authorization, delivery.serial)
+            fresh = token()
+            if fresh == stale:
+                raise
+            return _check_and_post(api, fresh, delivery)
     except TagoThrottled as throttled:
         throttle.hold(scope, throttled.retry_after)
         return Outcome(RETRY, "tagoio_429", throttled.retry_after, delivery)
 
 
-def _stored_copies(api: TagoApi, token: str, delivery: Delivery) -> list[dict]:
+def _check_and_post(api: TagoApi, token: str | None, delivery: Delivery) -> Outcome:
+    """Post the part unless TagoIO already has it (an earlier attempt's answer lost, a duplicate, a replay)."""
+    if token is None:
+        return Outcome(REFUSED, "device_not_found: TagoIO has no device with this serial", delivery=delivery)
     if delivery.parts == 1:
-        return api.find_data(token, group=delivery.group, qty=1)
-    return api.find_data(token, group=delivery.group, variable=SENTINEL_VARIABLE, qty=delivery.parts)
-
-
-def _post(api: TagoApi, token: str, delivery: Delivery, resolve: Callable[[], str | None],
-          forget: Callable[[], None]) -> Outcome:
-    """Post the part; a refused device token (401/403) is resolved again once, in case the device's token changed."""
-    try:
-        api.post_data(token, delivery.post_body())
-    except TagoRejected as refused:
-        if refused.status not in (401, 403):
-            raise
-        forget()
-        fresh = resolve()
-        if fresh is None:
-            return Outcome(REFUSED, "device_not_found: TagoIO has no device with this serial", delivery=delivery)
-        if fresh == token:
-            raise
-        api.post_data(fresh, delivery.post_body())
+        found = api.find_data(token, group=delivery.group, qty=1)
+    else:
+        found = api.find_data(token, group=delivery.group, variable=SENTINEL_VARIABLE, qty=delivery.parts)
+    if is_stored(delivery, found):
+        return Outcome(ALREADY_STORED, delivery=delivery)
+    api.post_data(token, delivery.post_body())
     return Outcome(DELIVERED, delivery=delivery)
 
 

@@ -69,15 +69,21 @@ class Forwarding:
             return devices
         settings = self._settings(config)
         network_token_param = settings["network_token_param"]
-        return TagoDirectory(self.api(settings["api_url"]), self.tokens,
-                             lambda: self._network_tokens.get(network_token_param), settings["authorization"])
+        return TagoDirectory(
+            self.api(settings["api_url"]),
+            self.tokens,
+            lambda: self._network_tokens.get(network_token_param),
+            settings["authorization"],
+        )
 
     def sinks_for(self, config: KeyConfig, records: RecordStore) -> list:
         if config.sink not in FORWARDING_SINKS:
             return [records]
         self._settings(config)
         if self._queue is None:
-            raise ServiceUnavailable("TagoIO forwarding is not configured (DELIVERY_QUEUE_URL is empty)", retry_after=60)
+            raise ServiceUnavailable(
+                "TagoIO forwarding is not configured (DELIVERY_QUEUE_URL is empty)", retry_after=60
+            )
         tago = TagoSink(self._queue, config.key_hash)
         return [records, tago] if config.sink == "both" else [tago]
 

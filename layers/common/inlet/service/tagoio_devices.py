@@ -71,14 +71,20 @@ class TagoDirectory:
                 with ThreadPoolExecutor(max_workers=min(RESOLVE_POOL, len(ordered))) as pool:
                     tokens = list(pool.map(token, ordered))
         except TagoThrottled as throttled:
-            raise ServiceUnavailable("TagoIO is rate-limiting device lookups, retry later",
-                                     retry_after=throttled.retry_after) from None
+            raise ServiceUnavailable(
+                "TagoIO is rate-limiting device lookups, retry later", retry_after=throttled.retry_after
+            ) from None
         except TagoUnavailable as down:
             raise ServiceUnavailable("TagoIO unavailable, nothing was stored; retry later", cause=down.cause) from None
         except TagoRejected as refused:
-            raise ServiceUnavailable(f"TagoIO refused the device lookup ({refused.status}): check the key's network "
-                                     "token and authorization", retry_after=60) from None
-        return {s: Device(tenant, s, connector=TAGOIO_CONNECTOR) if t else None for s, t in zip(ordered, tokens, strict=False)}
+            raise ServiceUnavailable(
+                f"TagoIO refused the device lookup ({refused.status}): check the key's network token and authorization",
+                retry_after=60,
+            ) from None
+        return {
+            s: Device(tenant, s, connector=TAGOIO_CONNECTOR) if t else None
+            for s, t in zip(ordered, tokens, strict=True)
+        }
 
     def provision(self, devices: list[Device]) -> None:
         """TagoIO devices are created in TagoIO (with their connector): Inlet never creates them."""

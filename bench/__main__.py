@@ -1,0 +1,126 @@
+"""``python -m bench [--smoke] [--out PATH]``: run every figure of issue 4, print the table, write the JSON.
+
+A figure that fails is recorded with its error (its value is then null) and the run goes on; the exit status says
+whether any failed. ``--smoke`` runs tiny sizes to prove the pipeline works: its times mean nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.paths import ROOT, add_source_dirs
+
+add_source_dirs()
+
+
+@dataclass(frozen=True)
+class Sizes:
+    uplinks: int = 1000
+    repeats: int = 9
+    growth_sizes: tuple[int, ...] = (10, 100, 1000, 2000)
+    growth_repeats: int = 7
+    cold_runs: int = 7
+    memory_uplinks: int = 2000
+    stack: bool = True  # figure 7 and the proxy count of figure 3 (child processes, ~30 s)
+    e2e_requests: int = 400
+
+
+FULL = Sizes()
+SMOKE = Sizes(
+    uplinks=20,
+    repeats=2,
+    growth_sizes=(2, 5, 10, 20),
+    growth_repeats=2,
+    cold_runs=1,
+    memory_uplinks=100,
+    stack=False,
+    e2e_requests=40,
+)
+
+
+def _step(name: str, results: dict, errors: list[str], run):
+    started = time.perf_counter()
+    print(f"bench: {name}...", file=sys.stderr, flush=True)
+    try:
+        value = run()
+    except Exception:
+        errors.append(name)
+        results.setdefault("errors", {})[name] = traceback.format_exc(limit=6)
+        print(results["errors"][name], file=sys.stderr)
+        return None
+    print(f"bench: {name} done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    return value
+
+
+def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
+    from bench import calls, calls_remote, coldstart, cost, cpu, e2e, growth, memory, report
+    from bench.harness import Harness
+
+    results: dict = {"time": report.now_iso(), "smoke": smoke, "machine": report.machine(), "targets": report.TARGETS}
+    errors: list[str] = []
+    out.parent.mkdir(parents=True, exist_ok=True)
+    harness = Harness()
+    for fmt in ("tts", "loriot", "flat"):
+        figure = _step(
+            f"cpu {fmt}", results, errors, lambda f=fmt: cpu.measure(harness, f, sizes.uplinks, sizes.repeats)
+        )
+        results.setdefault("cpu", {})[fmt] = figure
+        results[f"cpu_ratio_{fmt}"] = figure and figure["ratio"]
+    results["aws_calls"] = _step("aws calls", results, errors, lambda: calls.measure(harness)) or {}
+    grown = _step("growth", results, errors, lambda: growth.measure(harness, sizes.growth_sizes, sizes.growth_repeats))
+    results["growth"], results["growth_ratio"] = grown, grown and grown["ratio"]
+    if grown:
+        _step("growth plot", results, errors, lambda: growth.plot(grown, out.with_name("growth.png")))
+    single = _step("single uplink", results, errors, lambda: cost.single_uplink(harness, 3 if smoke else 30))
+    batch_ms = (results["cpu"].get("tts") or {}).get("handler_ms")
+    if single and batch_ms and results["aws_calls"]:
+        results["cost_per_million"] = cost.estimate(single, batch_ms, sizes.uplinks, results["aws_calls"])
+    harness.close()
+
+    cold = _step("cold start", results, errors, lambda: coldstart.measure(sizes.cold_runs))
+    results["cold_start"] = cold
+    results["cold_start_ratio"], results["cold_start_ms"] = (cold["ratio"], cold["handler_ms"]) if cold else (None,) * 2
+    results["cold_start_top_imports"] = _step("import profile", results, errors, coldstart.top_imports)
+    mem = _step("memory", results, errors, lambda: memory.measure(sizes.memory_uplinks))
+    results["memory"], results["memory_ratio"] = mem, mem and mem["ratio"]
+
+    if sizes.stack and results["aws_calls"]:
+        remote = _step("aws calls at a proxy", results, errors, lambda: calls_remote.measure(results["aws_calls"]))
+        results["aws_calls"]["out_of_process"] = remote or {"error": "see errors"}
+    else:
+        results["aws_calls"]["out_of_process"] = {"skipped": "smoke run" if smoke else "figure 3 failed"}
+    if sizes.stack:
+        results["e2e"] = _step("e2e", results, errors, lambda: e2e.measure(sizes.e2e_requests)) or {"error": "failed"}
+    else:
+        results["e2e"] = {"skipped": "smoke run"}
+    report.write(results, out)
+    report.print_table(results)
+    print(f"results: {out}", file=sys.stderr)
+    if errors:
+        print(f"bench: failed figures: {', '.join(errors)}", file=sys.stderr)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, no local stack: proves the suite runs")
+    parser.add_argument("--out", type=Path, help="results file (default bench/results.json; --smoke: a temp dir)")
+    args = parser.parse_args(argv)
+    out = args.out or (_smoke_out() if args.smoke else ROOT / "bench" / "results.json")
+    results = run(SMOKE if args.smoke else FULL, out, args.smoke)
+    return 1 if results.get("errors") else 0
+
+
+def _smoke_out() -> Path:
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="inlet-bench-")) / "results.json"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

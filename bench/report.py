@@ -1,0 +1,121 @@
+"""The table of figures (rich) and bench/results.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+TARGETS = {
+    "cpu_ratio_tts": "<= 5",
+    "cpu_ratio_loriot": "<= 5",
+    "cpu_ratio_flat": "<= 5",
+    "aws_calls": "(a) 1 SSM; (b) 1 SSM, <= 1 BatchGetItem, 40 BatchWriteItem, <= 2 dedup; (c) 0 SSM, 0 reads, 40, <= 2",
+    "cold_start_ratio": "<= 1.25",
+    "growth_ratio": "<= 1.3",
+    "memory_ratio": "<= 8",
+    "e2e": "reported, with the emulator's baseline",
+}
+LIMITS = {
+    "cpu_ratio_tts": 5,
+    "cpu_ratio_loriot": 5,
+    "cpu_ratio_flat": 5,
+    "cold_start_ratio": 1.25,
+    "growth_ratio": 1.3,
+    "memory_ratio": 8,
+}
+SCENARIOS = ("a_new_key", "b_cold", "c_warm")
+
+
+def machine() -> dict:
+    import boto3
+    import botocore
+    import orjson
+
+    return {
+        "platform": platform.platform(),
+        "processor": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "boto3": boto3.__version__,
+        "botocore": botocore.__version__,
+        "orjson": orjson.__version__,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def write(results: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+
+
+def _verdict(ok: bool | None) -> str:
+    return {True: "[green]PASS[/]", False: "[red]MISS[/]", None: "[yellow]n/a[/]"}[ok]
+
+
+def _ratio_row(results: dict, key: str, label: str, detail: str = "") -> tuple[str, str, str, str]:
+    value = results.get(key)
+    ok = None if value is None else value <= LIMITS[key]
+    shown = "error" if value is None else f"{value:.2f}x{detail}"
+    return label, shown, TARGETS[key], _verdict(ok)
+
+
+def rows(results: dict) -> list[tuple[str, str, str, str]]:
+    cpu = results.get("cpu", {})
+    per = {
+        f: f" ({cpu[f]['handler_us_per_uplink']:.0f} us/uplink)" if f in cpu else "" for f in ("tts", "loriot", "flat")
+    }
+    table = [
+        _ratio_row(results, "cpu_ratio_tts", "1 CPU/uplink, TTS v3", per["tts"]),
+        _ratio_row(results, "cpu_ratio_loriot", "2 CPU/uplink, LORIOT", per["loriot"]),
+        _ratio_row(results, "cpu_ratio_flat", "2 CPU/uplink, flat", per["flat"]),
+    ]
+    calls = results.get("aws_calls", {})
+    for name in SCENARIOS:
+        scenario = calls.get(name, {})
+        shown = ", ".join(f"{op} {n}" for op, n in scenario.get("calls", {}).items()) or "error"
+        table.append((f"3{name[0]} AWS calls ({name[2:]})", shown, "budget", _verdict(scenario.get("meets_budget"))))
+    remote = calls.get("out_of_process", {})
+    if "skipped" in remote:
+        table.append(("3  counted at a proxy", "skipped", "same counts", _verdict(None)))
+    elif remote:
+        same = all(remote.get(n, {}).get("matches_in_process") for n in SCENARIOS) and not remote.get("idle_calls")
+        table.append(
+            ("3  counted at a proxy", "same counts, idle 0" if same else "differ", "same counts", _verdict(same))
+        )
+    ms = results.get("cold_start_ms")
+    table.append(_ratio_row(results, "cold_start_ratio", "4 cold start", f" ({ms:.0f} ms)" if ms else ""))
+    sizes = [p["uplinks"] for p in (results.get("growth") or {}).get("points", [])]
+    table.append(_ratio_row(results, "growth_ratio", f"5 growth {min(sizes, default=0)}..{max(sizes, default=0)}"))
+    table.append(_ratio_row(results, "memory_ratio", "6 peak RSS / body"))
+    table.append(_e2e_row(results.get("e2e", {})))
+    return table
+
+
+def _e2e_row(e2e: dict) -> tuple[str, str, str, str]:
+    if "stack" not in e2e:
+        return "7 local stack e2e", e2e.get("skipped", e2e.get("error", "n/a"))[:60], TARGETS["e2e"], _verdict(None)
+    stack, base = e2e["stack"], e2e["emulator_put_item"]
+    shown = (
+        f"{stack['requests_per_s']:.0f} req/s p50 {stack['p50_ms']:.0f} p99 {stack['p99_ms']:.0f} ms; "
+        f"moto PutItem {base['requests_per_s']:.0f} req/s p50 {base['p50_ms']:.0f} p99 {base['p99_ms']:.0f} ms"
+    )
+    return "7 local stack e2e", shown, "reported", "[cyan]INFO[/]"
+
+
+def print_table(results: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Inlet benchmarks ({'smoke' if results.get('smoke') else 'full'} run, {results['time']})")
+    for column in ("figure", "measured", "target", ""):
+        table.add_column(column, overflow="fold")
+    for row in rows(results):
+        table.add_row(*row)
+    Console(width=max(Console().width, 150)).print(table)
