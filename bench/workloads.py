@@ -13,6 +13,10 @@ from datetime import UTC, datetime, timedelta
 import orjson
 
 DEVICES = 50
+# Figure 2 compares formats "as figure 1", i.e. with ~2 kB items: a LORIOT `gw` message heard by 12 gateways, and a
+# flat item carrying a full 100-byte payload and the 40 decoded channels of a multi-sensor device.
+GATEWAYS = 12
+FLAT_CHANNELS = 40
 _EPOCH = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 
@@ -113,7 +117,7 @@ def loriot_item(index: int, device: int, seed: int = 0) -> dict:
             "lat": round(46.52 + g / 100, 5),
             "lon": round(6.63 + g / 100, 5),
         }
-        for g in range(4)
+        for g in range(GATEWAYS)
     ]
     return {
         "cmd": "gw",
@@ -137,7 +141,7 @@ def flat_item(index: int, device: int, seed: int = 0) -> dict:
     rng = random.Random(seed * 1_000_003 + index)
     return {
         "serial": serial(device),
-        "payload": rng.randbytes(11).hex(),
+        "payload": rng.randbytes(100).hex(),
         "port": 10,
         "time": _iso(seed * 3600 + index),
         "latitude": round(rng.uniform(-60, 60), 5),
@@ -148,6 +152,7 @@ def flat_item(index: int, device: int, seed: int = 0) -> dict:
         "temperature": round(rng.uniform(-5, 35), 2),
         "humidity": rng.randrange(100),
         "counter": seed * 100_000 + index,
+        **{f"channel_{c:02d}_value": round(rng.uniform(-1000, 1000), 3) for c in range(FLAT_CHANNELS)},
     }
 
 

@@ -37,8 +37,11 @@ class TagoStack:
         self.network_token = tagoio.state.add_network_token()
         moto_aws["ssm"].put_parameter(Name=NETWORK_TOKEN_PARAM, Value=self.network_token, Type="SecureString")
         self.device_tokens = {serial: tagoio.state.add_device(TAGO_AUTHORIZATION, serial) for serial in SERIALS}
-        for name, value in (("DELIVERY_QUEUE_URL", self.queue_url), ("DEAD_LETTER_QUEUE_URL", self.dlq_url),
-                            ("NETWORK_TOKEN_PATH", NETWORK_TOKEN_PATH)):
+        for name, value in (
+            ("DELIVERY_QUEUE_URL", self.queue_url),
+            ("DEAD_LETTER_QUEUE_URL", self.dlq_url),
+            ("NETWORK_TOKEN_PATH", NETWORK_TOKEN_PATH),
+        ):
             monkeypatch.setenv(name, value)
         forget_delivery_containers()
         settings = tagoio_settings(NETWORK_TOKEN_PARAM, TAGO_AUTHORIZATION, api_url=tagoio.url)

@@ -59,6 +59,8 @@ def _headers(headers: list[tuple[str, str]], source_ip: str) -> tuple[dict[str, 
             lowered[name] = f"{lowered[name]},{value}" if name in lowered else value
     forwarded = lowered.get("x-forwarded-for")
     lowered["x-forwarded-for"] = f"{forwarded}, {source_ip}" if forwarded else source_ip
+    host = lowered.get("host", "")
+    lowered.setdefault("x-forwarded-port", host.rpartition(":")[2] if ":" in host else "80")
     lowered.setdefault("x-forwarded-proto", "http")
     lowered.setdefault("x-amzn-trace-id", f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)}")
     return lowered, cookies

@@ -29,7 +29,7 @@ def explain(exc: BaseException) -> str:
         error = exc.response.get("Error", {})
         return f"AWS {exc.operation_name} failed: {error.get('Code', 'Error')}: {error.get('Message', '')}".rstrip(": ")
     if isinstance(exc, EndpointConnectionError):
-        return f"cannot reach {exc.kwargs.get('endpoint_url')}: is the local stack running? (`inlet local run`)"
+        return f"cannot reach {exc.kwargs.get('endpoint_url')}: is the emulator or `inlet local run` still running?"
     if isinstance(exc, NoCredentialsError):
         return "no AWS credentials found: configure a profile or AWS_* variables, or use --local"
     if isinstance(exc, NoRegionError):

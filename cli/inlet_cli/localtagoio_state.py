@@ -1,9 +1,12 @@
 """What the local TagoIO knows (network tokens, devices, stored data) and its fault switches. Thread-safe.
 
-Switches (set from Python or from ``POST /_admin/switches``): ``latency`` seconds before every answer; ``down`` (every
-call answers 503); ``fail`` the next N calls (of ``fail_route``, or any) with ``fail_status`` (a 5xx, or a 4xx); ``throttle`` the next N ``POST /data`` with 429 and a
-Retry-After; ``drop`` the next N ``POST /data`` by closing the connection without an answer, after storing the data
-(``after_store``, the "answer lost" case) or before; ``rate_limit`` requests per minute per profile and route.
+Switches (set from Python or from ``POST /_admin/switches``):
+- ``latency``: seconds before every answer; ``down``: every call answers 503;
+- ``fail``: the next N calls (of ``fail_route``, or any) answer ``fail_status`` (a 5xx, or a 4xx);
+- ``throttle``: the next N ``POST /data`` answer 429 with ``retry_after``;
+- ``drop``: the next N ``POST /data`` get no answer (the connection is closed), after the data is stored when
+  ``drop_after_store`` (the "answer lost" case), before otherwise;
+- ``rate_limit``: requests per minute per profile and route (TagoIO's Free plan: 250).
 """
 
 from __future__ import annotations

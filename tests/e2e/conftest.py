@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from inlet_cli import localenv
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,10 +8,10 @@ import stat
 import boto3
 import pytest
 import requests
-from moto.server import ThreadedMotoServer
-
 from inlet.adapters.records import from_item
 from inlet_cli import localenv
+from moto.server import ThreadedMotoServer
+
 from tests.e2e.conftest import LocalStack, inlet, process_env
 
 pytestmark = pytest.mark.e2e

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from inlet.core.keys import is_well_formed
 from inlet_cli import localenv
 from inlet_cli.commands import records as records_command
 from inlet_cli.main import main
+
 from tests.helpers import http_event, invoke, restart_container
 
 pytestmark = pytest.mark.integration

@@ -6,9 +6,10 @@ These are the files ``make invoke EVENT=...`` and the README use, so a change th
 from __future__ import annotations
 
 import json
-import pytest
 
+import pytest
 from inlet_cli.template import ROOT
+
 from tests.helpers import LambdaContext
 
 pytestmark = pytest.mark.integration

@@ -82,7 +82,7 @@ def test_a_record_tagoio_would_reject_is_caught_before_sending_and_reported(stac
 
 def test_a_tagoio_outage_when_the_uplink_arrives_answers_503_and_stores_nothing(stack):
     stack.tagoio.state.set(down=True)
-    status, answer = stack.send(batch(1))
+    status, _ = stack.send(batch(1))
     assert status == 503 and stack.waiting() == 0
     stack.tagoio.state.set(down=False)
     status, _ = stack.send(batch(1))  # the sender's retry
@@ -91,7 +91,7 @@ def test_a_tagoio_outage_when_the_uplink_arrives_answers_503_and_stores_nothing(
 
 def test_sink_both_stores_in_dynamodb_and_forwards_to_tagoio(moto_aws, tagoio, monkeypatch):
     stack = TagoStack(tagoio, moto_aws, monkeypatch, sink="both")
-    status, receipt = stack.send(batch(1))
+    status, _ = stack.send(batch(1))
     assert status == 200
     stack.drain()
     from inlet.service.wiring import dependencies

@@ -73,7 +73,7 @@ def _of_type(resources: dict, type_: str) -> dict:
 
 def _function(template: dict) -> dict:
     functions = _of_type(template["Resources"], "AWS::Serverless::Function")
-    assert list(functions) == ["UplinkFunction"]
+    assert set(functions) == {"UplinkFunction", "DeliverFunction"}  # the endpoint, and the TagoIO delivery worker
     return functions["UplinkFunction"]["Properties"]
 
 

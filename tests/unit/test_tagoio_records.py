@@ -132,8 +132,16 @@ def test_a_small_device_batch_is_one_part_and_a_big_one_is_split_under_the_post_
 def test_a_delivery_survives_the_queue_and_carries_no_token():
     delivery = pack("keyhash", "AA", "g", "t", [{"variable": "a", "value": 1}])[0]
     assert Delivery.from_body(delivery.to_body()) == delivery
-    assert set(orjson.loads(delivery.to_body())) == {"v", "key_hash", "serial", "group", "received_at", "records",
-                                                     "part", "parts"}
+    assert set(orjson.loads(delivery.to_body())) == {
+        "v",
+        "key_hash",
+        "serial",
+        "group",
+        "received_at",
+        "records",
+        "part",
+        "parts",
+    }
     with pytest.raises(ValueError):
         Delivery.from_body('{"v": 2}')
 

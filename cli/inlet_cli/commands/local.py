@@ -6,7 +6,9 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import signal
+import sys
 from pathlib import Path
 
 from inlet_cli import local, localenv, localstate
@@ -42,7 +44,8 @@ def run_stack(args: argparse.Namespace) -> int:
         raise CliError(
             f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): set INLET_PORT or --port (0: any)"
         ) from None
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops as cleanly as Ctrl-C
+    for signum in (signal.SIGINT, signal.SIGTERM):  # `kill` stops as cleanly as Ctrl-C, even in a background job
+        signal.signal(signum, _interrupt)
     with server, local.local_aws("server") as aws:
         keys = local.prepare_stack(aws)
         directory = localenv.state_dir()
@@ -111,11 +114,17 @@ def _announce(url: str, aws: local.LocalAws, key_file: Path) -> None:
         f'  curl -sS -X POST "{url}" -H "Authorization: $(cat {key_path})" '
         f"-H \"Content-Type: application/json\" -d '{SAMPLE_BODY}'",
         "Watch uplinks arrive:",
-        f"  {prefix}inlet records AA-BB-01 --tenant demo --local --follow",
+        f"  {prefix}{_inlet_command()} records AA-BB-01 --tenant demo --local --follow",
         "",
         "Ctrl-C stops.",
     ]
     print("\n".join(lines), flush=True)
+
+
+def _inlet_command() -> str:
+    """``inlet`` when it is on PATH, else the script beside this Python (``.venv/bin/inlet`` under `make run`)."""
+    script = Path(sys.executable).parent / "inlet"
+    return _shown(script) if not shutil.which("inlet") and script.exists() else "inlet"
 
 
 def _shown(path: Path) -> str:

@@ -11,6 +11,7 @@ import orjson
 
 from inlet.adapters.aws import SDK_ERRORS, client, unavailable
 from inlet.adapters.retry import until_processed
+from inlet.core.variables import variables_of
 
 BATCH_WRITE_LIMIT = 25
 
@@ -20,7 +21,7 @@ def device_key(tenant: str, serial: str) -> str:
 
 
 # Fields of a record stored inside its JSON document (everything but the key and the TTL attribute).
-_DOCUMENT_FIELDS = ("id", "serial", "group", "received_at", "time", "port", "payload", "variables", "flags", "format")
+_DOCUMENT_FIELDS = ("id", "serial", "group", "received_at", "time", "port", "payload", "fields", "location", "flags", "format")
 
 
 def to_item(record: dict) -> dict:
@@ -41,7 +42,9 @@ def to_item(record: dict) -> dict:
 
 
 def from_item(item: dict) -> dict:
+    """A stored record, with its variables in TagoIO's form."""
     record = orjson.loads(item["record"]["S"])
+    record["variables"] = variables_of(record.pop("fields", None) or {}, record.pop("location", None))
     record["tenant"] = item["device"]["S"].split("#", 1)[0]
     record["sk"] = item["sk"]["S"]
     return record

@@ -7,6 +7,7 @@ import secrets
 
 from inlet.core.uplink import Uplink
 from inlet.core.values import FLAG_PAYLOAD, payload_to_hex
+from inlet.core.variables import variables_of
 
 DEVICE_NOT_FOUND = "device_not_found"
 
@@ -45,11 +46,19 @@ def build_record(
         "time": uplink.time or received_at,
         "port": uplink.port,
         "payload": payload,
-        "variables": uplink.variables,
+        "fields": uplink.fields,  # the other fields as sent: record_variables() gives the TagoIO variables
+        "location": uplink.location,
         "flags": flags,
         "format": uplink.format,
         "expires_at": expires_at,
     }
+
+
+def record_variables(record: dict) -> list[dict]:
+    """A record's variables in TagoIO's form (read-back records already carry them)."""
+    if "variables" in record:
+        return record["variables"]
+    return variables_of(record.get("fields") or {}, record.get("location"))
 
 
 def receipt(group: str, uplinks: list[Uplink], accepted_ids: dict[int, str], reasons: dict[int, str]) -> dict:

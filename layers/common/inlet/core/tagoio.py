@@ -14,6 +14,8 @@ import re
 
 import orjson
 
+from inlet.core.records import record_variables
+
 MAX_VARIABLE = 100
 MAX_VALUE_BYTES = 6_000
 MAX_METADATA_BYTES = 10_000
@@ -77,9 +79,10 @@ def _candidates(record: dict, warnings: list[str]) -> list[dict]:
         reserved.append({"variable": "payload", "value": record["payload"]})
     if record.get("port") is not None:
         reserved += [{"variable": "port", "value": record["port"]}, {"variable": "fport", "value": record["port"]}]
-    taken = {r["variable"] for r in reserved} | {v["variable"] for v in record["variables"]}
+    given = record_variables(record)
+    taken = {r["variable"] for r in reserved} | {v["variable"] for v in given}
     variables = []
-    for variable in record["variables"]:
+    for variable in given:
         if variable["variable"] in {r["variable"] for r in reserved}:
             renamed = _free_name(variable["variable"], taken)
             warnings.append(f"tagoio_variable_renamed: {variable['variable']} -> {renamed}")

