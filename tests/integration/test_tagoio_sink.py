@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -124,3 +125,24 @@ def test_the_network_token_and_device_tokens_never_reach_the_logs(stack, capfd):
     assert "delivery delivered" in logs or "delivery already_stored" in logs  # the logs were captured
     for secret in (stack.network_token, TAGO_AUTHORIZATION, KEY, *stack.device_tokens.values()):
         assert secret not in logs
+
+
+def test_keys_create_stores_the_tagoio_settings_and_refuses_plain_http(moto_aws, capsys):
+    from inlet.adapters.keys import KeyStore
+    from inlet_cli import localenv
+    from inlet_cli.main import main
+
+    options = ["--network-token-param", "my-network", "--tagoio-authorization", TAGO_AUTHORIZATION, "--json"]
+    assert main(["keys", "create", "--tenant", "demo", "--sink", "both", "--tagoio-region", "eu-w1", *options]) == 0
+    created = json.loads(capsys.readouterr().out)
+    config = KeyStore(localenv.KEYS_PATH, ssm=moto_aws["ssm"]).find(created["id"])
+    assert config.sink == "both"
+    assert config.tagoio == {
+        "region": "eu-w1",
+        "api_url": "https://api.eu-w1.tago.io",
+        "network_token_param": "/inlet/local/tagoio/my-network",
+        "authorization": TAGO_AUTHORIZATION,
+    }
+    plain = ["keys", "create", "--tenant", "demo", "--sink", "tagoio", "--tagoio-api-url", "http://tago.example.com"]
+    assert main([*plain, *options]) == 1
+    assert "https" in capsys.readouterr().err

@@ -105,7 +105,7 @@ class DedupStore:
 
     def complete(self, claim: Claim, answer: dict) -> None:
         """Store the 2xx answer for replay. Failing here loses nothing: the records are already durable."""
-        self._finish(claim, DONE, {":a": {"B": zlib.compress(orjson.dumps(answer))}}, ", answer = :a")
+        self._finish(claim, DONE, {":a": {"B": zlib.compress(orjson.dumps(answer), 1)}}, ", answer = :a")
 
     def fail(self, claim: Claim) -> None:
         """Let the next retry take the claim over at once (records written so far keep their keys)."""

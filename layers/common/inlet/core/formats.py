@@ -29,8 +29,10 @@ def _fields(**paths: str) -> FieldMap:
     return FieldMap(**{target: split_path(path) for target, path in paths.items()})
 
 
-def _has(*keys: str) -> Matcher:
-    return lambda item: all(k in item for k in keys)
+def _has(first: str, second: str | None = None) -> Matcher:
+    if second is None:
+        return lambda item: first in item
+    return lambda item: first in item and second in item
 
 
 def _nested(parent: str, key: str) -> Matcher:

@@ -13,7 +13,6 @@ from inlet.errors import BadRequest
 
 Path = tuple[str, ...]
 TARGETS = ("serial", "payload", "port", "time", "latitude", "longitude")
-_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -59,13 +58,13 @@ def split_path(path: str) -> Path:
 def get_path(obj: object, path: Path) -> object:
     """Follow a dot path through objects and arrays (numeric segments index arrays). Missing -> ``None``."""
     for segment in path:
-        if isinstance(obj, dict):
-            obj = obj.get(segment, _MISSING)
-        elif isinstance(obj, list) and _is_index(segment) and int(segment) < len(obj):
+        if type(obj) is dict:  # parsed JSON: exact types, and `type() is` is the cheapest test per uplink
+            obj = obj.get(segment)
+        elif type(obj) is list and _is_index(segment) and int(segment) < len(obj):
             obj = obj[int(segment)]
         else:
             return None
-        if obj is _MISSING:
+        if obj is None:
             return None
     return obj
 

@@ -71,6 +71,13 @@ def iso_time(value: object) -> str | None:
         digits = text.replace(".", "", 1)
         if digits.isascii() and digits.isdigit():  # epoch as a string (Sigfox templates quote "{time}")
             return iso_time(float(text))
+        if text[-1:] == "Z" and text[10:11] == "T":  # the common case: UTC, already in ISO form
+            try:
+                parsed = datetime.fromisoformat(_ISO_FRACTION.sub(r"\1", text[:-1]))
+                if parsed.tzinfo is None:
+                    return parsed.isoformat(timespec="milliseconds") + "Z"
+            except ValueError:
+                return None
         try:
             parsed = datetime.fromisoformat(
                 _ISO_FRACTION.sub(r"\1", text.replace("Z", "+00:00").replace("z", "+00:00"))

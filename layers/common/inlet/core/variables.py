@@ -99,23 +99,27 @@ def as_tagoio(variables: Variables) -> list[dict]:
 
 def without_paths(item: dict, paths: list[tuple[str, ...]]) -> dict:
     """A copy of ``item`` without the leaves at ``paths``; only the containers on those paths are copied."""
-    if not paths:
-        return item
-    root = dict(item)
-    copies = {id(item): root}
-    for path in paths:
-        node, original = root, item
-        for segment in path[:-1]:
-            child = _child(original, segment)
-            if child is None:
-                break
-            if id(child) not in copies:
-                copies[id(child)] = dict(child) if type(child) is dict else list(child)
-                _set_child(node, segment, copies[id(child)])
-            node, original = copies[id(child)], child
+    return _without(item, skip_trie(paths)) if paths else item
+
+
+def _without(container: dict | list, trie: Skip) -> dict | list:
+    copy = dict(container) if type(container) is dict else list(container)
+    for segment, sub in trie.items():
+        if type(copy) is dict:
+            if segment not in copy:
+                continue
+        elif not (segment.isascii() and segment.isdigit() and len(segment) < 10 and int(segment) < len(copy)):
+            continue
         else:
-            _drop_child(node, path[-1])
-    return root
+            segment = int(segment)
+        if sub is True:
+            if type(copy) is dict:
+                del copy[segment]
+            else:
+                copy[segment] = None  # keeps the other indexes (and so their names) stable; nulls are dropped
+        elif type(copy[segment]) in (dict, list):
+            copy[segment] = _without(copy[segment], sub)
+    return copy
 
 
 def variables_of(fields: dict, location: dict | None = None) -> list[dict]:
@@ -165,30 +169,6 @@ def _walk(obj: dict | list, tree: dict, prefix: str, skip: Skip | None, out: Var
         if name in out or not entry[3]:
             name = _unique(name, out)
         out[name] = value
-
-
-def _child(container: object, segment: str) -> object:
-    if type(container) is dict:
-        child = container.get(segment)
-    elif type(container) is list and segment.isdigit() and int(segment) < len(container):
-        child = container[int(segment)]
-    else:
-        return None
-    return child if type(child) in (dict, list) else None
-
-
-def _set_child(container: dict | list, segment: str, child: dict | list) -> None:
-    if type(container) is dict:
-        container[segment] = child
-    else:
-        container[int(segment)] = child
-
-
-def _drop_child(container: dict | list, segment: str) -> None:
-    if type(container) is dict:
-        container.pop(segment, None)
-    elif segment.isdigit() and int(segment) < len(container):
-        container[int(segment)] = None  # keeps the other indexes (and so their names) stable; nulls are dropped
 
 
 def _remember(tree: dict, key: str | int, prefix: str) -> tuple:

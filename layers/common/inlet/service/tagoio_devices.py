@@ -18,7 +18,7 @@ from inlet.adapters.devices import Device
 from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
 from inlet.errors import ServiceUnavailable
 
-RESOLVE_POOL = 8
+RESOLVE_POOL = 16  # a cold batch of many new devices must resolve well within the 15 s timeout
 TAGOIO_CONNECTOR = "tagoio"
 
 
