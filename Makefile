@@ -31,8 +31,8 @@ venv: $(BIN)/.installed ## Create .venv with the project, the CLI `inlet` and th
 
 sam-venv: $(SAM_VENV)/.installed ## Create .venv-sam with AWS SAM CLI (kept apart: it pins boto3)
 
-run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:$${INLET_PORT:-3000}); no AWS, no Docker
-	$(BIN)/inlet local run
+run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:$${INLET_PORT:-3000}); TAGOIO=1 adds a local TagoIO
+	$(BIN)/inlet local run $(if $(TAGOIO),--with-tagoio)
 
 invoke: venv ## Invoke the real handler with an event file, Docker-free: make invoke EVENT=events/uplink-tts-v3.json
 	$(BIN)/inlet local invoke $(EVENT)

@@ -15,6 +15,7 @@ from inlet_cli import local, localenv, localstate
 from inlet_cli.apievent import ROUTE_PATH, LambdaContext
 from inlet_cli.errors import CliError
 from inlet_cli.httpserver import Invoker, LocalApiServer
+from inlet_cli.localforward import start_tagoio_forwarding
 from inlet_cli.output import print_json
 from inlet_cli.targets import from_local_state
 
@@ -28,6 +29,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
 
     run = commands.add_parser("run", help="serve POST /uplink on 127.0.0.1 with an in-process AWS emulator")
     run.add_argument("--port", type=int, help=f"default: $INLET_PORT or {DEFAULT_PORT}; 0 picks a free port")
+    run.add_argument("--with-tagoio", action="store_true", help="also run a local TagoIO; a demo key forwards to it")
     run.set_defaults(run=run_stack)
 
     invoke = commands.add_parser("invoke", help="invoke the real handler once with an event file, print its result")
@@ -50,15 +52,22 @@ def run_stack(args: argparse.Namespace) -> int:
         keys = local.prepare_stack(aws)
         directory = localenv.state_dir()
         key_file = localstate.create_demo_key(keys, directory)
+        # only with --with-tagoio: the poller standing in for SQS is the local stack's only background AWS work
+        forwarding = start_tagoio_forwarding(keys, directory) if args.with_tagoio else None
         server.invoke = Invoker(local.load_handler())
         url = f"http://127.0.0.1:{server.server_port}{ROUTE_PATH}"
-        state = localstate.write_state(directory, aws, url, key_file)
+        extra = forwarding.state() if forwarding else None
+        state = localstate.write_state(directory, aws, url, key_file, extra)
         _announce(url, aws, key_file)
+        if forwarding:
+            print("\n".join(["Forwarding to a local TagoIO:", *forwarding.describe()]), flush=True)
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             print("\nInlet stopped.", flush=True)
         finally:
+            if forwarding:
+                forwarding.stop()
             if aws.emulator == "moto":
                 localstate.remove_state(state)
     return 0

@@ -21,7 +21,19 @@ def device_key(tenant: str, serial: str) -> str:
 
 
 # Fields of a record stored inside its JSON document (everything but the key and the TTL attribute).
-_DOCUMENT_FIELDS = ("id", "serial", "group", "received_at", "time", "port", "payload", "fields", "location", "flags", "format")
+_DOCUMENT_FIELDS = (
+    "id",
+    "serial",
+    "group",
+    "received_at",
+    "time",
+    "port",
+    "payload",
+    "fields",
+    "location",
+    "flags",
+    "format",
+)
 
 
 def to_item(record: dict) -> dict:
