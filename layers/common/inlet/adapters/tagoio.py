@@ -9,12 +9,13 @@ here never include a URL, a header or an exception's text (requests puts URLs in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import requests
-from requests.adapters import HTTPAdapter
-
 from inlet.core.delivery import retry_after_seconds
+
+if TYPE_CHECKING:
+    import requests
 
 TIMEOUTS = (3.05, 10.0)  # connect, read (seconds)
 
@@ -55,6 +56,11 @@ class TagoApi:
     @property
     def session(self) -> requests.Session:
         if self._session is None:
+            # imported here: the uplink function loads this module for every key, requests is needed by TagoIO
+            # keys only, and importing it costs ~25 ms of cold start
+            import requests
+            from requests.adapters import HTTPAdapter
+
             session = requests.Session()
             adapter = HTTPAdapter(pool_connections=2, pool_maxsize=self._pool, max_retries=0)  # retries are ours
             session.mount("https://", adapter)
@@ -86,6 +92,8 @@ class TagoApi:
         return result if isinstance(result, list) else []
 
     def _call(self, method: str, path: str, headers: dict, ambiguous: bool, **kwargs) -> dict:
+        import requests  # loaded by self.session already; see there
+
         try:
             response = self.session.request(
                 method, self.base_url + path, headers=headers, timeout=self._timeouts, **kwargs
