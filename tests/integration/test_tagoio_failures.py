@@ -6,25 +6,12 @@ import json
 
 import pytest
 from inlet.core.delivery import SENTINEL_VARIABLE
-from inlet_cli.localtagoio import LocalTagoIO
 from inlet_cli.main import main
 
-from tests.tagoio_harness import SERIALS, TAGO_AUTHORIZATION, TagoStack, forget_delivery_containers
+from tests.tagoio_harness import SERIALS, TAGO_AUTHORIZATION, TagoStack
 
 pytestmark = pytest.mark.integration
 ONE = {"serial": SERIALS[0], "payload": "0011aa", "port": 10}
-
-
-@pytest.fixture
-def tagoio():
-    with LocalTagoIO() as server:
-        yield server
-    forget_delivery_containers()
-
-
-@pytest.fixture
-def stack(moto_aws, tagoio, monkeypatch) -> TagoStack:
-    return TagoStack(tagoio, moto_aws, monkeypatch)
 
 
 def failed(answer: dict | None) -> int:

@@ -7,23 +7,10 @@ import logging
 
 import pytest
 import requests
-from inlet_cli.localtagoio import LocalTagoIO
 
-from tests.tagoio_harness import KEY, SERIALS, TAGO_AUTHORIZATION, TagoStack, forget_delivery_containers
+from tests.tagoio_harness import KEY, SERIALS, TAGO_AUTHORIZATION, TagoStack
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def tagoio():
-    with LocalTagoIO() as server:
-        yield server
-    forget_delivery_containers()
-
-
-@pytest.fixture
-def stack(moto_aws, tagoio, monkeypatch) -> TagoStack:
-    return TagoStack(tagoio, moto_aws, monkeypatch)
 
 
 def batch(per_device: int = 2) -> list[dict]:

@@ -51,19 +51,24 @@ _OPTIONAL = {"DELIVERY_QUEUE_URL": "delivery_queue_url", "NETWORK_TOKEN_PATH": "
 
 
 def settings_from(env: dict[str, str]) -> Settings:
-    missing = [name for name in _REQUIRED if not env.get(name)]
+    return _read(Settings, env, _REQUIRED, _OPTIONAL, _INT_FIELDS)
+
+
+def _read(model: type, env: dict[str, str], required: dict, optional: dict, ints: dict):
+    """Build ``model`` from the environment; a missing or malformed variable is a ConfigurationError naming it."""
+    missing = [name for name in required if not env.get(name)]
     if missing:
         raise ConfigurationError(f"missing environment variables: {', '.join(missing)}")
-    values: dict[str, object] = {field: env[name] for name, field in _REQUIRED.items()}
-    values.update({field: env[name] for name, field in _OPTIONAL.items() if env.get(name)})
-    for name, field in _INT_FIELDS.items():
+    values: dict[str, object] = {field: env[name] for name, field in required.items()}
+    values.update({field: env[name] for name, field in optional.items() if env.get(name)})
+    for name, field in ints.items():
         if env.get(name):
             try:
                 values[field] = int(env[name])
             except ValueError as exc:
                 raise ConfigurationError(f"{name} must be an integer, got {env[name]!r}") from exc
     values["keys_path"] = str(values["keys_path"]).rstrip("/")
-    return Settings(**values)  # type: ignore[arg-type]
+    return model(**values)
 
 
 @lru_cache(maxsize=1)
@@ -101,20 +106,8 @@ _DELIVERY_INTS = {
 
 
 def delivery_settings_from(env: dict[str, str]) -> DeliverySettings:
-    missing = [name for name in _DELIVERY_REQUIRED if not env.get(name)]
-    if missing:
-        raise ConfigurationError(f"missing environment variables: {', '.join(missing)}")
-    values: dict[str, object] = {field: env[name] for name, field in _DELIVERY_REQUIRED.items()}
-    if env.get("NETWORK_TOKEN_PATH"):
-        values["network_token_path"] = env["NETWORK_TOKEN_PATH"]
-    for name, field in _DELIVERY_INTS.items():
-        if env.get(name):
-            try:
-                values[field] = int(env[name])
-            except ValueError as exc:
-                raise ConfigurationError(f"{name} must be an integer, got {env[name]!r}") from exc
-    values["keys_path"] = str(values["keys_path"]).rstrip("/")
-    return DeliverySettings(**values)  # type: ignore[arg-type]
+    optional = {"NETWORK_TOKEN_PATH": "network_token_path"}
+    return _read(DeliverySettings, env, _DELIVERY_REQUIRED, optional, _DELIVERY_INTS)
 
 
 @lru_cache(maxsize=1)

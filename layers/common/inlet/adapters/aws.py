@@ -44,6 +44,29 @@ def client(service: str):
     return _session().client(service, config=_CONFIGS.get(service, Config(**_BASE)))
 
 
+class LazyClient:
+    """An adapter's boto3 client: the one injected in its constructor (tests), else the shared one on first use.
+
+    ``dynamodb = LazyClient("dynamodb")`` in a class reads the instance's ``_dynamodb``; nothing is created at import
+    or construction time.
+    """
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.attribute = f"_{name}"
+
+    def __get__(self, instance: object, owner: type | None = None):
+        if instance is None:
+            return self
+        value = getattr(instance, self.attribute, None)
+        if value is None:
+            value = client(self.service)
+            setattr(instance, self.attribute, value)
+        return value
+
+
 def error_code(exc: ClientError) -> str:
     return exc.response.get("Error", {}).get("Code", "")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from inlet.adapters.aws import SDK_ERRORS, client, error_code, unavailable
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, unavailable
 from inlet.errors import RequestInProgress
 
 DONE, IN_PROGRESS, FAILED = "done", "in_progress", "failed"
@@ -34,17 +34,13 @@ class Claim:
 
 
 class DedupStore:
+    dynamodb = LazyClient("dynamodb")
+
     def __init__(self, table: str, window_seconds: int, lease_seconds: int = 30, dynamodb=None) -> None:
         self._table = table
         self.window = window_seconds
         self._lease_ms = lease_seconds * 1000
         self._dynamodb = dynamodb
-
-    @property
-    def dynamodb(self):
-        if self._dynamodb is None:
-            self._dynamodb = client("dynamodb")
-        return self._dynamodb
 
     def claim(self, request_id: str, group: str, now_ms: int) -> Claim:
         token = secrets.token_hex(8)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from inlet.adapters.aws import SDK_ERRORS, client, unavailable
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
 from inlet.adapters.retry import backoff
 
 BATCH_ENTRIES = 10
@@ -23,16 +23,12 @@ REPLAYS = "inlet_replays"
 
 
 class DeliveryQueue:
+    sqs = LazyClient("sqs")
+
     def __init__(self, url: str, sqs=None, sleep=time.sleep) -> None:
         self.url = url
         self._sqs = sqs
         self._sleep = sleep
-
-    @property
-    def sqs(self):
-        if self._sqs is None:
-            self._sqs = client("sqs")
-        return self._sqs
 
     def send(self, bodies: list[str], attributes: dict | None = None) -> None:
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from inlet.adapters.aws import SDK_ERRORS, client, unavailable
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
 from inlet.adapters.retry import until_processed
 
 BATCH_GET_LIMIT = 100
@@ -35,6 +35,8 @@ class Device:
 
 
 class DeviceStore:
+    dynamodb = LazyClient("dynamodb")
+
     def __init__(self, table: str, hit_ttl: int = 300, miss_ttl: int = 10, dynamodb=None, clock=time.monotonic):
         self._table = table
         self._hit_ttl, self._miss_ttl = hit_ttl, miss_ttl
@@ -42,12 +44,6 @@ class DeviceStore:
         self._clock = clock
         self._cache: dict[tuple[str, str], tuple[float, Device | None]] = {}
         self.cache_hits = 0  # since the last take_cache_hits(): reported as a metric per invocation
-
-    @property
-    def dynamodb(self):
-        if self._dynamodb is None:
-            self._dynamodb = client("dynamodb")
-        return self._dynamodb
 
     def take_cache_hits(self) -> int:
         hits, self.cache_hits = self.cache_hits, 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 
-from inlet.adapters.aws import SDK_ERRORS, client, error_code, unavailable
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, unavailable
 from inlet.core.keys import KeyConfig, is_well_formed, key_hash
 from inlet.errors import InvalidAuthorization
 
@@ -17,6 +17,8 @@ _NOT_FOUND = None
 
 
 class KeyStore:
+    ssm = LazyClient("ssm")
+
     def __init__(self, path: str, hit_ttl: int = 60, miss_ttl: int = 10, ssm=None, clock=time.monotonic) -> None:
         self._path = path.rstrip("/")
         self._hit_ttl, self._miss_ttl = hit_ttl, miss_ttl
@@ -24,12 +26,6 @@ class KeyStore:
         self._clock = clock
         self._cache: dict[str, tuple[float, KeyConfig | None]] = {}
         self.cache_hits = 0  # since the last take_cache_hits(): reported as a metric per invocation
-
-    @property
-    def ssm(self):
-        if self._ssm is None:
-            self._ssm = client("ssm")
-        return self._ssm
 
     def take_cache_hits(self) -> int:
         hits, self.cache_hits = self.cache_hits, 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import orjson
 
-from inlet.adapters.aws import SDK_ERRORS, client, unavailable
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
 from inlet.adapters.retry import until_processed
 from inlet.core.variables import variables_of
 
@@ -63,15 +63,11 @@ def from_item(item: dict) -> dict:
 
 
 class RecordStore:
+    dynamodb = LazyClient("dynamodb")
+
     def __init__(self, table: str, dynamodb=None) -> None:
         self._table = table
         self._dynamodb = dynamodb
-
-    @property
-    def dynamodb(self):
-        if self._dynamodb is None:
-            self._dynamodb = client("dynamodb")
-        return self._dynamodb
 
     def put_many(self, records: list[dict]) -> None:
         """Durably write every record (BatchWriteItem, 25 a call, unprocessed items retried) or raise a 503."""

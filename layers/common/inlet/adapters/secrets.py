@@ -8,25 +8,21 @@ from __future__ import annotations
 
 import time
 
-from inlet.adapters.aws import SDK_ERRORS, client, error_code, unavailable
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, unavailable
 from inlet.errors import ServiceUnavailable
 
 TOKEN_CACHE_SECONDS = 300  # a rotated token takes effect within this time
 
 
 class NetworkTokens:
+    ssm = LazyClient("ssm")
+
     def __init__(self, path: str, ttl: int = TOKEN_CACHE_SECONDS, ssm=None, clock=time.monotonic) -> None:
         self._prefix = path.rstrip("/") + "/"
         self._ttl = ttl
         self._ssm = ssm
         self._clock = clock
         self._cache: dict[str, tuple[float, str]] = {}
-
-    @property
-    def ssm(self):
-        if self._ssm is None:
-            self._ssm = client("ssm")
-        return self._ssm
 
     def get(self, name: str) -> str:
         entry = self._cache.get(name)
