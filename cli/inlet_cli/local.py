@@ -109,5 +109,7 @@ def load_handler() -> Callable[[dict, object], dict]:
     if str(FUNCTION_DIR) not in sys.path:
         sys.path.insert(0, str(FUNCTION_DIR))
     app = importlib.import_module("app")
-    app.logger.registered_handler.setStream(_Stderr())  # function logs on stderr, results on stdout (as sam local)
+    # function logs on stderr, results on stdout (as sam local). Assigned, not setStream(): that flushes the old
+    # stream, which may be closed when the module was imported earlier in the same process (tests).
+    app.logger.registered_handler.stream = _Stderr()
     return app.handler

@@ -8,28 +8,47 @@ from inlet.adapters.dedup import DedupStore
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
-from inlet.adapters.secrets import NetworkTokens
-from inlet.service.forwarding import Forwarding
+from inlet.core.keys import KeyConfig
+from inlet.core.tagoio_settings import FORWARDING_SINKS
 from inlet.service.ingest import Dependencies
-from inlet.service.tagoio_devices import DeviceTokens
 from inlet.settings import Settings, load_settings
 
 
 def build_dependencies(settings: Settings) -> Dependencies:
     devices = DeviceStore(settings.devices_table, settings.device_cache_seconds, settings.device_miss_cache_seconds)
     records = RecordStore(settings.records_table)
-    # Keys with sink tagoio/both resolve devices through TagoIO and queue their records for delivery.
-    tokens = DeviceTokens(settings.device_cache_seconds, settings.device_miss_cache_seconds)
-    forwarding = Forwarding(settings.delivery_queue_url, NetworkTokens(settings.network_token_path), tokens)
+    forwarding = lru_cache(maxsize=1)(lambda: _forwarding(settings))  # one per container, built on first use
+
+    # Keys with sink tagoio/both resolve devices through TagoIO and queue their records for delivery. That code (and
+    # requests) is loaded by the first such key only: DynamoDB-only deployments never pay for it at cold start.
+    def directory_for(config: KeyConfig):
+        if config.sink not in FORWARDING_SINKS:
+            return devices
+        return forwarding().directory_for(config, devices)
+
+    def sinks_for(config: KeyConfig):
+        if config.sink not in FORWARDING_SINKS:
+            return [records]
+        return forwarding().sinks_for(config, records)
+
     return Dependencies(
         settings=settings,
         keys=KeyStore(settings.keys_path, settings.key_cache_seconds, settings.key_miss_cache_seconds),
         devices=devices,
         records=records,
         dedup=DedupStore(settings.dedup_table, settings.dedup_window_seconds, settings.lease_seconds),
-        directory_for=lambda config: forwarding.directory_for(config, devices),
-        sinks_for=lambda config: forwarding.sinks_for(config, records),
+        directory_for=directory_for,
+        sinks_for=sinks_for,
     )
+
+
+def _forwarding(settings: Settings):
+    from inlet.adapters.secrets import NetworkTokens
+    from inlet.service.forwarding import Forwarding
+    from inlet.service.tagoio_devices import DeviceTokens
+
+    tokens = DeviceTokens(settings.device_cache_seconds, settings.device_miss_cache_seconds)
+    return Forwarding(settings.delivery_queue_url, NetworkTokens(settings.network_token_path), tokens)
 
 
 @lru_cache(maxsize=1)
