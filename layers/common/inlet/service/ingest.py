@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -132,7 +133,7 @@ def _store(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, group: 
         raise DeviceNotFound("Device not found", items=body["items"])
     for sink in deps.sinks(config):
         _add_warnings(body, sink.put_many(records))
-    return Outcome(200, body, key_id=config.id, tenant=config.tenant, rejected_by_reason=_count(reasons))
+    return Outcome(200, body, key_id=config.id, tenant=config.tenant, rejected_by_reason=dict(Counter(reasons.values())))
 
 
 def _add_warnings(body: dict, warnings: dict[str, list[str]] | None) -> None:
@@ -164,9 +165,3 @@ def _encoding(config: KeyConfig, device: Device, uplink: Uplink) -> str | None:
         return config.payload_encoding
     return device.payload_encoding or uplink.payload_encoding
 
-
-def _count(reasons: dict[int, str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for reason in reasons.values():
-        counts[reason] = counts.get(reason, 0) + 1
-    return counts
