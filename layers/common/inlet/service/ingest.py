@@ -133,7 +133,8 @@ def _store(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, group: 
         raise DeviceNotFound("Device not found", items=body["items"])
     for sink in deps.sinks(config):
         _add_warnings(body, sink.put_many(records))
-    return Outcome(200, body, key_id=config.id, tenant=config.tenant, rejected_by_reason=dict(Counter(reasons.values())))
+    rejected_by_reason = dict(Counter(reasons.values()))
+    return Outcome(200, body, key_id=config.id, tenant=config.tenant, rejected_by_reason=rejected_by_reason)
 
 
 def _add_warnings(body: dict, warnings: dict[str, list[str]] | None) -> None:
