@@ -165,4 +165,3 @@ def _encoding(config: KeyConfig, device: Device, uplink: Uplink) -> str | None:
     if config.payload_encoding != "auto":
         return config.payload_encoding
     return device.payload_encoding or uplink.payload_encoding
-
