@@ -16,7 +16,7 @@ metrics = Metrics()
 
 
 @metrics.log_metrics
-@logger.inject_lambda_context(clear_state=True)  # no keys carried over between batches
+@logger.inject_lambda_context(clear_state=True, log_event=False)  # no keys carried over between batches
 def handler(event: dict, context: object) -> dict:
     report = deliver_batch(event.get("Records") or [], delivery_dependencies())
     _record(report)
