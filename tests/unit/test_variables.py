@@ -6,7 +6,8 @@ import re
 
 import orjson
 import pytest
-from inlet.core.variables import MAX_DEPTH, MAX_NAME, flatten, location_variable, skip_trie
+from inlet.core.consumed import skip_trie
+from inlet.core.variables import MAX_DEPTH, MAX_NAME, flatten, location_variable
 
 pytestmark = pytest.mark.unit
 

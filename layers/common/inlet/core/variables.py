@@ -1,7 +1,7 @@
 """Turn the fields of an item that are not serial/payload/port into TagoIO-compatible variables.
 
-An uplink keeps its other fields as sent (``without_paths`` removes the consumed ones, copying only the containers
-on their paths) and ``variables_of`` derives the variables from them. Deriving is deterministic, so it is done where
+An uplink keeps its other fields as sent (``inlet.core.consumed.without_paths`` removes the consumed ones) and
+``variables_of`` derives the variables from them. Deriving is deterministic, so it is done where
 the variables are used (reading a record, forwarding to TagoIO), not on the ingest path: storing the nested fields is
 ~45 % smaller than storing full-path names (fewer DynamoDB write units) and keeps flattening off the per-uplink CPU.
 
@@ -22,7 +22,8 @@ import re
 
 import orjson
 
-Skip = dict  # a trie of consumed paths: {"uplink_message": {"f_port": True}}; True marks a consumed leaf
+from inlet.core.consumed import Skip
+
 Variables = dict  # {name: scalar value, or {"lat": float, "lng": float} for a location}
 MAX_NAME = 100
 MAX_DEPTH = 32  # deeper containers become one JSON-text variable: keeps recursion far from Python's limit
@@ -35,7 +36,6 @@ _clean_cache: dict[str, str] = {}
 # Name tree: {raw key or list index: (name, name + "_", child tree, name is valid)}
 _ROOT: dict = {}
 _memo = {"entries": 0}
-_skip_cache: dict[tuple, Skip] = {}
 
 
 def clean_name(key: str) -> str:
@@ -46,33 +46,6 @@ def clean_name(key: str) -> str:
         if len(_clean_cache) < 50_000:
             _clean_cache[key] = name
     return name
-
-
-def skip_trie(paths: list[tuple[str, ...]]) -> Skip:
-    """The trie of consumed paths (memoised: the items of one format consume the same paths)."""
-    key = tuple(paths)
-    trie = _skip_cache.get(key)
-    if trie is None:
-        trie = _build_skip_trie(paths)
-        if len(_skip_cache) < 1_000:
-            _skip_cache[key] = trie
-    return trie
-
-
-def _build_skip_trie(paths: list[tuple[str, ...]]) -> Skip:
-    trie: Skip = {}
-    for path in paths:
-        if not path:
-            continue
-        node = trie
-        for segment in path[:-1]:
-            child = node.get(segment)
-            if child is True:
-                break  # a parent is already consumed whole
-            node = node.setdefault(segment, {})
-        else:
-            node[path[-1]] = True
-    return trie
 
 
 def coordinates(lat: object, lng: object) -> dict | None:
@@ -95,31 +68,6 @@ def as_tagoio(variables: Variables) -> list[dict]:
         _tagoio_location(name, value) if type(value) is dict else {"variable": name, "value": value}
         for name, value in variables.items()
     ]
-
-
-def without_paths(item: dict, paths: list[tuple[str, ...]]) -> dict:
-    """A copy of ``item`` without the leaves at ``paths``; only the containers on those paths are copied."""
-    return _without(item, skip_trie(paths)) if paths else item
-
-
-def _without(container: dict | list, trie: Skip) -> dict | list:
-    copy = dict(container) if type(container) is dict else list(container)
-    for segment, sub in trie.items():
-        if type(copy) is dict:
-            if segment not in copy:
-                continue
-        elif not (segment.isascii() and segment.isdigit() and len(segment) < 10 and int(segment) < len(copy)):
-            continue
-        else:
-            segment = int(segment)
-        if sub is True:
-            if type(copy) is dict:
-                del copy[segment]
-            else:
-                copy[segment] = None  # keeps the other indexes (and so their names) stable; nulls are dropped
-        elif type(copy[segment]) in (dict, list):
-            copy[segment] = _without(copy[segment], sub)
-    return copy
 
 
 def variables_of(fields: dict, location: dict | None = None) -> list[dict]:
