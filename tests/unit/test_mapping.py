@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from inlet.core.mapping import FieldMap, get_path, lookup, parse_mapping
+from inlet.core.mapping import FieldMap, get_path, parse_mapping
 from inlet.core.uplink import map_item
 from inlet.errors import BadRequest
 
@@ -103,14 +103,6 @@ def test_get_path(path, expected):
 
 def test_a_numeric_key_of_an_object_is_a_key_not_an_index():
     assert get_path({"a": {"0": "zero"}}, ("a", "0")) == "zero"
-
-
-def test_lookup_reads_the_item_first_then_the_query_under_the_dotted_name():
-    path = ("deviceInfo", "serial")
-    assert lookup({"deviceInfo": {"serial": "AA-BB"}}, {"deviceInfo.serial": "CC"}, path) == "AA-BB"
-    assert lookup({}, {"deviceInfo.serial": "CC"}, path) == "CC"
-    assert lookup({}, {}, path) is None
-    assert lookup({"x": 1}, {"x": "2"}, None) is None
 
 
 def test_mapped_fields_fall_back_to_the_query_string():

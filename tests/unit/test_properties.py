@@ -13,7 +13,7 @@ from inlet.core.mapping import TARGETS, FieldMap, parse_mapping
 from inlet.core.request import HttpRequest, parse_items
 from inlet.core.uplink import map_item
 from inlet.core.values import canonical_serial, iso_time, normalise_port, payload_to_hex
-from inlet.core.variables import flatten
+from inlet.core.variables import variables_of
 from inlet.errors import BadRequest, InletError
 
 pytestmark = pytest.mark.unit
@@ -131,7 +131,7 @@ def leaf_values(value: object):
 @SETTINGS
 @given(item=st.dictionaries(plain_keys, plain_values, max_size=8))
 def test_flatten_loses_nothing_and_invents_nothing(item):
-    result = flatten(item, {}, [])
+    result = variables_of(item)
     assert Counter(repr(v["value"]) for v in result) == Counter(repr(leaf) for leaf in leaf_values(item))
 
 

@@ -6,8 +6,8 @@ import re
 
 import orjson
 import pytest
-from inlet.core.consumed import skip_trie
-from inlet.core.variables import MAX_DEPTH, MAX_NAME, flatten, location_variable
+from inlet.core.consumed import without_paths
+from inlet.core.variables import MAX_DEPTH, MAX_NAME, variables_of
 
 pytestmark = pytest.mark.unit
 
@@ -15,7 +15,7 @@ VALID_NAME = re.compile(r"^[a-z0-9_]{1,100}$")
 
 
 def variables(item: dict, consumed: list[tuple[str, ...]] | None = None) -> list[dict]:
-    return flatten(item, skip_trie(consumed or []), [])
+    return variables_of(without_paths(item, consumed or []))
 
 
 def names(item: dict) -> list[str]:
@@ -137,11 +137,9 @@ def test_latitude_without_longitude_is_a_plain_variable():
 
 
 def test_zero_coordinates_are_a_valid_location():
-    assert location_variable("location", 0, 0) == {
-        "variable": "location",
-        "value": "0.0, 0.0",
-        "location": {"lat": 0.0, "lng": 0.0},
-    }
+    assert variables_of({}, {"lat": 0.0, "lng": 0.0}) == [
+        {"variable": "location", "value": "0.0, 0.0", "location": {"lat": 0.0, "lng": 0.0}}
+    ]
 
 
 def test_a_location_name_already_taken_gets_another_name():
@@ -150,9 +148,9 @@ def test_a_location_name_already_taken_gets_another_name():
     assert result[0]["location"] == {"lat": 1.0, "lng": 2.0}
 
 
-def test_names_already_in_out_are_not_reused():
-    out = [{"variable": "location", "value": "1.0, 2.0", "location": {"lat": 1.0, "lng": 2.0}}]
-    flatten({"location": "office"}, {}, out)
+def test_a_field_named_like_the_mapped_location_gets_another_name():
+    out = variables_of({"location": "office"}, {"lat": 1.0, "lng": 2.0})
+    assert out[0]["variable"] == "location" and out[0]["location"] == {"lat": 1.0, "lng": 2.0}
     assert out[1]["value"] == "office" and out[1]["variable"] != "location"
 
 

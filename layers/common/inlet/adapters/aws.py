@@ -19,19 +19,6 @@ from inlet.errors import ServiceUnavailable
 _BASE = {"retries": {"mode": "standard", "max_attempts": 4}, "connect_timeout": 2, "read_timeout": 5}
 _CONFIGS = {"dynamodb": Config(**_BASE, parameter_validation=False), "ssm": Config(**_BASE)}
 
-THROTTLING_CODES = frozenset(
-    {
-        "ThrottlingException",
-        "Throttling",
-        "ProvisionedThroughputExceededException",
-        "RequestLimitExceeded",
-        "TooManyRequestsException",
-        "InternalServerError",
-        "InternalServerErrorException",
-        "ServiceUnavailable",
-    }
-)
-
 
 @lru_cache(maxsize=1)
 def _session() -> boto3.session.Session:

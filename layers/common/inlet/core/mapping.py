@@ -72,13 +72,3 @@ def get_path(obj: object, path: Path) -> object:
 def _is_index(segment: str) -> bool:
     """ASCII digits only: ``int()`` would also read "²"-like digits (and fail) or thousands of digits (and refuse)."""
     return segment.isascii() and segment.isdigit() and len(segment) < 10
-
-
-def lookup(item: dict, query: dict[str, str], path: Path | None) -> object:
-    """A mapped field is read from the item first, then from the query string (under its dotted name)."""
-    if path is None:
-        return None
-    value = get_path(item, path)
-    if value is None and query:
-        value = query.get(".".join(path))
-    return value

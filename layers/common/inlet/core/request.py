@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import orjson
 
@@ -16,10 +16,6 @@ class HttpRequest:
     headers: dict[str, str]  # lower-case names
     query: dict[str, str]
     body: bytes = b""
-    request_id: str = ""
-    source_ip: str = ""
-    received_ms: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def authorization_key(request: HttpRequest) -> str:

@@ -56,12 +56,6 @@ def coordinates(lat: object, lng: object) -> dict | None:
     return {"lat": lat_f, "lng": lng_f}
 
 
-def location_variable(name: str, lat: object, lng: object) -> dict | None:
-    """One TagoIO location variable, or ``None`` when the pair is not two finite coordinates in range."""
-    point = coordinates(lat, lng)
-    return None if point is None else _tagoio_location(name, point)
-
-
 def as_tagoio(variables: Variables) -> list[dict]:
     """The compact form as TagoIO records: ``{"variable", "value"}``, plus ``location`` for a location."""
     return [
@@ -78,13 +72,6 @@ def variables_of(fields: dict, location: dict | None = None) -> list[dict]:
 
 def flatten_into(item: dict, skip: Skip, out: Variables) -> Variables:
     _walk(item, _ROOT, "", skip or None, out, 0)
-    return out
-
-
-def flatten(item: dict, skip: Skip, out: list[dict]) -> list[dict]:
-    """The TagoIO form of ``flatten_into``, appended to ``out``."""
-    compact = {v["variable"]: v.get("location") or v["value"] for v in out}
-    out[:] = as_tagoio(flatten_into(item, skip, compact))
     return out
 
 

@@ -9,15 +9,11 @@ from inlet.core.request import HttpRequest
 
 
 def request_from_event(event: dict) -> HttpRequest:
-    context = event.get("requestContext") or {}
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     return HttpRequest(
         headers=headers,
         query=dict(event.get("queryStringParameters") or {}),
         body=_body_bytes(event),
-        request_id=str(context.get("requestId", "")),
-        source_ip=str((context.get("http") or {}).get("sourceIp", "")),
-        received_ms=int(context.get("timeEpoch") or 0),
     )
 
 
