@@ -147,3 +147,18 @@ def test_the_key_never_reaches_a_log_line(seeded, capsys, caplog):
     captured = capsys.readouterr()
     logged = captured.out + captured.err + caplog.text
     assert "uplink stored" in logged and localenv.EVENTS_KEY not in logged
+
+
+@pytest.mark.parametrize(
+    ("service", "operation"), [("dynamodb", "PutItem"), ("dynamodb", "BatchWriteItem"), ("ssm", "GetParameter")]
+)
+def test_unreachable_dependencies_answer_503_naming_the_store(seeded, service, operation):
+    from botocore.exceptions import EndpointConnectionError
+
+    def unreachable(**_):
+        raise EndpointConnectionError(endpoint_url="https://example.invalid")
+
+    client(service).meta.events.register(f"before-call.{service}.{operation}", unreachable)
+    status, body, headers = invoke(http_event({**ONE, "unreachable": operation}))
+    assert status == 503 and int(headers["retry-after"]) > 0
+    assert "store unavailable" in body["message"]  # a known failure, not the unexpected-error path

@@ -54,13 +54,15 @@ class LazyClient:
         return value
 
 
-def error_code(exc: ClientError) -> str:
-    return exc.response.get("Error", {}).get("Code", "")
+def error_code(exc: Exception) -> str:
+    """The AWS error code of an SDK failure; "" for failures without one (BotoCoreError: connection, timeout)."""
+    response = getattr(exc, "response", None) or {}
+    return response.get("Error", {}).get("Code", "")
 
 
 def unavailable(what: str, exc: Exception) -> ServiceUnavailable:
     """Translate an SDK failure that survived botocore's retries into a 503 (never a 401 or a 500)."""
-    detail = error_code(exc) if isinstance(exc, ClientError) else type(exc).__name__
+    detail = error_code(exc) or type(exc).__name__
     return ServiceUnavailable(f"{what} unavailable, retry later", cause=detail)
 
 

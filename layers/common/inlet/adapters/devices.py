@@ -9,8 +9,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, unavailable
 from inlet.adapters.retry import until_processed
+from inlet.core.ttlcache import TtlCache
 
 BATCH_GET_LIMIT = 100
 GENERIC_SENSOR = "generic-sensor"
@@ -39,33 +40,27 @@ class DeviceStore:
 
     def __init__(self, table: str, hit_ttl: int = 300, miss_ttl: int = 10, dynamodb=None, clock=time.monotonic):
         self._table = table
-        self._hit_ttl, self._miss_ttl = hit_ttl, miss_ttl
         self._dynamodb = dynamodb
-        self._clock = clock
-        self._cache: dict[tuple[str, str], tuple[float, Device | None]] = {}
-        self.cache_hits = 0  # since the last take_cache_hits(): reported as a metric per invocation
+        self._cache = TtlCache(hit_ttl, miss_ttl, clock)
 
     def take_cache_hits(self) -> int:
-        hits, self.cache_hits = self.cache_hits, 0
-        return hits
+        return self._cache.take_hits()
 
     def get_many(self, tenant: str, serials: set[str]) -> dict[str, Device | None]:
         """Every requested serial mapped to its device of ``tenant`` (``None`` when the tenant has no such device)."""
-        now = self._clock()
         found: dict[str, Device | None] = {}
         missing = []
         for serial in serials:
-            entry = self._cache.get((tenant, serial))
-            if entry is not None and entry[0] >= now:
-                found[serial] = entry[1]
-                self.cache_hits += 1
+            hit, device = self._cache.lookup((tenant, serial))
+            if hit:
+                found[serial] = device
             else:
                 missing.append(serial)
         for start in range(0, len(missing), BATCH_GET_LIMIT):
-            found.update(self._fetch(tenant, missing[start : start + BATCH_GET_LIMIT], now))
+            found.update(self._fetch(tenant, missing[start : start + BATCH_GET_LIMIT]))
         return found
 
-    def _fetch(self, tenant: str, serials: list[str], now: float) -> dict[str, Device | None]:
+    def _fetch(self, tenant: str, serials: list[str]) -> dict[str, Device | None]:
         request = {self._table: {"Keys": [{"tenant": {"S": tenant}, "serial": {"S": s}} for s in serials]}}
         try:
             answers = until_processed(self._batch_get, request, "UnprocessedKeys")
@@ -77,8 +72,7 @@ class DeviceStore:
                 device = Device.from_item(item)
                 result[device.serial] = device
         for serial, device in result.items():
-            ttl = self._hit_ttl if device else self._miss_ttl
-            self._cache[(tenant, serial)] = (now + ttl, device)
+            self._cache.store((tenant, serial), device)
         return result
 
     def _batch_get(self, request: dict) -> dict:
@@ -88,15 +82,10 @@ class DeviceStore:
         """Create devices first seen on a key that provisions unknown devices (never overwrites an existing one)."""
         for device in devices:
             try:
-                self.dynamodb.put_item(
-                    TableName=self._table,
-                    Item=device.to_item(),
-                    ConditionExpression="attribute_not_exists(serial)",
-                )
+                self.add(device)  # False (already there, e.g. created by a concurrent request) is fine
             except SDK_ERRORS as exc:
-                if getattr(exc, "response", {}).get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                    raise unavailable("Device store", exc) from exc
-            self._cache[(device.tenant, device.serial)] = (self._clock() + self._hit_ttl, device)
+                raise unavailable("Device store", exc) from exc
+            self._cache.store((device.tenant, device.serial), device)
 
     # Administration (CLI).
     def add(self, device: Device) -> bool:
@@ -106,7 +95,7 @@ class DeviceStore:
                 TableName=self._table, Item=device.to_item(), ConditionExpression="attribute_not_exists(serial)"
             )
         except SDK_ERRORS as exc:
-            if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(exc) == "ConditionalCheckFailedException":
                 return False
             raise
         return True

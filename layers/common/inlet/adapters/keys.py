@@ -11,9 +11,8 @@ import time
 
 from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, unavailable
 from inlet.core.keys import KeyConfig, is_well_formed, key_hash
+from inlet.core.ttlcache import TtlCache
 from inlet.errors import InvalidAuthorization
-
-_NOT_FOUND = None
 
 
 class KeyStore:
@@ -21,15 +20,11 @@ class KeyStore:
 
     def __init__(self, path: str, hit_ttl: int = 60, miss_ttl: int = 10, ssm=None, clock=time.monotonic) -> None:
         self._path = path.rstrip("/")
-        self._hit_ttl, self._miss_ttl = hit_ttl, miss_ttl
         self._ssm = ssm
-        self._clock = clock
-        self._cache: dict[str, tuple[float, KeyConfig | None]] = {}
-        self.cache_hits = 0  # since the last take_cache_hits(): reported as a metric per invocation
+        self._cache = TtlCache(hit_ttl, miss_ttl, clock)
 
     def take_cache_hits(self) -> int:
-        hits, self.cache_hits = self.cache_hits, 0
-        return hits
+        return self._cache.take_hits()
 
     def name_for(self, hashed: str) -> str:
         return f"{self._path}/{hashed}"
@@ -38,40 +33,28 @@ class KeyStore:
         """The configuration of a valid, unrevoked key; ``InvalidAuthorization`` otherwise."""
         if not is_well_formed(key):
             raise InvalidAuthorization()  # no SSM call for garbage
-        hashed = key_hash(key)
-        config = self._cached(hashed)
-        if config is False:
-            config = self._fetch(hashed)
-        if config is None or config.revoked_at or not config.matches(hashed):
+        config = self.config_for_hash(key_hash(key))
+        if config is None or config.revoked_at or not config.matches(key_hash(key)):
             raise InvalidAuthorization()
         return config
 
     def config_for_hash(self, hashed: str) -> KeyConfig | None:
         """A key's stored configuration by its hash, revoked or not (the TagoIO delivery worker's lookup)."""
-        config = self._cached(hashed)
-        return self._fetch(hashed) if config is False else config
-
-    def _cached(self, hashed: str) -> KeyConfig | bool | None:
-        entry = self._cache.get(hashed)
-        if entry is None or entry[0] < self._clock():
-            return False
-        self.cache_hits += 1
-        return entry[1]
+        hit, config = self._cache.lookup(hashed)
+        return config if hit else self._fetch(hashed)
 
     def _fetch(self, hashed: str) -> KeyConfig | None:
         try:
             answer = self.ssm.get_parameter(Name=self.name_for(hashed), WithDecryption=True)
         except SDK_ERRORS as exc:
-            if getattr(exc, "response", None) and error_code(exc) == "ParameterNotFound":
-                self._cache[hashed] = (self._clock() + self._miss_ttl, _NOT_FOUND)
-                return None
+            if error_code(exc) == "ParameterNotFound":
+                return self._cache.store(hashed, None)
             raise unavailable("Key store", exc) from exc
         try:
             config = KeyConfig.from_dict(json.loads(answer["Parameter"]["Value"]))
         except (ValueError, TypeError, KeyError):
             config = None  # a corrupted parameter is an invalid key, not a server error
-        self._cache[hashed] = (self._clock() + self._hit_ttl, config)
-        return config
+        return self._cache.store(hashed, config)
 
     # Administration (CLI): writes never go through the cache.
     def put(self, config: KeyConfig, overwrite: bool = False) -> None:

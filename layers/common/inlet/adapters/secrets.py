@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, unavailable
+from inlet.core.ttlcache import TtlCache
 from inlet.errors import ServiceUnavailable
 
 TOKEN_CACHE_SECONDS = 300  # a rotated token takes effect within this time
@@ -19,22 +20,19 @@ class NetworkTokens:
 
     def __init__(self, path: str, ttl: int = TOKEN_CACHE_SECONDS, ssm=None, clock=time.monotonic) -> None:
         self._prefix = path.rstrip("/") + "/"
-        self._ttl = ttl
         self._ssm = ssm
-        self._clock = clock
-        self._cache: dict[str, tuple[float, str]] = {}
+        self._cache = TtlCache(ttl, clock=clock)
 
     def get(self, name: str) -> str:
-        entry = self._cache.get(name)
-        if entry is not None and entry[0] >= self._clock():
-            return entry[1]
+        hit, value = self._cache.lookup(name)
+        if hit:
+            return value
         if not name.startswith(self._prefix):
             raise ServiceUnavailable(f"TagoIO network token parameter {name} is outside {self._prefix}", retry_after=60)
         try:
             value = self.ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]["Value"]
         except SDK_ERRORS as exc:
-            if getattr(exc, "response", None) and error_code(exc) == "ParameterNotFound":
+            if error_code(exc) == "ParameterNotFound":
                 raise ServiceUnavailable(f"TagoIO network token parameter {name} not found", retry_after=60) from None
             raise unavailable("Network token store", exc) from exc
-        self._cache[name] = (self._clock() + self._ttl, value)
-        return value
+        return self._cache.store(name, value)

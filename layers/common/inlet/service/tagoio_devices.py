@@ -16,6 +16,7 @@ from functools import cache
 
 from inlet.adapters.devices import Device
 from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
+from inlet.core.ttlcache import TtlCache
 from inlet.errors import ServiceUnavailable
 
 RESOLVE_POOL = 16  # a cold batch of many new devices must resolve well within the 15 s timeout
@@ -24,17 +25,10 @@ TAGOIO_CONNECTOR = "tagoio"
 
 class DeviceTokens:
     def __init__(self, hit_ttl: int = 300, miss_ttl: int = 10, clock=time.monotonic) -> None:
-        self._hit_ttl, self._miss_ttl = hit_ttl, miss_ttl
-        self._clock = clock
-        self._cache: dict[tuple[str, str, str], tuple[float, str | None]] = {}
-        self.cache_hits = 0
+        self._cache = TtlCache(hit_ttl, miss_ttl, clock)
 
     def cached(self, api: TagoApi, authorization: str, serial: str) -> tuple[bool, str | None]:
-        entry = self._cache.get((api.base_url, authorization, serial))
-        if entry is None or entry[0] < self._clock():
-            return False, None
-        self.cache_hits += 1
-        return True, entry[1]
+        return self._cache.lookup((api.base_url, authorization, serial))
 
     def get(self, api: TagoApi, network_token: Callable[[], str], authorization: str, serial: str) -> str | None:
         """The device token, or ``None`` for a serial TagoIO does not know; raises ``TagoError`` subclasses."""
@@ -42,12 +36,10 @@ class DeviceTokens:
         if hit:
             return token
         token = api.resolve(network_token(), serial, authorization)
-        ttl = self._hit_ttl if token else self._miss_ttl
-        self._cache[(api.base_url, authorization, serial)] = (self._clock() + ttl, token)
-        return token
+        return self._cache.store((api.base_url, authorization, serial), token or None)
 
     def forget(self, api: TagoApi, authorization: str, serial: str) -> None:
-        self._cache.pop((api.base_url, authorization, serial), None)
+        self._cache.forget((api.base_url, authorization, serial))
 
 
 class TagoDirectory:
