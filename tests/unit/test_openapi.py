@@ -1,0 +1,142 @@
+"""openapi.yaml: a valid OpenAPI document that describes what the code answers and what the README promises."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import orjson
+import pytest
+import yaml
+from inlet.core.records import (
+    DEVICE_NOT_FOUND,
+    IGNORED,
+    INVALID_SERIAL,
+    ITEM_NOT_STORABLE,
+    ITEM_TOO_DEEP,
+    ITEM_TOO_LARGE,
+    Rejection,
+    receipt,
+)
+from inlet.core.uplink import map_item
+from inlet.errors import (
+    BadRequest,
+    DeviceNotFound,
+    InvalidAuthorization,
+    MissingAuthorization,
+    PayloadTooLarge,
+    RequestInProgress,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+)
+from inlet.service.answers import error_answer, unexpected_answer
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENT = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+OPERATION = DOCUMENT["paths"]["/uplink"]["post"]
+
+
+def resolved(node: object) -> object:
+    """The node with every local ``$ref`` replaced by what it names (the document has no cycles)."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target: object = DOCUMENT
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            return resolved(target)
+        return {name: resolved(value) for name, value in node.items()}
+    if isinstance(node, list):
+        return [resolved(value) for value in node]
+    return node
+
+
+def answer_schema(status: int) -> dict:
+    return resolved(OPERATION["responses"][str(status)]["content"]["application/json"]["schema"])
+
+
+def readme_answers_rows() -> list[str]:
+    """The rows of the README's answers table (the table under "### Answers" whose header is "case | status")."""
+    section = (ROOT / "README.md").read_text().split("### Answers", 1)[1]
+    lines = section.split("| case | status |", 1)[1].splitlines()[2:]
+    return list(itertools.takewhile(lambda line: line.startswith("|"), lines))
+
+
+def test_the_document_is_valid_openapi():
+    validate(DOCUMENT)
+
+
+def test_every_status_of_the_readme_answers_table_is_documented():
+    statuses = {int(re.match(r"\d{3}", row.split("|")[2].strip()).group()) for row in readme_answers_rows()}
+    assert statuses >= {400, 401, 404, 409, 413, 415, 503}
+    assert {str(status) for status in statuses | {200}} == set(OPERATION["responses"])
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        MissingAuthorization(),
+        InvalidAuthorization(),
+        UnsupportedMediaType("Unsupported Content-Type 'text/plain': expected application/json"),
+        BadRequest("Item 2 is not a JSON object (got array)", index=2),
+        BadRequest("Missing serial at items 1, 3; nothing was stored", indexes=[1, 3]),
+        PayloadTooLarge("Too many items: 2001, the limit is 2000 per request"),
+        DeviceNotFound("Device not found", items=[{"index": 0, "serial": "NOPE", "status": "rejected"}]),
+        RequestInProgress("An identical request is being processed; retry to get its answer"),
+        ServiceUnavailable("Key store unavailable, retry later"),
+    ],
+    ids=lambda error: f"{error.status}-{type(error).__name__}",
+)
+def test_every_error_answer_matches_its_documented_status(error):
+    answer = error_answer(error)
+    assert str(answer["statusCode"]) in OPERATION["responses"]
+    OAS30Validator(answer_schema(answer["statusCode"])).validate(orjson.loads(answer["body"]))
+    documented_headers = OPERATION["responses"][str(answer["statusCode"])].get("headers", {})
+    assert ("retry-after" in answer["headers"]) == ("Retry-After" in documented_headers)
+
+
+def test_the_unexpected_error_answer_is_a_documented_503():
+    answer = unexpected_answer()
+    OAS30Validator(answer_schema(503)).validate(orjson.loads(answer["body"]))
+    assert int(answer["headers"]["retry-after"]) >= 1
+
+
+def test_a_receipt_matches_the_documented_200():
+    items = [{"serial": "aa-bb-01"}, {"serial": "nope"}, {"serial": "x" * 200}, {"serial": "AA-BB-02"}]
+    uplinks = [map_item(index, item, {}, None) for index, item in enumerate(items)]
+    rejected = {1: Rejection(DEVICE_NOT_FOUND), 2: Rejection(INVALID_SERIAL, "serial is 200 characters long")}
+    body = receipt("5f0c", uplinks, {0: "5f0c-0"}, rejected, {3: "join"})
+    OAS30Validator(answer_schema(200)).validate(orjson.loads(orjson.dumps(body)))
+    assert [item["status"] for item in body["items"]] == ["accepted", "rejected", "rejected", IGNORED]
+
+
+def test_the_documented_200_refuses_what_is_not_a_receipt():
+    schema = OAS30Validator(answer_schema(200))
+    item = {"index": 0, "serial": "AA-BB-01", "status": "stored"}
+    assert not schema.is_valid({"status": True, "group": "g", "accepted": 1, "rejected": 0, "items": [item]})
+    assert not schema.is_valid({"status": False, "message": "Device not found"})
+
+
+def test_receipt_items_document_every_status_and_rejection_reason():
+    item = DOCUMENT["components"]["schemas"]["ReceiptItem"]["properties"]
+    assert item["status"]["enum"] == ["accepted", "rejected", "ignored"]
+    for reason in (DEVICE_NOT_FOUND, INVALID_SERIAL, ITEM_TOO_LARGE, ITEM_TOO_DEEP, ITEM_NOT_STORABLE):
+        assert f"`{reason}`" in item["reason"]["description"]
+
+
+def test_both_ways_of_sending_a_key_are_security_schemes():
+    schemes = DOCUMENT["components"]["securitySchemes"]
+    assert schemes["keyHeader"] == {**schemes["keyHeader"], "type": "apiKey", "in": "header", "name": "Authorization"}
+    assert schemes["keyQuery"] == {**schemes["keyQuery"], "type": "apiKey", "in": "query", "name": "authorization"}
+    assert (schemes["bearer"]["type"], schemes["bearer"]["scheme"]) == ("http", "bearer")
+    assert {name for entry in DOCUMENT["security"] for name in entry} == set(schemes)
+
+
+def test_the_body_is_optional_and_json_in_both_media_types():
+    body = OPERATION["requestBody"]
+    assert body["required"] is False
+    assert set(body["content"]) == {"application/json", "application/*+json"}
