@@ -1,0 +1,109 @@
+"""What a script is given and what it must give back, for both kinds of connector.
+
+``ts013`` (LoRa Alliance TS013, Payload Codec API): ``decodeUplink({bytes, fPort, recvTime})`` returns
+``{data, warnings?, errors?}``; the legacy ``Decoder(bytes, port)`` (TTN v2) and ``Decode(fPort, bytes, variables)``
+(ChirpStack v3) return the data object itself. ``tagoio``: the script reads and changes or reassigns the global
+``payload``, a list of TagoIO records; what ``payload`` holds at the end is the result.
+"""
+
+from __future__ import annotations
+
+from inlet.core.records import record_variables
+from inlet.core.values import FLAG_PAYLOAD
+
+MAX_DECODED_BYTES = 100 * 1024  # a record must stay far below DynamoDB's 400 KB item limit, whatever a script does
+MAX_MESSAGES = 20  # errors or warnings kept per uplink
+MAX_MESSAGE_CHARS = 500
+
+
+class ContractViolation(ValueError):
+    """The script ran but returned something its contract does not allow (the message says what)."""
+
+
+def payload_bytes(record: dict) -> bytes | None:
+    """The uplink's payload as bytes, or ``None`` when it has none or it is not hex (flagged at ingest)."""
+    payload = record.get("payload")
+    if not isinstance(payload, str) or FLAG_PAYLOAD in (record.get("flags") or ()):
+        return None
+    try:
+        return bytes.fromhex(payload)
+    except ValueError:
+        return None
+
+
+def ts013_input(payload: bytes, port: object, recv_time: str | None) -> dict:
+    """The codec's ``input``; ``recvTime`` travels as ISO text and the engine makes it a ``Date``."""
+    return {"bytes": list(payload), "fPort": port if isinstance(port, int) else None, "recvTime": recv_time}
+
+
+def tagoio_input(payload_text: str | None, port: object, extra: list[dict] | None = None, **common: object) -> list:
+    """TagoIO's ``payload`` list: the payload (hex), ``port`` and ``fport`` (connectors read either), then ``extra``.
+
+    ``common`` (``group``, ``time``) is set on every record, as TagoIO's network layer does before a connector runs.
+    """
+    records = []
+    if payload_text is not None:
+        records.append({"variable": "payload", "value": payload_text})
+    if port is not None:
+        records += [{"variable": "port", "value": port}, {"variable": "fport", "value": port}]
+    records += extra or []
+    if common:
+        records = [{**record, **{k: v for k, v in common.items() if v is not None}} for record in records]
+    return records
+
+
+def tagoio_input_of(record: dict) -> list:
+    """The list a stored uplink gives a TagoIO parser: payload, port, fport and the uplink's other variables."""
+    payload = record.get("payload")
+    text = payload if isinstance(payload, str) else None
+    return tagoio_input(
+        text, record.get("port"), record_variables(record), group=record.get("group"), time=record.get("time")
+    )
+
+
+def read_ts013(result: object, routine: str) -> tuple[object, list[str], list[str]]:
+    """``(data, errors, warnings)`` of a codec's answer; a ContractViolation when the answer has the wrong shape."""
+    if routine != "decodeUplink":
+        result = {"data": result}  # the legacy forms return the data object itself
+    if not isinstance(result, dict):
+        raise ContractViolation(f"{routine} must return an object, got {json_type(result)}")
+    errors = messages(result.get("errors"), "errors")
+    warnings = messages(result.get("warnings"), "warnings")
+    data = result.get("data")
+    if errors:
+        return data, errors, warnings
+    if not isinstance(data, dict):
+        raise ContractViolation(f"{routine} must return data as an object, got {json_type(data)}")
+    return data, errors, warnings
+
+
+def read_tagoio(payload: object) -> list[dict]:
+    """What the parser left in ``payload``: a list of TagoIO records, each an object with a ``variable`` name."""
+    if isinstance(payload, dict):
+        payload = [payload]  # TagoIO accepts one record as well as a list
+    if not isinstance(payload, list):
+        raise ContractViolation(f"payload must be a list of TagoIO records, got {json_type(payload)}")
+    for index, record in enumerate(payload):
+        if not isinstance(record, dict):
+            raise ContractViolation(f"payload item {index} must be an object, got {json_type(record)}")
+        variable = record.get("variable")
+        if not isinstance(variable, str) or not variable:
+            raise ContractViolation(f"payload item {index} has no variable name")
+    return payload
+
+
+def messages(value: object, what: str) -> list[str]:
+    """``errors`` / ``warnings`` as a list of strings (bounded); a codec returning one string is forgiven."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ContractViolation(f"{what} must be a list of strings, got {json_type(value)}")
+    texts = [text if isinstance(text, str) else repr(text) for text in value[:MAX_MESSAGES]]
+    return [text[:MAX_MESSAGE_CHARS] for text in texts]
+
+
+def json_type(value: object) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

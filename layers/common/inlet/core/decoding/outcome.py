@@ -1,0 +1,56 @@
+"""The result of decoding one uplink, and what the record keeps of it.
+
+A record keeps its raw payload whatever happens. A decode adds ``decoded`` (for ``ts013`` and ``cayenne-lpp`` the
+``data`` object, for ``tagoio`` the resulting list) and ``decoder``: ``{"connector": "NAME@VERSION", "errors": [...],
+"warnings": [...]}``. A failed decode (the script threw, ran out of time, memory or stack, returned the wrong shape
+or returned ``errors``) adds the flag ``decode_failed`` and keeps the reason in ``decoder.errors``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from inlet.core.variables import variables_of
+
+FLAG_DECODE_FAILED = "decode_failed"
+
+
+@dataclass
+class Decoding:
+    connector: str  # NAME@VERSION
+    decoded: object = None
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    failed: bool = False
+    logs: list[str] = field(default_factory=list)  # console.log lines: shown by `inlet decode`, not stored
+
+    @classmethod
+    def failure(cls, connector: str, reason: str, logs: list[str] | None = None) -> Decoding:
+        return cls(connector, errors=[reason], failed=True, logs=logs or [])
+
+    def summary(self) -> dict:
+        return {"connector": self.connector, "errors": self.errors, "warnings": self.warnings}
+
+
+def apply_decoding(record: dict, decoding: Decoding) -> None:
+    """Add the decode's result to the record (its payload and other fields stay as they are)."""
+    if decoding.decoded is not None and not decoding.failed:
+        record["decoded"] = decoding.decoded
+    record["decoder"] = decoding.summary()
+    if decoding.failed:
+        record["flags"] = [*(record.get("flags") or []), FLAG_DECODE_FAILED]
+
+
+def decoded_variables(record: dict) -> list[dict]:
+    """The decoded values as TagoIO variables.
+
+    A ``tagoio`` result already is a list of TagoIO records and is kept as is. A ``data`` object is flattened like
+    the uplink's other fields: full-path names (``{"battery": {"voltage": 3.1}}`` gives ``battery_voltage``) and a
+    latitude/longitude pair becomes a ``location``.
+    """
+    decoded = record.get("decoded")
+    if isinstance(decoded, list):
+        return decoded
+    if isinstance(decoded, dict):
+        return variables_of(decoded)
+    return []
