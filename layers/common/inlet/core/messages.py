@@ -101,7 +101,7 @@ def _chirpstack_v3(item: dict) -> Message | None:
         return None
     network = "milesight" if "gatewaySN" in item else "chirpstack"
     status = item.get("status")
-    if (status == "online" or status == "offline") and "data" not in item:  # Milesight connectivity notifications
+    if network == "milesight" and (status == "online" or status == "offline"):  # Milesight connectivity
         return Message(status, network, True, item["devEUI"])
     kind = _chirpstack_shape(item)
     if kind is None and isinstance(item.get("error"), str):
