@@ -50,8 +50,6 @@ LORIOT_COMMANDS = {"tx": False, "txd": False}  # "rx" and "gw" are uplinks
 EVERYNET_TYPES = {"downlink": False, "downlink_request": False, "downlink_response": False, "downlink_claim": False,
                   "join_request": False, "join_response": False, "status_request": False, "status_response": True,
                   "status": True, "error": False, "warning": False, "info": False}  # fmt: skip
-CHIRPSTACK_STATUS_KEYS = ("margin", "batteryLevel", "externalPowerSource", "batteryLevelUnavailable")
-CHIRPSTACK_UPLINK_KEYS = ("fCnt", "fPort", "data")  # present in every uplink event, absent from joins
 SIGFOX_DEVICE_KEYS = ("device", "devices")  # Sigfox's own ERROR example names it "devices"
 
 
@@ -89,6 +87,8 @@ def _chirpstack_v4(item: dict) -> Message | None:
     info = item["deviceInfo"]
     if not isinstance(info, dict):
         return None
+    if "data" in item:  # only uplink events carry data: the common case, answered at once
+        return UPLINK
     kind = _chirpstack_shape(item) or ("txack" if "downlinkId" in item else None)
     if kind is None and "queueItemId" in item:
         kind = "ack"
@@ -99,6 +99,8 @@ def _chirpstack_v3(item: dict) -> Message | None:
     """ChirpStack v3 events (and Milesight's embedded network server, which speaks the same) without ``?event=``."""
     if "applicationID" not in item:
         return None
+    if "data" in item:  # only uplink events carry data
+        return UPLINK
     network = "milesight" if "gatewaySN" in item else "chirpstack"
     status = item.get("status")
     if network == "milesight" and (status == "online" or status == "offline"):  # Milesight connectivity
@@ -113,7 +115,7 @@ def _chirpstack_v3(item: dict) -> Message | None:
 
 def _chirpstack_shape(item: dict) -> str | None:
     """The event shapes ChirpStack v3 and v4 share (integration.proto of each): keys no uplink event has."""
-    if any(key in item for key in CHIRPSTACK_STATUS_KEYS):
+    if "margin" in item or "batteryLevel" in item or "externalPowerSource" in item or "batteryLevelUnavailable" in item:
         return "status"
     if "acknowledged" in item:
         return "ack"
@@ -123,8 +125,8 @@ def _chirpstack_shape(item: dict) -> str | None:
         return "integration"
     if isinstance(item.get("location"), dict) and "data" not in item and "fPort" not in item:
         return "location"
-    if "devAddr" in item and not any(key in item for key in CHIRPSTACK_UPLINK_KEYS):
-        return "join"
+    if "devAddr" in item and "fCnt" not in item and "fPort" not in item and "data" not in item:
+        return "join"  # an uplink event carries fCnt, fPort or data; a join none of them
     return None
 
 
