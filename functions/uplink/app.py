@@ -9,7 +9,7 @@ from inlet.errors import InletError
 from inlet.service.answers import error_answer, http_answer, unexpected_answer
 from inlet.service.events import request_from_event
 from inlet.service.ingest import Outcome, ingest
-from inlet.service.runtime import paused_gc
+from inlet.service.runtime import paused_gc, within_time_limit
 from inlet.service.wiring import dependencies
 
 logger = Logger()  # never logs the event: its query string may hold the key
@@ -20,7 +20,7 @@ metrics = Metrics()
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False)
 def handler(event: dict, context: object) -> dict:
     try:
-        with paused_gc():
+        with paused_gc(), within_time_limit(context):
             outcome = ingest(request_from_event(event), dependencies())
     except InletError as error:
         logger.info("uplink refused", status=error.status, reason=error.message)

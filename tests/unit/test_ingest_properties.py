@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from inlet.adapters.devices import Device
+from inlet.adapters.records import RecordStore
 from inlet.core.keys import KeyConfig, key_hash
 from inlet.core.request import HttpRequest
 from inlet.errors import InletError
@@ -39,6 +40,8 @@ class MemoryDevices:
 
 
 class MemoryRecords:
+    refusal = RecordStore.refusal  # the real pre-write checks (pure: item size)
+
     def __init__(self):
         self.records = []
 

@@ -11,12 +11,18 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from inlet.adapters import time_budget
 from inlet.errors import ServiceUnavailable
 
 # Standard mode retries throttling and 5xx with jittered backoff; timeouts keep a slow dependency from eating the
 # whole Lambda timeout. DynamoDB skips client-side parameter validation: our adapters build every request, and
 # validating 1,000-item batches costs more CPU than the rest of the request.
-_BASE = {"retries": {"mode": "standard", "max_attempts": 4}, "connect_timeout": 2, "read_timeout": 5}
+# The invocation's time budget (time_budget) decides whether one more attempt may start.
+_BASE = {
+    "retries": {"mode": "standard", "max_attempts": time_budget.MAX_ATTEMPTS},
+    "connect_timeout": time_budget.CONNECT_TIMEOUT,
+    "read_timeout": time_budget.READ_TIMEOUT,
+}
 _CONFIGS = {"dynamodb": Config(**_BASE, parameter_validation=False), "ssm": Config(**_BASE)}
 
 
@@ -28,7 +34,10 @@ def _session() -> boto3.session.Session:
 
 @cache
 def client(service: str):
-    return _session().client(service, config=_CONFIGS.get(service, Config(**_BASE)))
+    made = _session().client(service, config=_CONFIGS.get(service, Config(**_BASE)))
+    # first: the check runs before anything else answers the request (moto in tests, the bench's in-process AWS)
+    made.meta.events.register_first("before-send", time_budget.refuse_late_attempt)
+    return made
 
 
 class LazyClient:

@@ -64,10 +64,14 @@ class DedupStore:
         except SDK_ERRORS as exc:
             if error_code(exc) != "ConditionalCheckFailedException":
                 raise unavailable("Deduplication store", exc) from exc
-            return self._existing(request_id, exc.response.get("Item") or {}, now_ms)
+            return self._existing(request_id, exc.response.get("Item") or {}, now_ms, token)
         return Claim(request_id, token, group, now_ms)
 
-    def _existing(self, request_id: str, old: dict, now_ms: int) -> Claim:
+    def _existing(self, request_id: str, old: dict, now_ms: int, token: str) -> Claim:
+        if old.get("token", {}).get("S") == token:
+            # Our own claim: the first PutItem was stored but its answer was lost, and the SDK's retry of it found
+            # the item. The token is random per attempt, so nobody else can hold it.
+            return Claim(request_id, token, old["group"]["S"], int(old["received_ms"]["N"]))
         state = old.get("state", {}).get("S")
         if state == DONE:
             answer = orjson.loads(zlib.decompress(old["answer"]["B"]))

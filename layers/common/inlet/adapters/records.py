@@ -11,6 +11,7 @@ import orjson
 
 from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
 from inlet.adapters.retry import until_processed
+from inlet.core.records import ITEM_TOO_LARGE, Rejection, encode_document
 from inlet.core.variables import variables_of
 
 BATCH_WRITE_LIMIT = 25
@@ -20,10 +21,8 @@ def device_key(tenant: str, serial: str) -> str:
     return f"{tenant}#{serial}"
 
 
-# Fields of a record kept in its JSON document when they have a value. The others are in the key: tenant and serial
-# in ``device``; received_at, group and index (so the id) in ``sk``. Nothing is stored twice: smaller items cost
-# fewer write units and less CPU to serialise, hash and sign.
-_DOCUMENT_FIELDS = ("time", "port", "payload", "fields", "location", "flags", "format")
+# A DynamoDB item is at most 400 KB, counted as the UTF-8 length of every attribute name and value.
+MAX_ITEM_BYTES = 400 * 1024
 
 
 def to_item(record: dict) -> dict:
@@ -33,15 +32,25 @@ def to_item(record: dict) -> dict:
     its shape model (about 2 us each), which made the per-field layout the most expensive step of a 1,000-uplink
     batch. The document is also smaller than the same data as DynamoDB maps, so it costs fewer write units.
     """
-    document = {k: record[k] for k in _DOCUMENT_FIELDS if record[k] or record[k] == 0}
+    document = record.get("document") or encode_document(record)
     item = {
         "device": {"S": device_key(record["tenant"], record["serial"])},
         "sk": {"S": record["sk"]},
-        "record": {"S": orjson.dumps(document).decode()},
+        "record": {"S": document.decode()},
     }
     if record.get("expires_at"):
         item["expires_at"] = {"N": str(record["expires_at"])}
     return item
+
+
+def item_size(record: dict) -> int:
+    """The size DynamoDB counts for the record's item (names and values in UTF-8)."""
+    document = record.get("document") or encode_document(record)
+    size = len("device") + len(device_key(record["tenant"], record["serial"]).encode())
+    size += len("sk") + len(record["sk"]) + len("record") + len(document)
+    if record.get("expires_at"):
+        size += len("expires_at") + len(str(record["expires_at"]))
+    return size
 
 
 def from_item(item: dict) -> dict:
@@ -71,6 +80,13 @@ class RecordStore:
     def __init__(self, table: str, dynamodb=None) -> None:
         self._table = table
         self._dynamodb = dynamodb
+
+    def refusal(self, record: dict) -> Rejection | None:
+        """Why this record cannot be written (checked for every record before the first write), if it cannot."""
+        size = item_size(record)
+        if size > MAX_ITEM_BYTES:
+            return Rejection(ITEM_TOO_LARGE, f"record is {size} bytes, DynamoDB's item limit is {MAX_ITEM_BYTES}")
+        return None
 
     def put_many(self, records: list[dict]) -> None:
         """Durably write every record (BatchWriteItem, 25 a call, unprocessed items retried) or raise a 503."""

@@ -6,6 +6,8 @@ import random
 import time
 from collections.abc import Callable
 
+from inlet.adapters import time_budget
+
 MAX_ROUNDS = 8
 BASE_DELAY = 0.05
 
@@ -28,5 +30,13 @@ def until_processed(send: Callable[[dict], dict], request: dict, leftover_key: s
         request = answer.get(leftover_key) or {}
         if not request:
             return answers
-        sleep(backoff(attempt))
-    raise TimeoutError(f"{sum(len(v.get('Keys', v)) for v in request.values())} items still unprocessed")
+        pause = backoff(attempt)
+        if not time_budget.allows(pause + time_budget.ATTEMPT_WITH_BACKOFF_SECONDS):
+            break  # another round could outlive the invocation: answer 503 now, the sender's retry resumes
+        sleep(pause)
+    raise TimeoutError(f"{_count(request)} items still unprocessed after {len(answers)} rounds")
+
+
+def _count(leftover: dict) -> int:
+    """Items left in a BatchWriteItem (``{table: [requests]}``) or BatchGetItem (``{table: {"Keys": [...]}}``)."""
+    return sum(len(v["Keys"]) if isinstance(v, dict) else len(v) for v in leftover.values())

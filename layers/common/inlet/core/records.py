@@ -4,12 +4,40 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+
+import orjson
 
 from inlet.core.uplink import Uplink
 from inlet.core.values import FLAG_PAYLOAD, payload_to_hex
 from inlet.core.variables import variables_of
 
+# Why an item of a request was not stored (the receipt's ``reason``).
 DEVICE_NOT_FOUND = "device_not_found"
+INVALID_SERIAL = "invalid_serial"
+ITEM_TOO_LARGE = "item_too_large"
+ITEM_TOO_DEEP = "item_too_deep"
+ITEM_NOT_STORABLE = "item_not_storable"
+IGNORED = "ignored"
+
+# Fields of a record kept in its JSON document when they have a value. The others are in the storage key: tenant
+# and serial, received_at, group and index (so the id). Nothing is stored twice: smaller items cost fewer write units.
+DOCUMENT_FIELDS = ("time", "port", "payload", "fields", "location", "flags", "format")
+MAX_DOCUMENT_DEPTH = 250  # orjson writes at most ~254 levels of nesting (it reads 1,024)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """Why one item was not stored: a ``reason`` code for programs and a ``message`` for people."""
+
+    reason: str
+    message: str = ""
+
+
+class NotStorable(Exception):
+    def __init__(self, rejection: Rejection) -> None:
+        super().__init__(rejection.message)
+        self.rejection = rejection
 
 
 def new_group() -> str:
@@ -18,13 +46,23 @@ def new_group() -> str:
 
 
 def request_fingerprint(key_hash: str, query: dict[str, str], body: bytes) -> str:
-    """Identity of a request for deduplication: same key, same query (without the key), same body."""
+    """Identity of a request for deduplication: same key, same query (without the key), same body.
+
+    Every part is length-prefixed, so no choice of names, values or body can make two different requests hash the
+    same input (``x=y&z`` vs ``x&y=z``, a NUL inside a value). Lone surrogates (direct invocations) are kept as sent.
+    """
     digest = hashlib.sha256(key_hash.encode())
+    digest.update(len(query).to_bytes(4, "big"))
     for name in sorted(query):
-        digest.update(f"\0{name}={query[name]}".encode())
-    digest.update(b"\0\0")
-    digest.update(body)
+        _update_framed(digest, name.encode("utf-8", "surrogatepass"))
+        _update_framed(digest, str(query[name]).encode("utf-8", "surrogatepass"))
+    _update_framed(digest, body)
     return digest.hexdigest()
+
+
+def _update_framed(digest, part: bytes) -> None:
+    digest.update(len(part).to_bytes(8, "big"))
+    digest.update(part)
 
 
 def build_record(
@@ -54,6 +92,41 @@ def build_record(
     }
 
 
+def encode_document(record: dict) -> bytes:
+    """The record's stored JSON document, encoded once and kept on the record (``record["document"]``).
+
+    Every record is encoded before the first write of a request, so an item that cannot be stored is rejected on its
+    own and nothing of the request has been written yet.
+    """
+    document = {k: record[k] for k in DOCUMENT_FIELDS if record[k] or record[k] == 0}
+    try:
+        encoded = orjson.dumps(document)
+    except orjson.JSONEncodeError as exc:
+        raise NotStorable(_why_not_encodable(document, exc)) from None
+    record["document"] = encoded
+    return encoded
+
+
+def _why_not_encodable(document: dict, exc: Exception) -> Rejection:
+    depth = nesting_depth(document)
+    if depth > MAX_DOCUMENT_DEPTH:
+        return Rejection(ITEM_TOO_DEEP, f"item is nested {depth} levels deep, the limit is {MAX_DOCUMENT_DEPTH}")
+    return Rejection(ITEM_NOT_STORABLE, f"item cannot be stored as JSON: {exc}")
+
+
+def nesting_depth(value: object) -> int:
+    """How many containers deep ``value`` goes (iterative: a deep item must not exhaust Python's stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if type(node) is dict else node if type(node) is list else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children if type(child) in (dict, list))
+    return deepest
+
+
 def record_variables(record: dict) -> list[dict]:
     """A record's variables in TagoIO's form (read-back records already carry them)."""
     if "variables" in record:
@@ -61,21 +134,29 @@ def record_variables(record: dict) -> list[dict]:
     return variables_of(record.get("fields") or {}, record.get("location"))
 
 
-def receipt(group: str, uplinks: list[Uplink], accepted_ids: dict[int, str], reasons: dict[int, str]) -> dict:
+def receipt(
+    group: str, uplinks: list[Uplink], accepted_ids: dict[int, str], rejected: dict[int, Rejection], ignored=None
+) -> dict:
+    """The per-item answer. ``ignored``: index -> the message type of items that are not uplinks."""
+    ignored = ignored or {}
     items = []
     for uplink in uplinks:
         entry = {"index": uplink.index, "serial": uplink.serial}
         if uplink.index in accepted_ids:
             entry["status"] = "accepted"
             entry["id"] = accepted_ids[uplink.index]
+        elif uplink.index in ignored:
+            entry["status"] = IGNORED
+            entry["reason"] = ignored[uplink.index]
         else:
+            rejection = rejected[uplink.index]
             entry["status"] = "rejected"
-            entry["reason"] = reasons[uplink.index]
+            entry["reason"] = rejection.reason
+            if rejection.message:
+                entry["message"] = rejection.message
         items.append(entry)
-    return {
-        "status": True,
-        "group": group,
-        "accepted": len(accepted_ids),
-        "rejected": len(reasons),
-        "items": items,
-    }
+    body = {"status": True, "group": group, "accepted": len(accepted_ids), "rejected": len(rejected)}
+    if ignored:
+        body["ignored"] = len(ignored)
+    body["items"] = items
+    return body

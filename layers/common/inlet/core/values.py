@@ -14,6 +14,7 @@ _HEX = re.compile(r"[0-9a-fA-F]*")
 _ISO_FRACTION = re.compile(r"(\.\d{6})\d+")  # fromisoformat takes at most microseconds; LNSes send nanoseconds
 _MS_THRESHOLD = 100_000_000_000  # epoch numbers above this are milliseconds (year 5138 in seconds)
 _MAX_PORT_DIGITS = 9  # int() refuses strings over 4300 digits; no real port comes close
+_MAX_PORT = 999_999_999  # the same bound for numbers: LoRaWAN ports are 0-255, nothing real comes close
 
 FLAG_PAYLOAD = "payload_not_decodable"
 FLAG_PORT = "port_not_integer"
@@ -57,9 +58,9 @@ def normalise_port(value: object) -> tuple[object, bool]:
         text = value.strip()
         if text.isascii() and text.isdigit() and len(text) <= _MAX_PORT_DIGITS:  # ascii: int() also reads "٣"
             return int(text), True
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) <= _MAX_PORT:
         return int(value), True
-    return value, False
+    return value, False  # 1e300 stays the float it was sent as: int(1e300) is not storable (64-bit JSON integers)
 
 
 def iso_time(value: object) -> str | None:

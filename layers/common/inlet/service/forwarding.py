@@ -30,6 +30,10 @@ class TagoSink:
         self._queue = queue
         self._key_hash = key_hash
 
+    def refusal(self, record: dict) -> None:
+        """TagoIO takes every record: what breaks its limits is left out of the delivery and listed as a warning."""
+        return None
+
     def put_many(self, records: list[dict]) -> dict[str, list[str]]:
         """Queue every record's TagoIO records; return the warnings of records TagoIO could not take whole."""
         warnings: dict[str, list[str]] = {}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -14,11 +15,23 @@ from inlet.adapters.devices import Device, DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
 from inlet.core.keys import KeyConfig
-from inlet.core.records import DEVICE_NOT_FOUND, build_record, new_group, receipt, request_fingerprint
+from inlet.core.records import (
+    DEVICE_NOT_FOUND,
+    INVALID_SERIAL,
+    NotStorable,
+    Rejection,
+    build_record,
+    encode_document,
+    new_group,
+    receipt,
+    request_fingerprint,
+)
+from inlet.core.rejections import nothing_accepted
 from inlet.core.request import HttpRequest, authorization_key, check_size, item_query, parse_items
+from inlet.core.serials import serial_problem
 from inlet.core.uplink import Uplink, map_item
 from inlet.core.values import format_time
-from inlet.errors import BadRequest, DeviceNotFound, InletError
+from inlet.errors import BadRequest, InletError
 from inlet.settings import Settings
 
 
@@ -31,8 +44,11 @@ class DeviceDirectory(Protocol):
 
 
 class Sink(Protocol):
-    """Where accepted records go. ``put_many`` returns only once they are durable (or raises ServiceUnavailable),
-    with the warnings of records it could not take whole (record id -> reasons), if any."""
+    """Where accepted records go. ``refusal`` says, before anything is written, why a record cannot be taken at
+    all; ``put_many`` returns only once the records are durable (or raises ServiceUnavailable), with the warnings
+    of records it could not take whole (record id -> reasons), if any."""
+
+    def refusal(self, record: dict) -> Rejection | None: ...
 
     def put_many(self, records: list[dict]) -> dict[str, list[str]] | None: ...
 
@@ -80,21 +96,33 @@ def ingest(request: HttpRequest, deps: Dependencies, now_ms: int | None = None) 
     claim = _claim(deps, config, request, query, now_ms)
     if claim and claim.replay:
         return Outcome(200, claim.replay, replayed=True, key_id=config.id, tenant=config.tenant)
-    try:
-        outcome = _store(
-            uplinks, config, deps, claim.group if claim else new_group(), claim.received_ms if claim else now_ms
-        )
-    except DeviceNotFound:
-        if claim:
-            deps.dedup.release(claim)
-        raise
-    except InletError:
-        if claim:
-            deps.dedup.fail(claim)
-        raise
-    if claim:
-        deps.dedup.complete(claim, outcome.body)
+    group, received_ms = (claim.group, claim.received_ms) if claim else (new_group(), now_ms)
+    with _settled(claim, deps.dedup) as settle:
+        outcome = _store(uplinks, config, deps, group, received_ms)
+        settle(outcome.body)
     return outcome
+
+
+@contextmanager
+def _settled(claim: Claim | None, dedup: DedupStore) -> Iterator[Callable[[dict], None]]:
+    """Whatever happens after the claim, it ends settled: completed with the answer, released after a 4xx (never
+    replayed), or failed after anything else (a 503, a bug, an interrupt), so that the sender's retry resumes at
+    once instead of meeting 409s until the lease runs out."""
+    answer: list[dict] = []
+    try:
+        yield answer.append
+    except InletError as error:
+        if claim and error.status < 500:
+            dedup.release(claim)
+        elif claim:
+            dedup.fail(claim)
+        raise
+    except BaseException:
+        if claim:
+            dedup.fail(claim)
+        raise
+    if claim and answer:
+        dedup.complete(claim, answer[0])
 
 
 def _require_serials(uplinks: list[Uplink]) -> None:
@@ -115,26 +143,59 @@ def _claim(deps: Dependencies, config: KeyConfig, request: HttpRequest, query: d
 
 
 def _store(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, group: str, received_ms: int) -> Outcome:
-    devices = _resolve_devices(uplinks, config, deps, received_ms)
+    rejected: dict[int, Rejection] = {}
+    valid = _valid_serials(uplinks, rejected)
+    devices = _resolve_devices(valid, config, deps, received_ms)
+    sinks = deps.sinks(config)
     received_at = format_time(datetime.fromtimestamp(received_ms / 1000, UTC))
     retention = deps.settings.retention_days
     expires_at = received_ms // 1000 + retention * 86400 if retention > 0 else None
-    records, accepted, reasons = [], {}, {}
-    for uplink in uplinks:
+    records, accepted = [], {}
+    for uplink in valid:
         device = devices.get(uplink.serial)
         if device is None:
-            reasons[uplink.index] = DEVICE_NOT_FOUND
+            rejected[uplink.index] = Rejection(DEVICE_NOT_FOUND)
             continue
         record = build_record(uplink, config.tenant, group, received_at, _encoding(config, device, uplink), expires_at)
+        refusal = _refusal(record, sinks)
+        if refusal:
+            rejected[uplink.index] = refusal
+            continue
         records.append(record)
         accepted[uplink.index] = record["id"]
-    body = receipt(group, uplinks, accepted, reasons)
+    body = receipt(group, uplinks, accepted, rejected)
     if not records:
-        raise DeviceNotFound("Device not found", items=body["items"])
-    for sink in deps.sinks(config):
+        raise nothing_accepted(rejected, body["items"])
+    for sink in sinks:
         _add_warnings(body, sink.put_many(records))
-    rejected_by_reason = dict(Counter(reasons.values()))
+    rejected_by_reason = dict(Counter(r.reason for r in rejected.values()))
     return Outcome(200, body, key_id=config.id, tenant=config.tenant, rejected_by_reason=rejected_by_reason)
+
+
+def _valid_serials(uplinks: list[Uplink], rejected: dict[int, Rejection]) -> list[Uplink]:
+    """The uplinks whose serial follows the serial rule; the others are rejected before any device lookup (a
+    serial over DynamoDB's key limit would fail the lookup of the whole request)."""
+    valid = []
+    for uplink in uplinks:
+        problem = serial_problem(uplink.serial)
+        if problem:
+            rejected[uplink.index] = Rejection(INVALID_SERIAL, problem)
+        else:
+            valid.append(uplink)
+    return valid
+
+
+def _refusal(record: dict, sinks: list[Sink]) -> Rejection | None:
+    """Why the record cannot be stored (encoded and checked by every sink before anything is written)."""
+    try:
+        encode_document(record)
+    except NotStorable as exc:
+        return exc.rejection
+    for sink in sinks:
+        refusal = sink.refusal(record)
+        if refusal:
+            return refusal
+    return None
 
 
 def _add_warnings(body: dict, warnings: dict[str, list[str]] | None) -> None:
@@ -149,6 +210,8 @@ def _add_warnings(body: dict, warnings: dict[str, list[str]] | None) -> None:
 
 def _resolve_devices(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, now_ms: int) -> dict:
     serials = {u.serial for u in uplinks}
+    if not serials:
+        return {}
     directory = deps.directory(config)
     devices = directory.get_many(config.tenant, serials)
     unknown = sorted(s for s, d in devices.items() if d is None)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+
+from inlet.adapters.time_budget import time_budget
 
 
 @contextmanager
@@ -22,3 +24,9 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def within_time_limit(context: object) -> AbstractContextManager[None]:
+    """AWS calls of the invocation stop being attempted once they could outlive it (see ``time_budget``)."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return time_budget(remaining()) if callable(remaining) else nullcontext()
