@@ -104,7 +104,9 @@ def test_a_slow_dependency_gets_a_503_before_the_function_would_time_out(seeded,
     """Every DynamoDB attempt hangs until its read timeout (simulated time): the answer must come with time left."""
     clock = {"now": 1000.0}
     monkeypatch.setattr("inlet.adapters.time_budget.monotonic", lambda: clock["now"])
-    monkeypatch.setattr("botocore.endpoint.time.sleep", lambda seconds: clock.__setitem__("now", clock["now"] + seconds))
+    monkeypatch.setattr(
+        "botocore.endpoint.time.sleep", lambda seconds: clock.__setitem__("now", clock["now"] + seconds)
+    )
     dynamodb = client("dynamodb")
     config = dynamodb.meta.config
     attempts = {"n": 0}

@@ -28,7 +28,10 @@ def error_answer(error: InletError) -> dict:
 
 def unexpected_answer() -> dict:
     """A bug must not look like a verdict on the input: 503 tells the sender nothing was accepted and to retry."""
-    return error_answer(ServiceUnavailable("Internal error, nothing was stored; retry later", retry_after=10))
+    # "nothing was stored" would not be true after a half-written batch; what is true is that a retry is safe
+    return error_answer(
+        ServiceUnavailable("Internal error; retry later: a retry stores each uplink once", retry_after=10)
+    )
 
 
 _PUBLIC_DETAILS = ("index", "indexes", "items", "limit")
