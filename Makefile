@@ -11,59 +11,79 @@ EVENT ?= events/uplink-single.json
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .DEFAULT_GOAL := help
-.PHONY: help venv sam-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean
+.PHONY: help venv dev-venv sam-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install $(PIP_QUIET) --upgrade pip
-	$(BIN)/pip install $(PIP_QUIET) -e '.[dev,bench]'
-	touch $@
+# One stamp per part of .venv, each installed once: the project and the CLI (all `make run` needs), then the test
+# tools (`.[dev]`) or the benchmark tools (`.[bench]`) for the targets that use them. A changed pyproject.toml
+# reinstalls the project, and with it each extra the next time a target needs it. Install steps are silent on
+# stdout (their notes go to stderr) so that `make invoke ... > out.json` captures the result alone.
+RUN_STAMP := $(BIN)/.installed
+DEV_STAMP := $(BIN)/.installed-dev
+BENCH_STAMP := $(BIN)/.installed-bench
+
+$(RUN_STAMP): pyproject.toml
+	@echo "make: installing the project into $(VENV)" >&2
+	@$(PYTHON) -m venv $(VENV) >&2
+	@$(BIN)/pip install $(PIP_QUIET) -e . >&2
+	@touch $@
+
+$(DEV_STAMP): $(RUN_STAMP)
+	@echo "make: installing the test tools (.[dev]) into $(VENV)" >&2
+	@$(BIN)/pip install $(PIP_QUIET) -e '.[dev]' >&2
+	@touch $@
+
+$(BENCH_STAMP): $(RUN_STAMP)
+	@echo "make: installing the benchmark tools (.[bench]) into $(VENV)" >&2
+	@$(BIN)/pip install $(PIP_QUIET) -e '.[bench]' >&2
+	@touch $@
 
 $(SAM_VENV)/.installed:
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install $(PIP_QUIET) aws-sam-cli
 	touch $@
 
-venv: $(BIN)/.installed ## Create .venv with the project, the CLI `inlet` and the test tools
+venv: $(RUN_STAMP) ## Create .venv with the project and the CLI `inlet` (what `make run` needs)
+
+dev-venv: $(DEV_STAMP) ## Add the test tools (pytest, hypothesis, ruff) to .venv; the test targets do it themselves
 
 sam-venv: $(SAM_VENV)/.installed ## Create .venv-sam with AWS SAM CLI (kept apart: it pins boto3)
 
-run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:$${INLET_PORT:-3000}); TAGOIO=1 adds a local TagoIO
+run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_PORT:-3000}); TAGOIO=1 adds a local TagoIO
 	$(BIN)/inlet local run $(if $(TAGOIO),--with-tagoio)
 
 invoke: venv ## Invoke the real handler with an event file, Docker-free: make invoke EVENT=events/uplink-tts-v3.json
-	$(BIN)/inlet local invoke $(EVENT)
+	@$(BIN)/inlet local invoke $(EVENT)
 
-test: lint validate ## Everything CI runs: ruff, sam validate --lint, the whole pytest suite
+test: lint validate $(DEV_STAMP) ## Everything CI runs: ruff, sam validate --lint, the whole pytest suite
 	$(BIN)/python -m pytest -q
 
-lint: venv ## ruff check and format check
+lint: $(DEV_STAMP) ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: venv ## Apply ruff fixes and formatting
+format: $(DEV_STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 validate: sam-venv ## sam validate --lint (cfn-lint) on template.yaml
 	$(SAM) validate --lint
 
-unit: venv ## Unit tests only
+unit: $(DEV_STAMP) ## Unit tests only
 	$(BIN)/python -m pytest -q -m unit
 
-integration: venv ## Integration tests only (handler under moto)
+integration: $(DEV_STAMP) ## Integration tests only (handler under moto)
 	$(BIN)/python -m pytest -q -m integration
 
-e2e: venv ## End-to-end tests only (local stack over real HTTP, CLI)
+e2e: $(DEV_STAMP) ## End-to-end tests only (local stack over real HTTP, CLI)
 	$(BIN)/python -m pytest -q -m e2e
 
-bench: venv ## Benchmarks: table, bench/results.json, bench/growth.png
+bench: $(BENCH_STAMP) ## Benchmarks: table, bench/results.json, bench/growth.png
 	$(BIN)/python -m bench
 
-bench-smoke: venv ## A short benchmark run that proves the suite works (no figures asserted)
+bench-smoke: $(BENCH_STAMP) ## A short benchmark run that proves the suite works (no figures asserted)
 	$(BIN)/python -m bench --smoke
 
 build: sam-venv ## sam build (needs python3.12 on PATH; found under pyenv when present)

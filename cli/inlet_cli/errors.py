@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -13,12 +15,22 @@ from botocore.exceptions import (
 from inlet.errors import InletError
 from inlet.settings import ConfigurationError
 
+# "at" + 32 hex characters: an Inlet key or a TagoIO authorization. Any case: serials are shown upper-cased.
+KEY_SHAPED = re.compile(r"at[0-9a-f]{32}", re.IGNORECASE)
+HIDDEN_KEY = "at... (a key: not shown)"
+
 
 class CliError(Exception):
     """A failure the user can act on; its message is printed as ``inlet: error: <message>``."""
 
 
 EXPECTED = (CliError, InletError, ConfigurationError, OSError, BotoCoreError, ClientError)
+
+
+def without_keys(text: str) -> str:
+    """``text`` with anything shaped like a key masked: error lines quote arguments, and a key pasted in the wrong
+    place (``inlet keys revoke <key>``, a stray argument) must not end up in a terminal's scrollback or a CI log."""
+    return KEY_SHAPED.sub(HIDDEN_KEY, text)
 
 
 def explain(exc: BaseException) -> str:

@@ -1,6 +1,10 @@
 """The local HTTP front: POST /uplink becomes an HTTP API payload 2.0 event for the real handler; any other route
 answers 404 like API Gateway. The access log has method, path, status and duration, never the query string
 (``?authorization=`` may hold a key) nor headers.
+
+A body shorter than its Content-Length (the client stopped sending) is answered 400 and never reaches the function,
+as API Gateway never invokes it with a partial body. A client that goes away before its answer is one access-log
+line, not a traceback.
 """
 
 from __future__ import annotations
@@ -25,14 +29,21 @@ INTERNAL_ERROR: Answer = (500, JSON, b'{"message":"Internal Server Error"}')
 
 
 class Invoker:
-    """One warm function instance: invocations run one at a time, as in a single Lambda execution environment."""
+    """One warm function instance: invocations run one at a time, as in a single Lambda execution environment.
 
-    def __init__(self, handler: Callable[[dict, object], object]) -> None:
+    ``before`` runs ahead of each invocation, under the same lock (the local stack checks there whether the CLI
+    changed keys or devices, and recycles the instance's caches if so).
+    """
+
+    def __init__(self, handler: Callable[[dict, object], object], before: Callable[[], None] | None = None) -> None:
         self._handler = handler
+        self._before = before
         self._lock = threading.Lock()
 
     def __call__(self, event: dict) -> Answer:
         with self._lock:
+            if self._before:
+                self._before()
             try:
                 result = self._handler(event, LambdaContext())
             except Exception:
@@ -42,15 +53,32 @@ class Invoker:
 
 
 class LocalApiServer(ThreadingHTTPServer):
+    """``listen=False`` reserves the port (its number is known, a busy one fails now) without accepting connections
+    until ``server_activate()``: a script that waits for the port then finds everything else ready."""
+
     daemon_threads = True
 
-    def __init__(self, port: int, invoke: Callable[[dict], Answer] | None = None) -> None:
-        super().__init__(("127.0.0.1", port), UplinkRequestHandler)
+    def __init__(self, port: int, invoke: Callable[[dict], Answer] | None = None, listen: bool = True) -> None:
+        super().__init__(("127.0.0.1", port), UplinkRequestHandler, bind_and_activate=False)
+        try:
+            self.server_bind()
+            if listen:
+                self.server_activate()
+        except OSError:
+            self.server_close()
+            raise
         self.invoke = invoke or (lambda event: INTERNAL_ERROR)
 
     def access_log(self, line: str) -> None:
         sys.stderr.write(f"{time.strftime('%H:%M:%S')} {line}\n")
         sys.stderr.flush()
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        """A client that vanished mid-request is the client's business: one line, no traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            self.access_log(f"connection closed by the client ({type(sys.exc_info()[1]).__name__})")
+            return
+        super().handle_error(request, client_address)
 
 
 class UplinkRequestHandler(BaseHTTPRequestHandler):
@@ -64,8 +92,15 @@ class UplinkRequestHandler(BaseHTTPRequestHandler):
         started = time.perf_counter()
         path = urlsplit(self.path).path
         status, headers, body = self._answer(path)
-        self._send(status, headers, body)
-        self.server.access_log(f"{self.command} {path} {status} {(time.perf_counter() - started) * 1000:.1f}ms")
+        try:
+            self._send(status, headers, body)
+        except ConnectionError:
+            self.close_connection = True
+            gone = " (the client went away before the answer)"
+        else:
+            gone = ""
+        elapsed = (time.perf_counter() - started) * 1000
+        self.server.access_log(f"{self.command} {path} {status} {elapsed:.1f}ms{gone}")
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
 
@@ -91,12 +126,20 @@ class UplinkRequestHandler(BaseHTTPRequestHandler):
             raise ValueError("negative content-length")
         if length > MAX_BODY_BYTES:
             raise OverflowError
-        return self.rfile.read(length)
+        return self._read_exactly(length)
+
+    def _read_exactly(self, size: int) -> bytes:
+        data = self.rfile.read(size)
+        if len(data) < size:
+            raise ValueError(f"body ended after {len(data)} of {size} bytes")
+        return data
 
     def _read_chunks(self) -> bytes:
         chunks, total = [], 0
         while True:
             size = int(self.rfile.readline(1024).split(b";")[0].strip() or b"x", 16)
+            if size < 0:
+                raise ValueError("negative chunk size")
             if size == 0:
                 while self.rfile.readline(65536).strip():
                     pass  # trailers
@@ -104,8 +147,9 @@ class UplinkRequestHandler(BaseHTTPRequestHandler):
             total += size
             if total > MAX_BODY_BYTES:
                 raise OverflowError
-            chunks.append(self.rfile.read(size))
-            self.rfile.readline()  # the CRLF after each chunk
+            chunks.append(self._read_exactly(size))
+            if self.rfile.readline(3) not in (b"\r\n", b"\n"):  # the line end after each chunk
+                raise ValueError("chunk not followed by CRLF")
 
     def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
         self.send_response(status)

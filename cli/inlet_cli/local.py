@@ -80,7 +80,7 @@ def use_endpoint(url: str, region: str, dummy: bool, emulator: str = "external")
 def prepare_stack(aws: LocalAws) -> KeyStore:
     """The function's environment, the template's tables and the events' demo data; returns the key store."""
     environment = localenv.function_environment(AWS_DEFAULT_REGION=aws.region)
-    names = {"KEYS_PATH", "DEVICES_TABLE", "RECORDS_TABLE", "DEDUP_TABLE", "AWS_DEFAULT_REGION"}
+    names = {"KEYS_PATH", "DEVICES_TABLE", "RECORDS_TABLE", "DEDUP_TABLE", "NETWORK_TOKEN_PATH", "AWS_DEFAULT_REGION"}
     for name, value in environment.items():
         if name in names:
             os.environ[name] = value  # this stack's names, whatever a shell exported for a deployed one
@@ -113,3 +113,10 @@ def load_handler() -> Callable[[dict, object], dict]:
     # stream, which may be closed when the module was imported earlier in the same process (tests).
     app.logger.registered_handler.stream = _Stderr()
     return app.handler
+
+
+def recycle_function() -> None:
+    """A fresh warm instance of the uplink function: its key and device caches start empty (its clients stay)."""
+    from inlet.service.wiring import dependencies
+
+    dependencies.cache_clear()

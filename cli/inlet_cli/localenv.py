@@ -18,6 +18,7 @@ TABLES = {
     "DedupTable": "inlet-local-dedup",
 }
 KEYS_PATH = f"/inlet/{STAGE}/keys"
+NETWORK_TOKEN_PATH = f"/inlet/{STAGE}/tagoio"  # as template.yaml: /inlet/<stage>/tagoio, beside the keys
 
 # Keys used by the sample events in events/: local-only, public by design, never valid on a deployed stack
 # (a deployed stack only knows the keys created there with `inlet keys create`).
@@ -45,6 +46,7 @@ def function_environment(**overrides: str) -> dict[str, str]:
         "DEVICES_TABLE": TABLES["DevicesTable"],
         "RECORDS_TABLE": TABLES["RecordsTable"],
         "DEDUP_TABLE": TABLES["DedupTable"],
+        "NETWORK_TOKEN_PATH": NETWORK_TOKEN_PATH,
         "DEDUP_WINDOW_SECONDS": "600",
         "POWERTOOLS_SERVICE_NAME": "inlet",
         "POWERTOOLS_METRICS_NAMESPACE": "Inlet",

@@ -1,7 +1,8 @@
 """``inlet local run --with-tagoio``: the local stack also forwards a demo key's uplinks to a local TagoIO.
 
 ``start_tagoio_forwarding`` starts the local TagoIO (its demo devices are the events' serials), creates the delivery
-queues in the emulator, stores a network token in SSM under the local network-token path, creates a TagoIO-sink demo
+queues in the emulator, stores a network token in SSM under the local network-token path (``prepare_stack`` gives
+the functions that path, as the template does), creates a TagoIO-sink demo
 key (written to a 0600 file, never printed) and starts the in-process poller that stands in for the worker's SQS
 trigger. Call it after ``local.prepare_stack`` and before the first request (it sets the function's environment).
 """
@@ -22,8 +23,7 @@ from inlet_cli import localenv
 from inlet_cli.localdeliver import Poller, create_delivery_queues, load_deliver_handler
 from inlet_cli.localtagoio import LocalTagoIO
 
-NETWORK_TOKEN_PATH = f"/inlet/{localenv.STAGE}/tagoio"
-NETWORK_TOKEN_PARAM = f"{NETWORK_TOKEN_PATH}/local-network"
+NETWORK_TOKEN_PARAM = f"{localenv.NETWORK_TOKEN_PATH}/local-network"
 TAGOIO_KEY_FILE = "tagoio-demo-key"
 
 
@@ -60,9 +60,7 @@ def start_tagoio_forwarding(keys: KeyStore, directory: Path, port: int = 0) -> L
     tagoio = LocalTagoIO(port=port).start()
     sqs = boto3.client("sqs")
     queue_url, dlq_url = create_delivery_queues(sqs)
-    os.environ.update(
-        DELIVERY_QUEUE_URL=queue_url, DEAD_LETTER_QUEUE_URL=dlq_url, NETWORK_TOKEN_PATH=NETWORK_TOKEN_PATH
-    )
+    os.environ.update(DELIVERY_QUEUE_URL=queue_url, DEAD_LETTER_QUEUE_URL=dlq_url)
     boto3.client("ssm").put_parameter(
         Name=NETWORK_TOKEN_PARAM, Value=tagoio.state.add_network_token(), Type="SecureString", Overwrite=True
     )

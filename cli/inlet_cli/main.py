@@ -10,14 +10,14 @@ import argparse
 import sys
 
 from inlet_cli.commands import devices, keys, local, records, replay
-from inlet_cli.errors import EXPECTED, explain
+from inlet_cli.errors import EXPECTED, explain, without_keys
 
 
 class Parser(argparse.ArgumentParser):
-    """Usage errors as one line on stderr, like every other error of the CLI."""
+    """Usage errors as one line on stderr, like every other error of the CLI (argparse quotes the arguments)."""
 
     def error(self, message: str):
-        sys.stderr.write(f"inlet: error: {message} (see `{self.prog} --help`)\n")
+        sys.stderr.write(f"inlet: error: {without_keys(message)} (see `{self.prog} --help`)\n")
         raise SystemExit(2)
 
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except EXPECTED as exc:
-        sys.stderr.write(f"inlet: error: {explain(exc)}\n")
+        sys.stderr.write(f"inlet: error: {without_keys(explain(exc))}\n")
         return 1
 
 

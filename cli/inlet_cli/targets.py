@@ -27,6 +27,7 @@ ENV_NAMES = {
     "devices_table": "DEVICES_TABLE",
     "records_table": "RECORDS_TABLE",
     "dedup_table": "DEDUP_TABLE",
+    "network_token_path": "NETWORK_TOKEN_PATH",
     "delivery_queue_url": "DELIVERY_QUEUE_URL",
     "dead_letter_queue_url": "DEAD_LETTER_QUEUE_URL",
 }
@@ -36,6 +37,7 @@ STACK_OUTPUTS = {
     "records_table": "RecordsTableName",
     "dedup_table": "DedupTableName",
     "uplink_url": "UplinkEndpoint",
+    "network_token_path": "NetworkTokenPath",
     "delivery_queue_url": "DeliveryQueueUrl",
     "dead_letter_queue_url": "DeliveryDLQUrl",
 }
@@ -48,6 +50,7 @@ class Target:
     devices_table: str = ""
     records_table: str = ""
     dedup_table: str = ""
+    network_token_path: str = ""  # where the functions read TagoIO network tokens (NETWORK_TOKEN_PATH)
     uplink_url: str = ""
     delivery_queue_url: str = ""  # TagoIO deliveries and their dead-letter queue (`inlet replay`)
     dead_letter_queue_url: str = ""
@@ -67,7 +70,7 @@ class Target:
 
     def client(self, service: str):
         session = boto3.session.Session(region_name=self.region, **(_LOCAL_CREDENTIALS if self.local else {}))
-        return session.client(service, endpoint_url=self.endpoint_url, config=_CONFIG)
+        return session.client(service, endpoint_url=self.endpoint_url or None, config=_CONFIG)
 
     def key_store(self) -> KeyStore:
         return KeyStore(self.require("keys_path"), ssm=self.client("ssm"))

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
 from inlet.core.keys import is_well_formed
-from inlet_cli import localenv
+from inlet_cli import localenv, localstate
 from inlet_cli.commands import records as records_command
+from inlet_cli.local import LocalAws
+from inlet_cli.localchanges import ChangeWatcher
+from inlet_cli.localdeliver import create_delivery_queues
+from inlet_cli.localtagoio import LocalTagoIO
 from inlet_cli.main import main
 
 from tests.helpers import http_event, invoke, restart_container
@@ -197,8 +202,6 @@ def test_stack_outputs_name_the_resources(moto_aws, capsys, monkeypatch):
         "Resources": {"Marker": {"Type": "AWS::SQS::Queue"}},
         "Outputs": {name: {"Value": value} for name, value in outputs.items()},
     }
-    import boto3
-
     boto3.client("cloudformation").create_stack(StackName="inlet-test", TemplateBody=json.dumps(template))
     monkeypatch.delenv("DEVICES_TABLE")
     run_json(capsys, "devices", "add", "EE-01", "--tenant", "t1", "--stack", "inlet-test")
@@ -215,3 +218,175 @@ def test_stack_outputs_name_the_resources(moto_aws, capsys, monkeypatch):
 def test_aws_errors_are_one_line(moto_aws, capsys, monkeypatch):
     monkeypatch.setenv("DEVICES_TABLE", "no-such-table")
     assert "ResourceNotFoundException" in error_of(capsys, "devices", "list", "--tenant", "t1")
+
+
+# Serials: the endpoint's one rule, after canonicalisation
+
+
+@pytest.mark.parametrize(
+    ("serial", "reason"),
+    [("bad serial with spaces", "contains ' '"), ("x/y", "contains '/'"), ("Y" * 300, "300 characters long")],
+)
+def test_invalid_serials_are_refused_by_every_command(seeded, capsys, serial, reason):
+    for command in (["devices", "add"], ["devices", "remove"], ["records"]):
+        err = error_of(capsys, *command, serial, "--tenant", "demo")
+        assert "invalid serial" in err and reason in err and serial[:20] in err, (command, err)
+    assert serial.upper() not in [d["serial"] for d in run_json(capsys, "devices", "list", "--tenant", "demo")]
+
+
+def test_valid_serials_of_every_lns_shape_are_accepted(moto_aws, capsys):
+    serials = ["70b3d57ed0000001", "70:B3:D5:7E:D0:00:00:01", "site1.pump:3", "dev_1+a@b", "Y" * 128]
+    added = run_json(capsys, "devices", "add", *serials, "--tenant", "t1")["added"]
+    assert added == [s.upper() for s in serials]
+
+
+def test_import_reports_invalid_serials_with_their_line(moto_aws, capsys, tmp_path):
+    csv_file = tmp_path / "devices.csv"
+    csv_file.write_text(f"serial\nbad serial with spaces\nx/y\n{'Y' * 300}\nGOOD-01\n")
+    assert main(["devices", "import", str(csv_file), "--tenant", "t1", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["added"] == ["GOOD-01"]
+    reasons = {i["line"]: i["reason"] for i in report["invalid"]}
+    assert set(reasons) == {2, 3, 4}
+    assert "contains ' '" in reasons[2] and "contains '/'" in reasons[3] and "300 characters" in reasons[4]
+
+
+# Import: every line accounted for
+
+
+def test_import_of_2000_lines_with_a_bad_quote_accounts_for_every_line(moto_aws, capsys, tmp_path):
+    # Given 2,000 lines: a header, devices, a few blank lines and duplicates, and an unterminated quote at line 1000
+    lines = ["serial,name"]
+    for number in range(2, 2001):
+        if number == 1000:
+            lines.append('"BAD-QUOTE,a name that never ends')
+        elif number % 500 == 0:
+            lines.append("")
+        elif number % 700 == 0:
+            lines.append("DEV-0002,again")
+        else:
+            lines.append(f"DEV-{number:04d},device {number}")
+    csv_file = tmp_path / "devices.csv"
+    csv_file.write_text("\n".join(lines) + "\n")
+
+    # When it is imported
+    assert main(["devices", "import", str(csv_file), "--tenant", "t1", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+
+    # Then each line is in exactly one place of the report, and nothing after the bad quote is lost
+    places = [
+        [report["header_line"]],
+        report["added_lines"],
+        [s["line"] for s in report["skipped"]],
+        [i["line"] for i in report["invalid"]],
+        report["blank_lines"],
+    ]
+    numbers = [n for place in places for n in place]
+    assert report["lines"] == 2000 and sorted(numbers) == list(range(1, 2001))
+    assert report["invalid"] == [{"line": 1000, "reason": "unterminated quote"}]
+    assert report["blank_lines"] == [500, 1500, 2000] and [s["line"] for s in report["skipped"]] == [700, 1400]
+    assert len(report["added"]) == 2000 - 1 - 1 - 3 - 2 == len(set(report["added"]))
+    stored = {d["serial"] for d in run_json(capsys, "devices", "list", "--tenant", "t1")}
+    assert {"DEV-1001", "DEV-1999"} <= stored and len(stored) == len(report["added"])
+
+
+def test_import_counts_lines_for_people(moto_aws, capsys, tmp_path):
+    csv_file = tmp_path / "devices.csv"
+    csv_file.write_text('serial\nDD-01\n\n"DD-02\nDD-03\n')
+    assert main(["devices", "import", str(csv_file), "--tenant", "t1"]) == 1
+    out, err = capsys.readouterr()
+    assert "5 lines: added 2, skipped 0, invalid 1, blank 1" in out
+    assert "line 4: invalid: unterminated quote" in err
+
+
+# Keys never echoed
+
+
+def test_revoke_given_a_key_never_shows_it(seeded, capsys):
+    created = run_json(capsys, "keys", "create", "--tenant", "demo")
+    key = created["key"]
+    for argv in (
+        ["keys", "revoke", key],
+        ["keys", "revoke", f"Bearer {key}"],
+        ["keys", "revoke", key.upper()],
+    ):
+        err = error_of(capsys, *argv)
+        assert key not in err and key.upper() not in err and key[2:] not in err, err
+    assert f"inlet keys revoke {created['id']}" in error_of(capsys, "keys", "revoke", key)
+    usage = error_of(capsys, "keys", "revoke", created["id"], key, code=2)  # a stray argument: argparse quotes it
+    assert "unrecognized arguments" in usage and key not in usage
+    listed = {k["id"]: k for k in run_json(capsys, "keys", "list")}
+    assert listed[created["id"]]["revoked_at"] is None  # nothing was revoked by mistake
+
+
+# When the endpoint sees a change
+
+
+def test_changes_say_how_long_deployed_functions_may_lag(moto_aws, capsys):
+    def notes() -> str:
+        return " ".join(capsys.readouterr().err.split())  # rich folds long lines
+
+    assert main(["devices", "add", "FF-01", "--tenant", "t1"]) == 0
+    assert "DEVICE_MISS_CACHE_SECONDS (10 s" in notes()
+    assert main(["devices", "remove", "FF-01", "--tenant", "t1"]) == 0
+    assert "DEVICE_CACHE_SECONDS (300 s" in notes()
+    created = run_json(capsys, "keys", "create", "--tenant", "t1")
+    assert main(["keys", "revoke", created["id"]]) == 0
+    assert "KEY_CACHE_SECONDS (60 s" in notes()
+
+
+def test_local_changes_are_announced_to_the_local_stack(moto_aws, capsys, monkeypatch, tmp_path):
+    write_local_state(monkeypatch, tmp_path)
+    changes: list[int] = []
+    watcher = ChangeWatcher(tmp_path, lambda: changes.append(1))
+    assert main(["devices", "add", "FF-02", "--tenant", "t1", "--local"]) == 0
+    assert "DEVICE_MISS_CACHE_SECONDS" not in capsys.readouterr().err  # no delay to announce on the local stack
+    watcher.check()
+    assert main(["devices", "remove", "FF-02", "--tenant", "t1", "--local"]) == 0
+    watcher.check()
+    watcher.check()  # nothing changed since
+    assert changes == [1, 1]
+
+
+# TagoIO keys: the CLI and the functions agree on where network tokens live
+
+
+def write_local_state(monkeypatch, directory, **extra: str) -> None:
+    """A local state file for the in-process emulator (``mock``: no process to check), as `inlet local run` does."""
+    monkeypatch.setenv(localenv.STATE_DIR_ENV, str(directory))
+    localstate.write_state(directory, LocalAws("", localenv.REGION, "mock"), "http://x/uplink", directory, extra)
+
+
+TAGO_AUTHORIZATION = "at" + "ab" * 16
+
+
+def tagoio_key_options(api_url: str) -> list[str]:
+    return ["--sink", "tagoio", "--tagoio-api-url", api_url, "--network-token-param", "lns"]
+
+
+def test_tagoio_key_on_a_local_stack_without_forwarding_is_refused_clearly(moto_aws, capsys, monkeypatch, tmp_path):
+    write_local_state(monkeypatch, tmp_path)
+    options = [*tagoio_key_options("http://127.0.0.1:9"), "--tagoio-authorization", TAGO_AUTHORIZATION]
+    err = error_of(capsys, "keys", "create", "--tenant", "demo", *options, "--local")
+    assert "does not forward to TagoIO" in err and "make run TAGOIO=1" in err
+    assert run_json(capsys, "keys", "list", "--local") == []
+
+
+def test_tagoio_key_created_with_the_cli_is_accepted_by_the_local_function(seeded, capsys, monkeypatch, tmp_path):
+    # Given the local stack's function environment (no NETWORK_TOKEN_PATH of a test's own) and its delivery queue
+    queue_url, dlq_url = create_delivery_queues(boto3.client("sqs"))
+    monkeypatch.setenv("DELIVERY_QUEUE_URL", queue_url)
+    write_local_state(monkeypatch, tmp_path, delivery_queue_url=queue_url, dead_letter_queue_url=dlq_url)
+    with LocalTagoIO() as tagoio:
+        token = tagoio.state.add_network_token()
+        tagoio.state.add_device(TAGO_AUTHORIZATION, "AA-BB-01")
+        boto3.client("ssm").put_parameter(Name="/inlet/local/tagoio/lns", Value=token, Type="SecureString")
+        options = [*tagoio_key_options(tagoio.url), "--tagoio-authorization", TAGO_AUTHORIZATION]
+
+        # When a key is created with the CLI's bare token name, and an uplink is sent with it
+        created = run_json(capsys, "keys", "create", "--tenant", "demo", *options, "--local")
+        restart_container()
+        status, body, _ = invoke(http_event(ONE, key=created["key"]))
+
+    # Then the function finds the token where the CLI put its name, and queues the uplink for delivery
+    assert status == 200 and body["accepted"] == 1, body

@@ -6,9 +6,9 @@ import argparse
 from dataclasses import asdict
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device
-from inlet.core.values import canonical_serial
 
-from inlet_cli.commands import checked_tenant, device_import, target_of
+from inlet_cli.commands import checked_serial, checked_tenant, device_import, target_of
+from inlet_cli.commands.visibility import DEVICES_ADDED, DEVICES_REMOVED, made_visible
 from inlet_cli.errors import CliError
 from inlet_cli.localenv import now_iso
 from inlet_cli.output import note, print_json, print_table, say
@@ -47,9 +47,7 @@ def canonical_serials(values: list[str]) -> list[str]:
     """Serials as the endpoint stores them (trimmed, upper-case), without repeats; any invalid one is an error."""
     serials: list[str] = []
     for value in values:
-        serial = canonical_serial(value)
-        if serial is None:
-            raise CliError(f"invalid serial {value!r}")
+        serial = checked_serial(value)
         if serial not in serials:
             serials.append(serial)
     return serials
@@ -58,11 +56,14 @@ def canonical_serials(values: list[str]) -> list[str]:
 def add_devices(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
     serials = canonical_serials(args.serials)
-    store = target_of(args).device_store()
+    target = target_of(args)
+    store = target.device_store()
     added, existing = [], []
     for serial in serials:
         device = Device(tenant, serial, args.connector, args.name, now_iso(), args.payload_encoding)
         (added if store.add(device) else existing).append(serial)
+    if added:
+        made_visible(target, DEVICES_ADDED, args.json)
     if args.json:
         print_json({"tenant": tenant, "added": added, "existing": existing})
         return 0
@@ -86,10 +87,14 @@ def list_devices(args: argparse.Namespace) -> int:
 
 def remove_devices(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
-    store = target_of(args).device_store()
+    serials = canonical_serials(args.serials)
+    target = target_of(args)
+    store = target.device_store()
     removed, missing = [], []
-    for serial in canonical_serials(args.serials):
+    for serial in serials:
         (removed if store.remove(tenant, serial) else missing).append(serial)
+    if removed:
+        made_visible(target, DEVICES_REMOVED, args.json)
     if args.json:
         print_json({"tenant": tenant, "removed": removed, "not_found": missing})
     else:

@@ -10,13 +10,15 @@ from inlet.core.keys import (
     UNKNOWN_DEVICE_POLICIES,
     KeyConfig,
     generate_key,
+    is_well_formed,
     key_hash,
     validate_key_config,
 )
 from inlet.errors import InletError
 
 from inlet_cli.commands import target_of
-from inlet_cli.errors import CliError
+from inlet_cli.commands.visibility import KEY_REVOKED, LOCAL_AT_ONCE, made_visible
+from inlet_cli.errors import KEY_SHAPED, CliError
 from inlet_cli.localenv import now_iso
 from inlet_cli.output import note, print_json, print_table, say
 from inlet_cli.tagoio_options import add_tagoio_options, tagoio_from_args
@@ -73,7 +75,7 @@ def create_key(args: argparse.Namespace) -> int:
         unknown_devices=args.unknown_devices,
         payload_encoding=args.payload_encoding,
         sink=args.sink,
-        tagoio=tagoio_from_args(args, target.require("keys_path")),
+        tagoio=tagoio_from_args(args, target),
         created_at=now_iso(),
     )
     try:
@@ -101,11 +103,14 @@ def list_keys(args: argparse.Namespace) -> int:
 
 
 def revoke_key(args: argparse.Namespace) -> int:
-    store = target_of(args).key_store()
-    config = store.find(args.id)
+    key_id = checked_key_id(args.id)
+    target = target_of(args)
+    store = target.key_store()
+    config = store.find(key_id)
     if config is None:
-        raise CliError(f"no key with id {args.id!r} (see `inlet keys list`)")
-    if config.revoked_at:
+        raise CliError(f"no key with id {key_id!r} (see `inlet keys list`)")
+    already = bool(config.revoked_at)
+    if already:
         note(f"Key {config.id} was already revoked at {config.revoked_at}.")
     else:
         config = replace(config, revoked_at=now_iso())
@@ -114,5 +119,16 @@ def revoke_key(args: argparse.Namespace) -> int:
         print_json(public(config))
     else:
         say(f"Revoked key {config.id} of tenant {config.tenant}.")
-        note("Warm functions keep accepting it for up to KEY_CACHE_SECONDS (60 s by default).")
+    if not already:
+        made_visible(target, KEY_REVOKED, args.json, LOCAL_AT_ONCE)
     return 0
+
+
+def checked_key_id(text: str) -> str:
+    """The id to look up; a key given instead is refused without being shown, with the id to use instead."""
+    if is_well_formed(text.strip()):
+        key_id = key_hash(text.strip())[:16]
+        raise CliError(f"that is a key, not a key id (the key is not shown): run `inlet keys revoke {key_id}`")
+    if KEY_SHAPED.search(text):
+        raise CliError("that argument holds a key (not shown), not a key id: see `inlet keys list` for ids")
+    return text

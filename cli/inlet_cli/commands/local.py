@@ -15,12 +15,21 @@ from inlet_cli import local, localenv, localstate
 from inlet_cli.apievent import ROUTE_PATH, LambdaContext
 from inlet_cli.errors import CliError
 from inlet_cli.httpserver import Invoker, LocalApiServer
+from inlet_cli.localchanges import ChangeWatcher
 from inlet_cli.localforward import start_tagoio_forwarding
 from inlet_cli.output import print_json
 from inlet_cli.targets import from_local_state
 
 DEFAULT_PORT = 3000
 SAMPLE_BODY = '{"serial":"AA-BB-01","payload":"0011aa","port":10}'
+# A network server's body given to `invoke` would reach the handler without headers and get a bare 401
+NOT_AN_EVENT = (
+    "{path} looks like a request body, not an API Gateway event (it has no requestContext and no version): "
+    "`inlet local invoke` takes an HTTP API payload 2.0 event, whose headers carry the key and whose body is this "
+    "JSON as a string (see events/uplink-single.json). To send this body as it is, start `make run` and POST it: "
+    'curl -X POST http://127.0.0.1:${{INLET_PORT:-3000}}/uplink -H "Authorization: $(cat .inlet/demo-key)" '
+    '-H "Content-Type: application/json" --data-binary {json}'
+)
 
 
 def register(groups, common: argparse.ArgumentParser) -> None:
@@ -41,7 +50,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
 def run_stack(args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else _env_port()
     try:
-        server = LocalApiServer(port)
+        server = LocalApiServer(port, listen=False)  # the port is ours now; connections wait until all is ready
     except OSError as exc:
         raise CliError(
             f"cannot listen on 127.0.0.1:{port} ({exc.strerror}): set INLET_PORT or --port (0: any)"
@@ -54,10 +63,13 @@ def run_stack(args: argparse.Namespace) -> int:
         key_file = localstate.create_demo_key(keys, directory)
         # only with --with-tagoio: the poller standing in for SQS is the local stack's only background AWS work
         forwarding = start_tagoio_forwarding(keys, directory) if args.with_tagoio else None
-        server.invoke = Invoker(local.load_handler())
+        watcher = ChangeWatcher(directory, local.recycle_function)  # the CLI's --local changes apply at once
+        server.invoke = Invoker(local.load_handler(), before=watcher.check)
         url = f"http://127.0.0.1:{server.server_port}{ROUTE_PATH}"
         extra = forwarding.state() if forwarding else None
         state = localstate.write_state(directory, aws, url, key_file, extra)
+        # Only now: whoever connects (a script waiting for the port) finds the state file, tables and demo data
+        server.server_activate()
         _announce(url, aws, key_file)
         if forwarding:
             print("\n".join(["Forwarding to a local TagoIO:", *forwarding.describe()]), flush=True)
@@ -90,9 +102,17 @@ def _read_event(path: Path) -> dict:
         event = json.loads(path.read_text())
     except ValueError as exc:
         raise CliError(f"{path} is not JSON: {exc}") from None
+    if isinstance(event, list) or (isinstance(event, dict) and not _is_api_event(event)):
+        raise CliError(NOT_AN_EVENT.format(path=path, json=shlex.quote(f"@{path}")))
     if not isinstance(event, dict):
         raise CliError(f"{path} is not an API Gateway event (a JSON object)")
     return event
+
+
+def _is_api_event(event: dict) -> bool:
+    """What every API Gateway event has and an uplink body has not: the request context and the route or version."""
+    context = event.get("requestContext")
+    return isinstance(context, dict) and any(name in event for name in ("version", "routeKey", "httpMethod"))
 
 
 def _env_port() -> int:

@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from inlet.adapters.records import RecordStore
-from inlet.core.values import canonical_serial, format_time
+from inlet.core.values import format_time
 from rich.text import Text
 
-from inlet_cli.commands import checked_tenant, target_of
+from inlet_cli.commands import checked_serial, checked_tenant, target_of
 from inlet_cli.errors import CliError
 from inlet_cli.output import note, print_json, print_table, stdout
 
@@ -33,9 +33,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
 
 def show_records(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
-    serial = canonical_serial(args.serial)
-    if serial is None:
-        raise CliError(f"invalid serial {args.serial!r}")
+    serial = checked_serial(args.serial)
     if not 1 <= args.limit <= 1000:
         raise CliError("--limit must be between 1 and 1000")
     store = target_of(args).record_store()

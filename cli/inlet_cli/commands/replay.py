@@ -14,7 +14,7 @@ from inlet.adapters.dead_letters import DeadLetters, Parked
 from inlet.core.delivery import Delivery
 
 from inlet_cli.commands import target_of
-from inlet_cli.errors import CliError
+from inlet_cli.errors import CliError, without_keys
 from inlet_cli.output import note, print_json, print_table, say
 
 
@@ -73,9 +73,9 @@ def run_replay(args: argparse.Namespace) -> int:
     replayed = letters.replay(target.require("delivery_queue_url"), None if args.all else set(args.ids))
     missing = sorted(set(args.ids) - {p.id for p in replayed})
     if args.json:
-        print_json({"replayed": [p.id for p in replayed], "not_found": missing})
+        print_json({"replayed": [p.id for p in replayed], "not_found": [without_keys(m) for m in missing]})
     else:
         say(f"Replayed {len(replayed)} deliveries into the delivery queue.")
         if missing:
-            note(f"Not in the dead-letter queue (already replayed?): {', '.join(missing)}")
+            note(without_keys(f"Not in the dead-letter queue (already replayed?): {', '.join(missing)}"))
     return 1 if missing else 0
