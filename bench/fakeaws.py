@@ -13,6 +13,7 @@ from collections import Counter
 
 import orjson
 from botocore.awsrequest import AWSResponse
+from inlet.core.key_tags import TAG_SECRET_LEAF
 from inlet.core.keys import KeyConfig
 
 HOOK_ID = "inlet-bench-fakeaws"
@@ -85,6 +86,8 @@ class FakeAws:
             return 200, self._devices(orjson.loads(request.body))
         if operation == "GetParameter":
             return 200, self._parameter(orjson.loads(request.body))
+        if operation == "GetParameters":
+            return 200, self._parameters(orjson.loads(request.body))
         return 400, orjson.dumps({"__type": "UnknownOperationException", "message": f"fake AWS: {operation}"})
 
     @staticmethod
@@ -102,6 +105,14 @@ class FakeAws:
         config = KeyConfig(tenant=self.tenant, key_hash=name.rsplit("/", 1)[-1], name="bench key")
         parameter = {"Name": name, "Type": "SecureString", "Value": orjson.dumps(config.to_dict()).decode()}
         return orjson.dumps({"Parameter": parameter})
+
+    def _parameters(self, request: dict) -> bytes:
+        """A cold container's first read: the key (it exists) and the key tag secret (none: the bench keys are
+        untagged, as keys issued before the secret are)."""
+        names = request["Names"]
+        missing = [name for name in names if name.endswith("/" + TAG_SECRET_LEAF)]
+        found = [orjson.loads(self._parameter({"Name": name}))["Parameter"] for name in names if name not in missing]
+        return orjson.dumps({"Parameters": found, "InvalidParameters": missing})
 
     def _measure(self, operation: str, request: dict) -> None:
         if operation == "BatchWriteItem":

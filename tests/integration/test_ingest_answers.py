@@ -100,9 +100,10 @@ def test_base64_encoded_event_bodies_are_decoded(seeded):
     assert invoke(http_event(ONE, base64_body=True))[0] == 200
 
 
-@pytest.mark.parametrize("operation", ["GetParameter", "BatchGetItem", "BatchWriteItem"])
+# A cold container reads its first key with the key tag secret in one GetParameters call.
+@pytest.mark.parametrize("operation", ["GetParameters", "BatchGetItem", "BatchWriteItem"])
 def test_throttled_dependencies_answer_503_with_retry_after_never_401(seeded, operation):
-    service = "ssm" if operation == "GetParameter" else "dynamodb"
+    service = "ssm" if operation == "GetParameters" else "dynamodb"
 
     def throttle(**_):
         raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, operation)
@@ -150,7 +151,7 @@ def test_the_key_never_reaches_a_log_line(seeded, capsys, caplog):
 
 
 @pytest.mark.parametrize(
-    ("service", "operation"), [("dynamodb", "PutItem"), ("dynamodb", "BatchWriteItem"), ("ssm", "GetParameter")]
+    ("service", "operation"), [("dynamodb", "PutItem"), ("dynamodb", "BatchWriteItem"), ("ssm", "GetParameters")]
 )
 def test_unreachable_dependencies_answer_503_naming_the_store(seeded, service, operation):
     from botocore.exceptions import EndpointConnectionError
