@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 
@@ -17,9 +19,20 @@ TIMEOUT = 10
 @pytest.fixture
 def front():
     """A server whose "function" records each event and answers 201 with a cookie."""
+    yield from serve(pause=0)
+
+
+@pytest.fixture
+def slow_front():
+    """The same, with a function that takes 0.3 s: time enough for a client to give up."""
+    yield from serve(pause=0.3)
+
+
+def serve(pause: float):
     events: list[dict] = []
 
     def invoke(event: dict):
+        time.sleep(pause)
         events.append(event)
         return 201, [*JSON, ("set-cookie", "a=1")], b'{"ok":true}'
 
@@ -79,3 +92,49 @@ def test_other_routes_never_reach_the_function(front, method, path):
     answer = requests.request(method, f"{base}{path}", timeout=TIMEOUT)
     assert (answer.status_code, answer.json()) == (404, {"message": "Not Found"})
     assert events == []
+
+
+def raw_exchange(base: str, request: bytes) -> bytes:
+    """Send ``request`` as is, stop sending (half-close), and read the answer to the end."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=TIMEOUT) as connection:
+        connection.sendall(request)
+        connection.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+        return answer
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"POST /uplink HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n" + b'{"serial":"AA-BB-01"}',
+        b"POST /uplink HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n" + b'{"serial":"AA"}',
+        b"POST /uplink HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\n" + b'{"serial":"AA"}',
+    ],
+    ids=["content-length", "chunk", "negative-chunk"],
+)
+def test_a_body_shorter_than_announced_gets_400_and_never_reaches_the_function(front, request_bytes):
+    base, events = front
+    answer = raw_exchange(base, request_bytes)
+    assert answer.startswith(b"HTTP/1.1 400 "), answer
+    assert events == []
+
+
+def test_a_client_that_goes_away_leaves_one_line_and_no_traceback(slow_front, capfd):
+    base, events = slow_front
+    host, port = base.removeprefix("http://").split(":")
+    connection = socket.create_connection((host, int(port)), timeout=TIMEOUT)
+    connection.sendall(b"POST /uplink HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+    connection.close()
+    deadline = time.monotonic() + TIMEOUT
+    while not events and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the answer is written (and fails) right after the function returns
+
+    err = capfd.readouterr().err
+    assert events and "Traceback" not in err and "Exception occurred" not in err, err
+    assert "POST /uplink 201" in err and "went away" in err
+    assert requests.post(f"{base}/uplink", data=b"{}", timeout=TIMEOUT).status_code == 201  # still serving

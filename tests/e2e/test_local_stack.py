@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import socket
 import stat
+import subprocess
+import sys
+import time
 
 import boto3
 import pytest
@@ -12,7 +16,7 @@ from inlet.adapters.records import from_item
 from inlet_cli import localenv
 from moto.server import ThreadedMotoServer
 
-from tests.e2e.conftest import LocalStack, inlet, process_env
+from tests.e2e.conftest import READY_TIMEOUT, ROOT, LocalStack, inlet, process_env
 
 pytestmark = pytest.mark.e2e
 
@@ -133,3 +137,72 @@ def test_uses_the_emulator_that_aws_endpoint_url_names(tmp_path):
 
 def _credentials() -> dict[str, str]:
     return {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+def test_a_script_that_waits_for_the_port_finds_the_stack_ready(tmp_path):
+    # Given `inlet local run` starting on a known port, and a script that only waits until the port accepts
+    port = _free_port()
+    env = process_env(tmp_path)
+    command = [sys.executable, "-m", "inlet_cli.main", "local", "run", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for_port(port, server)
+        # Then, at that moment, what --local needs exists...
+        assert (tmp_path / localenv.STATE_FILE).exists() and (tmp_path / localenv.DEMO_KEY_FILE).exists()
+        # ...and the CLI run at once finds the tables and the demo data
+        listed = inlet(env, "devices", "list", "--tenant", "demo", "--local", "--json")
+        assert listed.returncode == 0, listed.stderr
+        assert {d["serial"] for d in json.loads(listed.stdout)} == set(localenv.DEMO_DEVICES)
+    finally:
+        server.terminate()
+        assert server.wait(15) == 0
+
+
+def test_a_device_added_with_the_cli_is_accepted_at_once(local_stack):
+    serial = "NEW-DEV-01"
+    assert post(local_stack, {"serial": serial, "payload": "01"}, local_stack.key).status_code == 404  # a miss...
+    added = local_stack.cli("devices", "add", serial, "--tenant", "demo", "--local")
+    assert added.returncode == 0, added.stderr
+    assert "DEVICE_MISS_CACHE_SECONDS" not in added.stderr  # no delay to warn about here
+    assert post(local_stack, {"serial": serial, "payload": "02"}, local_stack.key).status_code == 200  # ...forgotten
+
+    assert local_stack.cli("devices", "remove", serial, "--tenant", "demo", "--local").returncode == 0
+    assert post(local_stack, {"serial": serial, "payload": "03"}, local_stack.key).status_code == 404
+
+
+def test_a_key_revoked_with_the_cli_is_refused_at_once(local_stack):
+    created = local_stack.cli("keys", "create", "--tenant", "demo", "--local", "--json")
+    key = json.loads(created.stdout)["key"]
+    assert post(local_stack, {"serial": "AA-BB-01", "payload": "04"}, key).status_code == 200
+    revoked = local_stack.cli("keys", "revoke", json.loads(created.stdout)["id"], "--local")
+    assert revoked.returncode == 0 and "next request" in revoked.stderr
+    assert post(local_stack, {"serial": "AA-BB-01", "payload": "05"}, key).status_code == 401
+
+
+def test_a_tagoio_key_on_a_stack_that_does_not_forward_is_refused_clearly(local_stack):
+    options = ["--tagoio-api-url", "http://127.0.0.1:9", "--network-token-param", "lns"]
+    authorization = ["--tagoio-authorization", "at" + "ab" * 16]
+    created = local_stack.cli(
+        "keys", "create", "--tenant", "demo", "--sink", "tagoio", *options, *authorization, "--local"
+    )
+    assert created.returncode == 1 and created.stdout == ""
+    assert "does not forward to TagoIO" in created.stderr and "make run TAGOIO=1" in created.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, server: subprocess.Popen) -> None:
+    """What `until nc -z 127.0.0.1 $PORT; do sleep 0.05; done` does."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"inlet local run exited with {server.returncode}"
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.02)
+    raise AssertionError(f"port {port} never accepted a connection")

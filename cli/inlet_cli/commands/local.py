@@ -16,7 +16,7 @@ from inlet_cli.apievent import ROUTE_PATH, LambdaContext
 from inlet_cli.errors import CliError
 from inlet_cli.httpserver import Invoker, LocalApiServer
 from inlet_cli.localchanges import ChangeWatcher
-from inlet_cli.localforward import start_tagoio_forwarding
+from inlet_cli.localforward import LocalForwarding, start_tagoio_forwarding
 from inlet_cli.output import print_json
 from inlet_cli.targets import from_local_state
 
@@ -58,22 +58,15 @@ def run_stack(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):  # `kill` stops as cleanly as Ctrl-C, even in a background job
         signal.signal(signum, _interrupt)
     with server, local.local_aws("server") as aws:
-        keys = local.prepare_stack(aws)
-        directory = localenv.state_dir()
-        key_file = localstate.create_demo_key(keys, directory)
-        # only with --with-tagoio: the poller standing in for SQS is the local stack's only background AWS work
-        forwarding = start_tagoio_forwarding(keys, directory) if args.with_tagoio else None
-        watcher = ChangeWatcher(directory, local.recycle_function)  # the CLI's --local changes apply at once
-        server.invoke = Invoker(local.load_handler(), before=watcher.check)
-        url = f"http://127.0.0.1:{server.server_port}{ROUTE_PATH}"
+        key_file, forwarding = _prepare(server, aws, args.with_tagoio)
         extra = forwarding.state() if forwarding else None
-        state = localstate.write_state(directory, aws, url, key_file, extra)
-        # Only now: whoever connects (a script waiting for the port) finds the state file, tables and demo data
-        server.server_activate()
-        _announce(url, aws, key_file)
-        if forwarding:
-            print("\n".join(["Forwarding to a local TagoIO:", *forwarding.describe()]), flush=True)
+        state = localstate.write_state(localenv.state_dir(), aws, _url(server), key_file, extra)
         try:
+            # Only now: whoever connects (a script waiting for the port) finds the state file, tables and demo data
+            server.server_activate()
+            _announce(_url(server), aws, key_file)
+            if forwarding:
+                print("\n".join(["Forwarding to a local TagoIO:", *forwarding.describe()]), flush=True)
             server.serve_forever()
         except KeyboardInterrupt:
             print("\nInlet stopped.", flush=True)
@@ -83,6 +76,22 @@ def run_stack(args: argparse.Namespace) -> int:
             if aws.emulator == "moto":
                 localstate.remove_state(state)
     return 0
+
+
+def _prepare(server: LocalApiServer, aws: local.LocalAws, with_tagoio: bool) -> tuple[Path, LocalForwarding | None]:
+    """Tables, demo data and keys, the function behind the server; TagoIO forwarding when asked for."""
+    keys = local.prepare_stack(aws)
+    directory = localenv.state_dir()
+    key_file = localstate.create_demo_key(keys, directory)
+    # only with --with-tagoio: the poller standing in for SQS is the local stack's only background AWS work
+    forwarding = start_tagoio_forwarding(keys, directory) if with_tagoio else None
+    watcher = ChangeWatcher(directory, local.recycle_function)  # the CLI's --local changes apply at once
+    server.invoke = Invoker(local.load_handler(), before=watcher.check)
+    return key_file, forwarding
+
+
+def _url(server: LocalApiServer) -> str:
+    return f"http://127.0.0.1:{server.server_port}{ROUTE_PATH}"
 
 
 def invoke_once(args: argparse.Namespace) -> int:
