@@ -16,6 +16,7 @@ TABLES = {
     "DevicesTable": "inlet-local-devices",
     "RecordsTable": "inlet-local-records",
     "DedupTable": "inlet-local-dedup",
+    "ConnectorsTable": "inlet-local-connectors",
 }
 KEYS_PATH = f"/inlet/{STAGE}/keys"
 NETWORK_TOKEN_PATH = f"/inlet/{STAGE}/tagoio"  # as template.yaml: /inlet/<stage>/tagoio, beside the keys
@@ -46,6 +47,7 @@ def function_environment(**overrides: str) -> dict[str, str]:
         "DEVICES_TABLE": TABLES["DevicesTable"],
         "RECORDS_TABLE": TABLES["RecordsTable"],
         "DEDUP_TABLE": TABLES["DedupTable"],
+        "CONNECTORS_TABLE": TABLES["ConnectorsTable"],
         "NETWORK_TOKEN_PATH": NETWORK_TOKEN_PATH,
         "DEDUP_WINDOW_SECONDS": "600",
         "POWERTOOLS_SERVICE_NAME": "inlet",

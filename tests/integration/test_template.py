@@ -130,7 +130,7 @@ def test_every_log_group_has_a_retention(resources: dict) -> None:
 # --- Tables ----------------------------------------------------------------------------------------------------------
 def test_every_table_is_on_demand_with_point_in_time_recovery(resources: dict) -> None:
     tables = _of_type(resources, "AWS::DynamoDB::Table")
-    assert set(tables) == {"DevicesTable", "RecordsTable", "DedupTable"}
+    assert set(tables) == {"DevicesTable", "RecordsTable", "DedupTable", "ConnectorsTable"}
     for table in tables.values():
         assert table["Properties"]["BillingMode"] == "PAY_PER_REQUEST"
         assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
@@ -144,7 +144,12 @@ def test_records_and_dedup_entries_expire_on_expires_at(resources: dict, name: s
 
 @pytest.mark.parametrize(
     ("name", "keys"),
-    [("DevicesTable", ["tenant", "serial"]), ("RecordsTable", ["device", "sk"]), ("DedupTable", ["id"])],
+    [
+        ("DevicesTable", ["tenant", "serial"]),
+        ("RecordsTable", ["device", "sk"]),
+        ("DedupTable", ["id"]),
+        ("ConnectorsTable", ["name", "version"]),
+    ],
 )
 def test_tables_have_the_key_schema_of_the_contract(resources: dict, name: str, keys: list[str]) -> None:
     schema = resources[name]["Properties"]["KeySchema"]
