@@ -48,6 +48,8 @@ def _record(outcome: Outcome) -> None:
     metrics.add_metric(name="Accepted", unit=MetricUnit.Count, value=outcome.body["accepted"])
     for reason, count in outcome.rejected_by_reason.items():
         metrics.add_metric(name=f"Rejected_{reason}", unit=MetricUnit.Count, value=count)
+    for kind, count in outcome.ignored_by_type.items():
+        metrics.add_metric(name=f"Ignored_{kind}", unit=MetricUnit.Count, value=count)
     deps = dependencies()
     metrics.add_metric(name="KeyCacheHits", unit=MetricUnit.Count, value=deps.keys.take_cache_hits())
     metrics.add_metric(name="DeviceCacheHits", unit=MetricUnit.Count, value=deps.devices.take_cache_hits())

@@ -11,14 +11,16 @@ import orjson
 
 from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
 from inlet.adapters.retry import until_processed
+from inlet.core.device_events import EVENTS_SUFFIX
 from inlet.core.records import ITEM_TOO_LARGE, Rejection, encode_document
 from inlet.core.variables import variables_of
 
 BATCH_WRITE_LIMIT = 25
 
 
-def device_key(tenant: str, serial: str) -> str:
-    return f"{tenant}#{serial}"
+def device_key(tenant: str, serial: str, suffix: str = "") -> str:
+    """The partition of a device's uplinks (``suffix`` "": ``tenant#serial``) or of its events (``#events``)."""
+    return f"{tenant}#{serial}{suffix}"
 
 
 # A DynamoDB item is at most 400 KB, counted as the UTF-8 length of every attribute name and value.
@@ -34,7 +36,7 @@ def to_item(record: dict) -> dict:
     """
     document = record.get("document") or encode_document(record)
     item = {
-        "device": {"S": device_key(record["tenant"], record["serial"])},
+        "device": {"S": _partition(record)},
         "sk": {"S": record["sk"]},
         "record": {"S": document.decode()},
     }
@@ -46,17 +48,21 @@ def to_item(record: dict) -> dict:
 def item_size(record: dict) -> int:
     """The size DynamoDB counts for the record's item (names and values in UTF-8)."""
     document = record.get("document") or encode_document(record)
-    size = len("device") + len(device_key(record["tenant"], record["serial"]).encode())
+    size = len("device") + len(_partition(record).encode())
     size += len("sk") + len(record["sk"]) + len("record") + len(document)
     if record.get("expires_at"):
         size += len("expires_at") + len(str(record["expires_at"]))
     return size
 
 
+def _partition(record: dict) -> str:
+    return device_key(record["tenant"], record["serial"], record.get("partition_suffix", ""))
+
+
 def from_item(item: dict) -> dict:
     """A stored record, with its variables in TagoIO's form."""
     document = orjson.loads(item["record"]["S"])
-    tenant, serial = item["device"]["S"].split("#", 1)
+    tenant, serial = item["device"]["S"].removesuffix(EVENTS_SUFFIX).split("#", 1)
     received_at, group, index = item["sk"]["S"].split("#")
     return {
         "id": f"{group}-{int(index)}",
@@ -71,6 +77,7 @@ def from_item(item: dict) -> dict:
         "flags": document.get("flags", []),
         "format": document.get("format", ""),
         "sk": item["sk"]["S"],
+        **({"event": document["event"]} if "event" in document else {}),
     }
 
 
@@ -98,10 +105,13 @@ class RecordStore:
         except (*SDK_ERRORS, TimeoutError) as exc:
             raise unavailable("Record store", exc) from exc
 
-    def latest(self, tenant: str, serial: str, limit: int = 10, after_sk: str | None = None) -> list[dict]:
-        """The newest records of a device, newest first, in one Query (``after_sk``: only newer than that key)."""
+    def latest(
+        self, tenant: str, serial: str, limit: int = 10, after_sk: str | None = None, events: bool = False
+    ) -> list[dict]:
+        """The newest records (``events``: device events) of a device, newest first, in one Query (``after_sk``:
+        only newer than that key)."""
         condition = "device = :d"
-        values = {":d": {"S": device_key(tenant, serial)}}
+        values = {":d": {"S": device_key(tenant, serial, EVENTS_SUFFIX if events else "")}}
         if after_sk:
             condition += " AND sk > :after"
             values[":after"] = {"S": after_sk}

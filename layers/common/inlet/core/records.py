@@ -22,7 +22,7 @@ IGNORED = "ignored"
 
 # Fields of a record kept in its JSON document when they have a value. The others are in the storage key: tenant
 # and serial, received_at, group and index (so the id). Nothing is stored twice: smaller items cost fewer write units.
-DOCUMENT_FIELDS = ("time", "port", "payload", "fields", "location", "flags", "format")
+DOCUMENT_FIELDS = ("time", "port", "payload", "fields", "location", "flags", "format", "event")
 MAX_DOCUMENT_DEPTH = 250  # orjson writes at most ~254 levels of nesting (it reads 1,024)
 
 
@@ -98,7 +98,7 @@ def encode_document(record: dict) -> bytes:
     Every record is encoded before the first write of a request, so an item that cannot be stored is rejected on its
     own and nothing of the request has been written yet.
     """
-    document = {k: record[k] for k in DOCUMENT_FIELDS if record[k] or record[k] == 0}
+    document = {k: value for k in DOCUMENT_FIELDS if (value := record.get(k)) or value == 0}
     try:
         encoded = orjson.dumps(document)
     except orjson.JSONEncodeError as exc:
@@ -135,10 +135,16 @@ def record_variables(record: dict) -> list[dict]:
 
 
 def receipt(
-    group: str, uplinks: list[Uplink], accepted_ids: dict[int, str], rejected: dict[int, Rejection], ignored=None
+    group: str,
+    uplinks: list[Uplink],
+    accepted_ids: dict[int, str],
+    rejected: dict[int, Rejection],
+    ignored: dict[int, str] | None = None,
+    kept: dict[int, str] | None = None,
 ) -> dict:
-    """The per-item answer. ``ignored``: index -> the message type of items that are not uplinks."""
-    ignored = ignored or {}
+    """The per-item answer. ``ignored``: index -> the type of each item that is not an uplink; ``kept``: index ->
+    the id of the device event stored for it (not an uplink record)."""
+    ignored, kept = ignored or {}, kept or {}
     items = []
     for uplink in uplinks:
         entry = {"index": uplink.index, "serial": uplink.serial}
@@ -148,6 +154,9 @@ def receipt(
         elif uplink.index in ignored:
             entry["status"] = IGNORED
             entry["reason"] = ignored[uplink.index]
+            if uplink.index in kept:
+                entry["stored_as"] = "device_event"
+                entry["id"] = kept[uplink.index]
         else:
             rejection = rejected[uplink.index]
             entry["status"] = "rejected"

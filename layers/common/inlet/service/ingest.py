@@ -14,7 +14,9 @@ from inlet.adapters.dedup import Claim, DedupStore
 from inlet.adapters.devices import Device, DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
+from inlet.core.device_events import build_event, event_serial
 from inlet.core.keys import KeyConfig
+from inlet.core.messages import Message, classify_message
 from inlet.core.records import (
     DEVICE_NOT_FOUND,
     INVALID_SERIAL,
@@ -79,6 +81,7 @@ class Outcome:
     key_id: str = ""
     tenant: str = ""
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    ignored_by_type: dict[str, int] = field(default_factory=dict)
 
 
 def ingest(request: HttpRequest, deps: Dependencies, now_ms: int | None = None) -> Outcome:
@@ -89,8 +92,9 @@ def ingest(request: HttpRequest, deps: Dependencies, now_ms: int | None = None) 
     items = parse_items(request, settings.max_items)
     query = item_query(request)
     mapping = config.field_map()
+    messages = [classify_message(item, query) for item in items]
     uplinks = [map_item(index, item, query, mapping) for index, item in enumerate(items)]
-    _require_serials(uplinks)
+    _require_serials([u for u, m in zip(uplinks, messages, strict=True) if m.is_uplink])
 
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     claim = _claim(deps, config, request, query, now_ms)
@@ -98,7 +102,7 @@ def ingest(request: HttpRequest, deps: Dependencies, now_ms: int | None = None) 
         return Outcome(200, claim.replay, replayed=True, key_id=config.id, tenant=config.tenant)
     group, received_ms = (claim.group, claim.received_ms) if claim else (new_group(), now_ms)
     with _settled(claim, deps.dedup) as settle:
-        outcome = _store(uplinks, config, deps, group, received_ms)
+        outcome = _store(uplinks, messages, items, config, deps, group, received_ms)
         settle(outcome.body)
     return outcome
 
@@ -142,34 +146,89 @@ def _claim(deps: Dependencies, config: KeyConfig, request: HttpRequest, query: d
     return deps.dedup.claim(fingerprint, new_group(), now_ms)
 
 
-def _store(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, group: str, received_ms: int) -> Outcome:
+def _store(
+    uplinks: list[Uplink], messages: list[Message], items: list[dict], config: KeyConfig, deps: Dependencies,
+    group: str, received_ms: int,
+) -> Outcome:  # fmt: skip
     rejected: dict[int, Rejection] = {}
-    valid = _valid_serials(uplinks, rejected)
-    devices = _resolve_devices(valid, config, deps, received_ms)
+    ignored = _not_uplinks(uplinks, messages)
+    valid = _valid_serials([u for u in uplinks if u.index not in ignored], rejected)
     sinks = deps.sinks(config)
-    received_at = format_time(datetime.fromtimestamp(received_ms / 1000, UTC))
-    retention = deps.settings.retention_days
-    expires_at = received_ms // 1000 + retention * 86400 if retention > 0 else None
+    keepers = _keepers(uplinks, messages) if deps.records in sinks else []
+    devices = _resolve_devices(valid, config, deps, received_ms, also={u.serial for u in keepers})
+    stamp = _Stamp.of(received_ms, deps.settings.retention_days)
     records, accepted = [], {}
     for uplink in valid:
         device = devices.get(uplink.serial)
         if device is None:
             rejected[uplink.index] = Rejection(DEVICE_NOT_FOUND)
             continue
-        record = build_record(uplink, config.tenant, group, received_at, _encoding(config, device, uplink), expires_at)
+        encoding = _encoding(config, device, uplink)
+        record = build_record(uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at)
         refusal = _refusal(record, sinks)
         if refusal:
             rejected[uplink.index] = refusal
             continue
         records.append(record)
         accepted[uplink.index] = record["id"]
-    body = receipt(group, uplinks, accepted, rejected)
-    if not records:
+    events = _device_events(keepers, messages, items, devices, config, deps, group, stamp)
+    body = receipt(group, uplinks, accepted, rejected, ignored, {e["index"]: e["id"] for e in events})
+    if not records and not ignored:
         raise nothing_accepted(rejected, body["items"])
     for sink in sinks:
-        _add_warnings(body, sink.put_many(records))
-    rejected_by_reason = dict(Counter(r.reason for r in rejected.values()))
-    return Outcome(200, body, key_id=config.id, tenant=config.tenant, rejected_by_reason=rejected_by_reason)
+        written = records + events if sink is deps.records else records
+        if written:
+            _add_warnings(body, sink.put_many(written))
+    return Outcome(
+        200, body, key_id=config.id, tenant=config.tenant,
+        rejected_by_reason=dict(Counter(r.reason for r in rejected.values())),
+        ignored_by_type=dict(Counter(ignored.values())),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Stamp:
+    """The request's server time, as records carry it, and their expiry (DynamoDB TTL) when retention is on."""
+
+    received_at: str
+    expires_at: int | None
+
+    @classmethod
+    def of(cls, received_ms: int, retention_days: int) -> _Stamp:
+        received_at = format_time(datetime.fromtimestamp(received_ms / 1000, UTC))
+        expires_at = received_ms // 1000 + retention_days * 86400 if retention_days > 0 else None
+        return cls(received_at, expires_at)
+
+
+def _not_uplinks(uplinks: list[Uplink], messages: list[Message]) -> dict[int, str]:
+    """index -> type of the items that are not uplinks; their receipt shows the device they name, if any."""
+    ignored = {}
+    for uplink, message in zip(uplinks, messages, strict=True):
+        if not message.is_uplink:
+            ignored[uplink.index] = message.type
+            uplink.serial = event_serial(message, uplink.serial)
+    return ignored
+
+
+def _keepers(uplinks: list[Uplink], messages: list[Message]) -> list[Uplink]:
+    """The non-uplinks that carry device state and name a device. Only keys that store records in Inlet's table
+    keep them (a TagoIO-only key has no such table: its events are answered ``ignored`` and not kept)."""
+    return [u for u, m in zip(uplinks, messages, strict=True) if m.keep and u.serial]
+
+
+def _device_events(keepers, messages, items, devices, config, deps, group, stamp: _Stamp) -> list[dict]:
+    """Device events of the keepers whose device is known (checked like records before anything is written)."""
+    events = []
+    for uplink in keepers:
+        if devices.get(uplink.serial) is None:
+            continue
+        message, item = messages[uplink.index], items[uplink.index]
+        event = build_event(
+            message, item, config.tenant, uplink.serial, group, uplink.index, stamp.received_at, stamp.expires_at
+        )
+        if _refusal(event, [deps.records]) is None:
+            events.append({**event, "index": uplink.index})
+    return events
 
 
 def _valid_serials(uplinks: list[Uplink], rejected: dict[int, Rejection]) -> list[Uplink]:
@@ -208,13 +267,17 @@ def _add_warnings(body: dict, warnings: dict[str, list[str]] | None) -> None:
             item.setdefault("warnings", []).extend(notes)
 
 
-def _resolve_devices(uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, now_ms: int) -> dict:
+def _resolve_devices(
+    uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, now_ms: int, also: set[str] = frozenset()
+) -> dict:
+    """The devices of the uplinks' serials (unknown ones provisioned when the key says so) and of ``also`` (device
+    events: looked up in the same call, never provisioned)."""
     serials = {u.serial for u in uplinks}
-    if not serials:
+    if not serials and not also:
         return {}
     directory = deps.directory(config)
-    devices = directory.get_many(config.tenant, serials)
-    unknown = sorted(s for s, d in devices.items() if d is None)
+    devices = directory.get_many(config.tenant, serials | also)
+    unknown = sorted(s for s in serials if devices.get(s) is None)
     if unknown and config.unknown_devices == "provision":
         created_at = format_time(datetime.fromtimestamp(now_ms / 1000, UTC))
         fresh = [Device(config.tenant, serial, created_at=created_at) for serial in unknown]
