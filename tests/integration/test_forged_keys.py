@@ -132,3 +132,23 @@ def test_two_first_key_creations_share_one_secret(seeded, moto_aws):
     key = _issue(ours)
     assert invoke(http_event(ONE, key=key))[0] == 200
     assert invoke(http_event({**ONE, "n": 2}, key=winner["key"]))[0] == 200
+
+
+def test_inlet_keys_create_issues_a_tagged_key_that_works_beside_the_old_ones(seeded, capsys):
+    import json
+
+    from inlet.core.key_tags import KeyGate
+    from inlet.core.keys import key_hash
+    from inlet_cli.main import main
+
+    # Given a stack whose keys predate tags, When `inlet keys create` runs for the first time
+    assert main(["keys", "create", "--tenant", localenv.EVENTS_TENANT, "--json"]) == 0
+    key = json.loads(capsys.readouterr().out)["key"]
+    # Then the key is tagged with the secret it created, and the keys that existed are listed in it
+    value = _admin_store().ssm.get_parameter(Name=tag_secret_name(localenv.KEYS_PATH), WithDecryption=True)
+    gate = KeyGate.from_value(value["Parameter"]["Value"])
+    assert gate.admits(key, key_hash(key)) and key_hash(key)[:16] not in gate.untagged
+    assert key_hash(localenv.EVENTS_KEY)[:16] in gate.untagged
+    restart_container()
+    assert invoke(http_event(ONE, key=key))[0] == 200
+    assert invoke(http_event({**ONE, "n": 2}))[0] == 200

@@ -9,7 +9,6 @@ from inlet.core.keys import (
     PAYLOAD_ENCODINGS,
     UNKNOWN_DEVICE_POLICIES,
     KeyConfig,
-    generate_key,
     is_well_formed,
     key_hash,
     validate_key_config,
@@ -65,8 +64,8 @@ def public(config: KeyConfig) -> dict:
 
 
 def create_key(args: argparse.Namespace) -> int:
-    key = generate_key()
     target = target_of(args)
+    key = target.key_store().new_key()  # tagged with the stack's key tag secret, which the first key creates
     config = KeyConfig(
         tenant=args.tenant,
         key_hash=key_hash(key),
