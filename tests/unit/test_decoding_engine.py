@@ -122,4 +122,4 @@ def test_nothing_a_script_keeps_reaches_another_device_or_tenant(engine, keep):
 
 def test_console_lines_are_kept_for_the_caller(engine):
     source = "function decodeUplink(i) { console.log('port', i.fPort, {a: 1}); return {data: {}}; }"
-    assert engine.decode(ts013(source), "acme", "dev1", INPUT).logs == ['port 2 {"a":1}']
+    assert engine.decode(ts013(source), "acme", "dev1", INPUT, logs=True).logs == ['port 2 {"a":1}']

@@ -50,7 +50,7 @@ def tagoio(source: str, version: int = 1) -> Connector:
 
 def run(engine, source, records, params=None, version=1):
     device = {"id": "dev1", "params": params or [], "tags": []}
-    return engine.decode(tagoio(source, version), "acme", "dev1", records, device)
+    return engine.decode(tagoio(source, version), "acme", "dev1", records, device, logs=True)
 
 
 def test_a_connector_style_parser_decodes_with_buffer_and_device_params(engine):

@@ -28,9 +28,18 @@ class ScriptEngine:
         self._local = threading.local()
 
     def decode(
-        self, connector: Connector, scope: str, device: str, script_input: object, device_info: dict | None = None
+        self,
+        connector: Connector,
+        scope: str,
+        device: str,
+        script_input: object,
+        device_info: dict | None = None,
+        logs: bool = False,
     ) -> Decoding:
-        """Run the connector on one uplink's input; every failure is a failed Decoding, never an exception."""
+        """Run the connector on one uplink's input; every failure is a failed Decoding, never an exception.
+
+        ``logs``: also return the script's console lines (`inlet decode`); ingest does not keep them.
+        """
         try:
             sandbox = self._sandbox(connector, scope, device)
             routine, answer = sandbox.run(_json(script_input), _json(device_info or {}))
@@ -43,7 +52,8 @@ class ScriptEngine:
             return Decoding.failure(connector.label, str(failure))
         except ContractViolation as violation:
             decoding = Decoding.failure(connector.label, f"wrong output: {violation}")
-        decoding.logs = self._logs(connector, scope)
+        if logs:
+            decoding.logs = self._logs(connector, scope)
         return decoding
 
     def _sandbox(self, connector: Connector, scope: str, device: str) -> Sandbox:
