@@ -35,6 +35,7 @@ REACHED = {
         "DedupStore.claim": ["DEDUP_TABLE"], "DedupStore._take_over": ["DEDUP_TABLE"],
         "DedupStore.release": ["DEDUP_TABLE"], "DedupStore._finish": ["DEDUP_TABLE"],
         "DeliveryQueue._send_batch": ["DELIVERY_QUEUE_URL"],
+        "ConnectorStore.get": ["CONNECTORS_TABLE"], "ConnectorStore._query_latest": ["CONNECTORS_TABLE"],
     },
     "DeliverFunction": {
         "KeyStore._fetch": ["KEYS_PATH"], "NetworkTokens.get": ["NETWORK_TOKEN_PATH"],
@@ -44,6 +45,7 @@ REACHED = {
 CLI_ONLY = {  # `inlet keys|devices|records|replay` with the operator's own credentials
     "KeyStore._create_gate", "KeyStore.put", "KeyStore.list", "DeviceStore.remove", "DeviceStore.list",
     "RecordStore.latest", "DeadLetters.peek", "DeadLetters.release", "DeadLetters.replay",
+    "ConnectorStore.add", "ConnectorStore.versions", "ConnectorStore.latest_of_each",
 }
 # Granted although no adapter calls them, each for a reason the code does not show.
 RUNTIME_GRANTS = {

@@ -28,6 +28,7 @@ class Settings:
     lease_seconds: int = 30  # how long a claimed request blocks its duplicates (>= function timeout)
     delivery_queue_url: str = ""  # SQS queue of TagoIO deliveries (empty: TagoIO sink disabled)
     network_token_path: str = "/inlet/tagoio"
+    edge_origin_secret: str = ""  # with the edge front: the header value CloudFront adds (empty: no edge front)
 
 
 _INT_FIELDS = {
@@ -47,7 +48,11 @@ _REQUIRED = {
     "RECORDS_TABLE": "records_table",
     "DEDUP_TABLE": "dedup_table",
 }
-_OPTIONAL = {"DELIVERY_QUEUE_URL": "delivery_queue_url", "NETWORK_TOKEN_PATH": "network_token_path"}
+_OPTIONAL = {
+    "DELIVERY_QUEUE_URL": "delivery_queue_url",
+    "NETWORK_TOKEN_PATH": "network_token_path",
+    "EDGE_ORIGIN_SECRET": "edge_origin_secret",
+}
 
 
 def settings_from(env: dict[str, str]) -> Settings:

@@ -15,6 +15,7 @@ from inlet.adapters.devices import Device, DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
 from inlet.core.device_events import build_event, event_serial
+from inlet.core.edge_origin import require_edge_origin
 from inlet.core.keys import KeyConfig
 from inlet.core.messages import Message, classify_message
 from inlet.core.records import (
@@ -86,6 +87,7 @@ class Outcome:
 
 def ingest(request: HttpRequest, deps: Dependencies, now_ms: int | None = None) -> Outcome:
     settings = deps.settings
+    require_edge_origin(request.headers, settings.edge_origin_secret)
     key = authorization_key(request)
     check_size(request, settings.max_body_bytes)
     config = deps.keys.authenticate(key)
