@@ -2,9 +2,9 @@
 
 ``start_tagoio_forwarding`` starts the local TagoIO (its demo devices are the events' serials), creates the delivery
 queues in the emulator, stores a network token in SSM under the local network-token path (``prepare_stack`` gives
-the functions that path, as the template does), creates a TagoIO-sink demo
-key (written to a 0600 file, never printed) and starts the in-process poller that stands in for the worker's SQS
-trigger. Call it after ``local.prepare_stack`` and before the first request (it sets the function's environment).
+the functions that path, as the template does), creates a TagoIO-sink demo key (written to a 0600 file, never
+printed) and starts the in-process poller that stands in for the worker's SQS trigger. Call it after
+``local.prepare_stack`` and before the first request (it sets the function's environment).
 """
 
 from __future__ import annotations

@@ -17,7 +17,15 @@ ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 60
 STOP_TIMEOUT = 15
 # Names a developer's shell may export for a deployed stack: the local processes must not see them.
-FOREIGN_ENV = ("AWS_ENDPOINT_URL", "AWS_PROFILE", "KEYS_PATH", "DEVICES_TABLE", "RECORDS_TABLE", "DEDUP_TABLE")
+FOREIGN_ENV = (
+    "AWS_ENDPOINT_URL",
+    "AWS_PROFILE",
+    "KEYS_PATH",
+    "DEVICES_TABLE",
+    "RECORDS_TABLE",
+    "DEDUP_TABLE",
+    "NETWORK_TOKEN_PATH",
+)
 
 
 def process_env(state_dir: Path, **extra: str) -> dict[str, str]:
