@@ -165,6 +165,22 @@ def test_records_json_newest_first(seeded, capsys):
     assert "0011aa" in capsys.readouterr().out
 
 
+def test_records_events_shows_the_device_events_not_the_uplinks(seeded, capsys):
+    from inlet.adapters.devices import Device
+
+    seeded.devices.add(Device("demo", "0080E1150500A3C7"))
+    status_event = {"deviceInfo": {"devEui": "0080e1150500a3c7"}, "margin": 7, "batteryLevel": 91.5}
+    assert invoke(http_event(status_event, query={"event": "status"}))[0] == 200
+    assert invoke(http_event({"serial": "0080E1150500A3C7", "payload": "01"}))[0] == 200
+    capsys.readouterr()  # the handler's log lines
+    events = run_json(capsys, "records", "0080E1150500A3C7", "--tenant", "demo", "--events")
+    assert [e["event"] for e in events] == ["status"]
+    assert {"variable": "batterylevel", "value": 91.5} in events[0]["variables"]
+    assert [r["payload"] for r in run_json(capsys, "records", "0080E1150500A3C7", "--tenant", "demo")] == ["01"]
+    assert main(["records", "0080E1150500A3C7", "--tenant", "demo", "--events"]) == 0
+    assert "status" in capsys.readouterr().out
+
+
 def test_follow_prints_new_records_until_ctrl_c(seeded, capsys, monkeypatch):
     assert invoke(http_event({**ONE, "port": 1}))[0] == 200
     polls = []

@@ -28,6 +28,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     records.add_argument("--tenant", required=True)
     records.add_argument("--limit", type=int, default=10, help="how many (1-1000, default 10)")
     records.add_argument("--follow", "-f", action="store_true", help="keep printing new uplinks until Ctrl-C")
+    records.add_argument("--events", action="store_true", help="the device's events (status, location…) instead")
     records.set_defaults(run=show_records)
 
 
@@ -36,12 +37,18 @@ def show_records(args: argparse.Namespace) -> int:
     serial = checked_serial(args.serial)
     if not 1 <= args.limit <= 1000:
         raise CliError("--limit must be between 1 and 1000")
+    if args.follow and args.events:
+        raise CliError("--follow shows uplinks: use --events without --follow")
     store = target_of(args).record_store()
-    latest = store.latest(tenant, serial, args.limit)
+    latest = store.latest(tenant, serial, args.limit, events=args.events)
     if args.follow:
         return follow(store, tenant, serial, latest, args.json)
     if args.json:
         print_json(latest)
+    elif args.events:
+        rows = ((r.get("received_at"), r.get("event"), r.get("format"), summary(r), r.get("id")) for r in latest)
+        columns = ("received", "event", "network", "variables", "id")
+        print_table(columns, rows, empty=f"no events of {serial}", whole=("received",))
     else:
         rows = (
             (r.get("received_at"), r.get("time"), r.get("port"), r.get("payload"), summary(r), r.get("id"))

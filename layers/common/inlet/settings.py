@@ -29,6 +29,7 @@ class Settings:
     delivery_queue_url: str = ""  # SQS queue of TagoIO deliveries (empty: TagoIO sink disabled)
     network_token_path: str = "/inlet/tagoio"
     edge_origin_secret: str = ""  # with the edge front: the header value CloudFront adds (empty: no edge front)
+    connectors_table: str = ""  # versions of the devices' JavaScript connectors (empty: built-in connectors only)
 
 
 _INT_FIELDS = {
@@ -52,6 +53,7 @@ _OPTIONAL = {
     "DELIVERY_QUEUE_URL": "delivery_queue_url",
     "NETWORK_TOKEN_PATH": "network_token_path",
     "EDGE_ORIGIN_SECRET": "edge_origin_secret",
+    "CONNECTORS_TABLE": "connectors_table",
 }
 
 

@@ -12,8 +12,7 @@ import orjson
 from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
 from inlet.adapters.retry import until_processed
 from inlet.core.device_events import EVENTS_SUFFIX
-from inlet.core.records import ITEM_TOO_LARGE, Rejection, encode_document
-from inlet.core.variables import variables_of
+from inlet.core.records import ITEM_TOO_LARGE, Rejection, encode_document, record_variables
 
 BATCH_WRITE_LIMIT = 25
 
@@ -55,6 +54,9 @@ def item_size(record: dict) -> int:
     return size
 
 
+_OPTIONAL_FIELDS = ("event", "decoded", "decoder")  # only some records have them (device events, decoded uplinks)
+
+
 def _partition(record: dict) -> str:
     return device_key(record["tenant"], record["serial"], record.get("partition_suffix", ""))
 
@@ -73,11 +75,11 @@ def from_item(item: dict) -> dict:
         "time": document.get("time", received_at),
         "port": document.get("port"),
         "payload": document.get("payload"),
-        "variables": variables_of(document.get("fields") or {}, document.get("location")),
+        "variables": record_variables(document),
         "flags": document.get("flags", []),
         "format": document.get("format", ""),
         "sk": item["sk"]["S"],
-        **({"event": document["event"]} if "event" in document else {}),
+        **{name: document[name] for name in _OPTIONAL_FIELDS if name in document},
     }
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from inlet.core.decoding.outcome import decoded_variables
 from inlet.core.uplink import Uplink
 from inlet.core.values import FLAG_PAYLOAD, payload_to_hex
 from inlet.core.variables import variables_of
@@ -22,7 +23,7 @@ IGNORED = "ignored"
 
 # Fields of a record kept in its JSON document when they have a value. The others are in the storage key: tenant
 # and serial, received_at, group and index (so the id). Nothing is stored twice: smaller items cost fewer write units.
-DOCUMENT_FIELDS = ("time", "port", "payload", "fields", "location", "flags", "format", "event")
+DOCUMENT_FIELDS = ("time", "port", "payload", "fields", "location", "flags", "format", "event", "decoded", "decoder")
 MAX_DOCUMENT_DEPTH = 250  # orjson writes at most ~254 levels of nesting (it reads 1,024)
 
 
@@ -128,10 +129,11 @@ def nesting_depth(value: object) -> int:
 
 
 def record_variables(record: dict) -> list[dict]:
-    """A record's variables in TagoIO's form (read-back records already carry them)."""
+    """A record's variables in TagoIO's form: its other fields, then its decoded values (read-back records already
+    carry them)."""
     if "variables" in record:
         return record["variables"]
-    return variables_of(record.get("fields") or {}, record.get("location"))
+    return variables_of(record.get("fields") or {}, record.get("location")) + decoded_variables(record)
 
 
 def receipt(

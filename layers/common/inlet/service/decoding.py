@@ -32,6 +32,16 @@ class ConnectorSource(Protocol):
     def get(self, ref: ConnectorRef) -> Connector | None: ...
 
 
+class _NoStoredConnectors:
+    """A deployment without a connectors table: only the built-in connectors exist."""
+
+    def get(self, ref: ConnectorRef) -> None:
+        return None
+
+
+NO_STORED_CONNECTORS = _NoStoredConnectors()
+
+
 def decode_records(records: list[dict], devices: dict, connectors: ConnectorSource) -> None:
     """Add ``decoded`` / ``decoder`` (and the flag ``decode_failed``) to every record whose device has a connector.
 

@@ -35,6 +35,7 @@ from inlet.core.serials import serial_problem
 from inlet.core.uplink import Uplink, map_item
 from inlet.core.values import format_time
 from inlet.errors import BadRequest, InletError
+from inlet.service.decoding import NO_STORED_CONNECTORS, ConnectorSource, decode_records
 from inlet.settings import Settings
 
 
@@ -66,6 +67,7 @@ class Dependencies:
     # Hooks for keys whose sink is not DynamoDB (TagoIO): given the key, the directory and sinks to use.
     directory_for: Callable[[KeyConfig], DeviceDirectory] | None = None
     sinks_for: Callable[[KeyConfig], list[Sink]] | None = None
+    connectors: ConnectorSource | None = None  # stored JavaScript connectors (None: built-in connectors only)
 
     def directory(self, config: KeyConfig) -> DeviceDirectory:
         return self.directory_for(config) if self.directory_for else self.devices
@@ -159,20 +161,23 @@ def _store(
     keepers = _keepers(uplinks, messages) if deps.records in sinks else []
     devices = _resolve_devices(valid, config, deps, received_ms, also={u.serial for u in keepers})
     stamp = _Stamp.of(received_ms, deps.settings.retention_days)
-    records, accepted = [], {}
+    built = {}
     for uplink in valid:
         device = devices.get(uplink.serial)
         if device is None:
             rejected[uplink.index] = Rejection(DEVICE_NOT_FOUND)
             continue
         encoding = _encoding(config, device, uplink)
-        record = build_record(uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at)
+        built[uplink.index] = build_record(uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at)
+    decode_records(list(built.values()), devices, deps.connectors or NO_STORED_CONNECTORS)
+    records, accepted = [], {}
+    for index, record in built.items():  # checked once decoded: decoded values count towards the item's size
         refusal = _refusal(record, sinks)
         if refusal:
-            rejected[uplink.index] = refusal
+            rejected[index] = refusal
             continue
         records.append(record)
-        accepted[uplink.index] = record["id"]
+        accepted[index] = record["id"]
     events = _device_events(keepers, messages, items, devices, config, deps, group, stamp)
     body = receipt(group, uplinks, accepted, rejected, ignored, {e["index"]: e["id"] for e in events})
     if not records and not ignored:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from inlet.adapters.connectors import ConnectorStore
 from inlet.adapters.dedup import DedupStore
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
@@ -39,6 +40,7 @@ def build_dependencies(settings: Settings) -> Dependencies:
         dedup=DedupStore(settings.dedup_table, settings.dedup_window_seconds, settings.lease_seconds),
         directory_for=directory_for,
         sinks_for=sinks_for,
+        connectors=ConnectorStore(settings.connectors_table) if settings.connectors_table else None,
     )
 
 

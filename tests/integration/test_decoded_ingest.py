@@ -1,0 +1,64 @@
+"""Decoding on the ingest path, through the real handler: each device's connector decodes its uplinks, the record
+keeps the raw payload beside the decoded values, and a failing decoder never costs an uplink."""
+
+from __future__ import annotations
+
+import pytest
+from inlet.adapters.aws import client
+from inlet.adapters.connectors import ConnectorStore
+from inlet.adapters.devices import Device
+from inlet_cli import localenv
+
+from tests.helpers import http_event, invoke
+
+pytestmark = pytest.mark.integration
+
+THERMOMETER = "function decodeUplink(i) { return {data: {celsius: ((i.bytes[0] << 8) | i.bytes[1]) / 100}}; }"
+THROWS = "function decodeUplink(i) { throw new Error('bad byte ' + i.bytes[0]); }"
+LOOPS = "function decodeUplink(i) { while (true) {} }"
+
+
+@pytest.fixture
+def devices(seeded):
+    store = ConnectorStore(localenv.TABLES["ConnectorsTable"], dynamodb=client("dynamodb"))
+    for name, script in (("thermo", THERMOMETER), ("throws", THROWS), ("loops", LOOPS)):
+        store.add(name, "ts013", script, "")
+    for serial, connector in (("T-1", "thermo"), ("C-1", "cayenne-lpp"), ("X-1", "throws"), ("L-1", "loops")):
+        seeded.devices.add(Device("demo", serial, connector=connector))
+    return seeded
+
+
+def latest(deps, serial):
+    [record] = deps.records.latest("demo", serial, 5)
+    return record
+
+
+def test_a_stored_ts013_connector_decodes_and_the_raw_payload_is_kept(devices):
+    status, body, _ = invoke(http_event({"serial": "T-1", "payload": "0a6f", "port": 2}))
+    assert status == 200 and body["accepted"] == 1
+    record = latest(devices, "T-1")
+    assert (record["payload"], record["decoded"]) == ("0a6f", {"celsius": 26.71})
+    assert record["decoder"] == {"connector": "thermo@1", "errors": [], "warnings": []}
+    assert {"variable": "celsius", "value": 26.71} in record["variables"]
+
+
+def test_cayenne_lpp_is_built_in(devices):
+    assert invoke(http_event({"serial": "C-1", "payload": "036700fa", "port": 1}))[0] == 200
+    assert latest(devices, "C-1")["decoded"] == {"temperature_3": 25.0}
+
+
+@pytest.mark.parametrize(("serial", "why"), [("X-1", "bad byte 10"), ("L-1", "")])
+def test_a_failing_decoder_stores_the_uplink_flagged_and_spares_the_batch(devices, serial, why):
+    batch = [{"serial": serial, "payload": "0a6f", "port": 2}, {"serial": "T-1", "payload": "0a6f", "port": 2}]
+    status, body, _ = invoke(http_event(batch))
+    assert status == 200 and body["accepted"] == 2
+    failed = latest(devices, serial)
+    assert failed["payload"] == "0a6f" and "decode_failed" in failed["flags"] and "decoded" not in failed
+    assert why in " ".join(failed["decoder"]["errors"]) and failed["decoder"]["errors"]
+    assert latest(devices, "T-1")["decoded"] == {"celsius": 26.71}
+
+
+def test_a_generic_sensor_device_is_stored_as_sent(devices):
+    assert invoke(http_event({"serial": "AA-BB-01", "payload": "0a6f", "port": 2}))[0] == 200
+    record = latest(devices, "AA-BB-01")
+    assert "decoded" not in record and "decoder" not in record
