@@ -113,3 +113,14 @@ def test_a_delivery_refused_for_good_is_kept_and_inlet_replay_brings_it_back(sta
     assert stack.waiting(stack.dlq_url) == 0 and stack.waiting() == 1
     stack.drain()
     assert_each_device_once(stack, SERIALS[:1])
+
+
+def test_a_device_lookup_that_could_outlive_the_invocation_is_not_started(stack, monkeypatch):
+    """With 8.5 s left, DynamoDB attempts (at most 7 s each, with backoff) still fit but a TagoIO resolve (3.05 s
+    connect + 5 s read) would not leave a second to answer: 503 + Retry-After at once, and TagoIO is not called."""
+    from tests.helpers import LambdaContext
+
+    monkeypatch.setattr(LambdaContext, "get_remaining_time_in_millis", lambda self: 8_500)
+    status, receipt = stack.send({"serial": SERIALS[0], "payload": "01"})
+    assert status == 503 and receipt["message"].startswith("TagoIO unavailable"), receipt
+    assert not [c for c in stack.tagoio.state.calls if "resolve" in c[1]]

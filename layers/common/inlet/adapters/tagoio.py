@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from inlet.adapters import time_budget
 from inlet.core.delivery import retry_after_seconds
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ class TagoApi:
     def _call(self, method: str, path: str, headers: dict, ambiguous: bool, **kwargs) -> dict:
         import requests  # loaded by self.session already; see there
 
+        if not time_budget.allows(sum(self._timeouts)):  # a call that could outlive the invocation is not started
+            raise TagoUnavailable("not enough time left in the invocation", ambiguous=False)
         try:
             response = self.session.request(
                 method, self.base_url + path, headers=headers, timeout=self._timeouts, **kwargs

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from functools import cache
 
 from inlet.adapters.devices import Device
@@ -60,8 +61,10 @@ class TagoDirectory:
             if len(ordered) <= 1:
                 tokens = [token(serial) for serial in ordered]
             else:
+                # each lookup runs in a copy of this context: the invocation's time budget holds in the pool too
+                contexts = [copy_context() for _ in ordered]
                 with ThreadPoolExecutor(max_workers=min(RESOLVE_POOL, len(ordered))) as pool:
-                    tokens = list(pool.map(token, ordered))
+                    tokens = list(pool.map(lambda c, s: c.run(token, s), contexts, ordered))
         except TagoThrottled as throttled:
             raise ServiceUnavailable(
                 "TagoIO is rate-limiting device lookups, retry later", retry_after=throttled.retry_after
