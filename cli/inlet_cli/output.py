@@ -14,6 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from inlet_cli.errors import without_keys
+
 
 def stdout() -> Console:
     return Console(highlight=False)
@@ -56,5 +58,6 @@ def say(text: str) -> None:
 
 
 def note(text: str) -> None:
-    """A remark that is not the result (stderr): hints, counts, warnings."""
-    stderr().print(Text(text))
+    """A remark that is not the result (stderr): hints, counts, warnings. Remarks quote what was typed, so anything
+    shaped like a key is masked, as in errors."""
+    stderr().print(Text(without_keys(text)))

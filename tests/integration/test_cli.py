@@ -406,3 +406,11 @@ def test_tagoio_key_created_with_the_cli_is_accepted_by_the_local_function(seede
 
     # Then the function finds the token where the CLI put its name, and queues the uplink for delivery
     assert status == 200 and body["accepted"] == 1, body
+
+
+def test_a_key_pasted_where_a_name_or_serial_goes_is_never_shown(seeded, capsys):
+    key = run_json(capsys, "keys", "create", "--tenant", "demo")["key"]
+    err = error_of(capsys, "keys", "create", "--tenant", key)
+    assert "shaped like a key" in err and key not in err
+    assert main(["records", key, "--tenant", "demo"]) == 0  # a valid serial shape: no records, and a remark
+    assert key.upper() not in capsys.readouterr().err

@@ -8,7 +8,7 @@ from inlet.core.keys import TENANT_PATTERN
 from inlet.core.serials import serial_problem
 from inlet.core.values import canonical_serial
 
-from inlet_cli.errors import CliError
+from inlet_cli.errors import KEY_SHAPED, CliError
 from inlet_cli.targets import Target, resolve
 
 SHOWN_SERIAL = 40  # characters of an invalid serial quoted in an error (a 300-character one would fill the screen)
@@ -21,6 +21,8 @@ def target_of(args: argparse.Namespace) -> Target:
 def checked_tenant(tenant: str) -> str:
     if not TENANT_PATTERN.match(tenant):
         raise CliError("tenant must be 1-64 characters of letters, digits, '_' or '-'")
+    if KEY_SHAPED.fullmatch(tenant):  # a pasted key: as a tenant name it would be shown and logged everywhere
+        raise CliError("that tenant is shaped like a key (not shown): tenants are names, such as acme")
     return tenant
 
 

@@ -15,7 +15,7 @@ from inlet.core.keys import (
 )
 from inlet.errors import InletError
 
-from inlet_cli.commands import target_of
+from inlet_cli.commands import checked_tenant, target_of
 from inlet_cli.commands.visibility import KEY_REVOKED, LOCAL_AT_ONCE, made_visible
 from inlet_cli.errors import KEY_SHAPED, CliError
 from inlet_cli.localenv import now_iso
@@ -64,10 +64,11 @@ def public(config: KeyConfig) -> dict:
 
 
 def create_key(args: argparse.Namespace) -> int:
+    tenant = checked_tenant(args.tenant)
     target = target_of(args)
     key = target.key_store().new_key()  # tagged with the stack's key tag secret, which the first key creates
     config = KeyConfig(
-        tenant=args.tenant,
+        tenant=tenant,
         key_hash=key_hash(key),
         name=args.name,
         mapping=args.mapping.strip(),
@@ -91,6 +92,8 @@ def create_key(args: argparse.Namespace) -> int:
 
 
 def list_keys(args: argparse.Namespace) -> int:
+    if args.tenant:
+        checked_tenant(args.tenant)
     configs = target_of(args).key_store().list()
     configs = sorted((c for c in configs if not args.tenant or c.tenant == args.tenant), key=lambda c: c.created_at)
     if args.json:
