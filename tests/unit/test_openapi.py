@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from pathlib import Path
 
 import orjson
 import pytest
-import yaml
 from inlet.core.records import (
     DEVICE_NOT_FOUND,
     IGNORED,
@@ -31,32 +29,11 @@ from inlet.errors import (
     UnsupportedMediaType,
 )
 from inlet.service.answers import error_answer, unexpected_answer
-from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
+from tests.openapi_document import DOCUMENT, OPERATION, ROOT, undocumented
+
 pytestmark = pytest.mark.unit
-
-ROOT = Path(__file__).resolve().parents[2]
-DOCUMENT = yaml.safe_load((ROOT / "openapi.yaml").read_text())
-OPERATION = DOCUMENT["paths"]["/uplink"]["post"]
-
-
-def resolved(node: object) -> object:
-    """The node with every local ``$ref`` replaced by what it names (the document has no cycles)."""
-    if isinstance(node, dict):
-        if "$ref" in node:
-            target: object = DOCUMENT
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                target = target[part]
-            return resolved(target)
-        return {name: resolved(value) for name, value in node.items()}
-    if isinstance(node, list):
-        return [resolved(value) for value in node]
-    return node
-
-
-def answer_schema(status: int) -> dict:
-    return resolved(OPERATION["responses"][str(status)]["content"]["application/json"]["schema"])
 
 
 def readme_answers_rows() -> list[str]:
@@ -93,15 +70,14 @@ def test_every_status_of_the_readme_answers_table_is_documented():
 )
 def test_every_error_answer_matches_its_documented_status(error):
     answer = error_answer(error)
-    assert str(answer["statusCode"]) in OPERATION["responses"]
-    OAS30Validator(answer_schema(answer["statusCode"])).validate(orjson.loads(answer["body"]))
+    assert undocumented(answer["statusCode"], answer["headers"], orjson.loads(answer["body"])) == []
     documented_headers = OPERATION["responses"][str(answer["statusCode"])].get("headers", {})
     assert ("retry-after" in answer["headers"]) == ("Retry-After" in documented_headers)
 
 
 def test_the_unexpected_error_answer_is_a_documented_503():
     answer = unexpected_answer()
-    OAS30Validator(answer_schema(503)).validate(orjson.loads(answer["body"]))
+    assert undocumented(503, answer["headers"], orjson.loads(answer["body"])) == []
     assert int(answer["headers"]["retry-after"]) >= 1
 
 
@@ -110,15 +86,19 @@ def test_a_receipt_matches_the_documented_200():
     uplinks = [map_item(index, item, {}, None) for index, item in enumerate(items)]
     rejected = {1: Rejection(DEVICE_NOT_FOUND), 2: Rejection(INVALID_SERIAL, "serial is 200 characters long")}
     body = receipt("5f0c", uplinks, {0: "5f0c-0"}, rejected, {3: "join"})
-    OAS30Validator(answer_schema(200)).validate(orjson.loads(orjson.dumps(body)))
+    assert undocumented(200, {}, orjson.loads(orjson.dumps(body))) == []
     assert [item["status"] for item in body["items"]] == ["accepted", "rejected", "rejected", IGNORED]
 
 
-def test_the_documented_200_refuses_what_is_not_a_receipt():
-    schema = OAS30Validator(answer_schema(200))
+def test_answers_that_are_not_as_documented_are_told_apart():
     item = {"index": 0, "serial": "AA-BB-01", "status": "stored"}
-    assert not schema.is_valid({"status": True, "group": "g", "accepted": 1, "rejected": 0, "items": [item]})
-    assert not schema.is_valid({"status": False, "message": "Device not found"})
+    assert undocumented(200, {}, {"status": True, "group": "g", "accepted": 1, "rejected": 0, "items": [item]})
+    assert undocumented(200, {}, {"status": False, "message": "Device not found"})
+    assert undocumented(400, {}, {"status": False, "message": ""})
+    assert undocumented(503, {}, {"status": False, "message": "Key store unavailable"}) == [
+        "503 without the Retry-After header"
+    ]
+    assert undocumented(502, {}, {"message": "Internal Server Error"}) == ["undocumented status 502"]
 
 
 def test_receipt_items_document_every_status_and_rejection_reason():
