@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from inlet.adapters.connectors import ConnectorStore
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
@@ -27,6 +28,7 @@ ENV_NAMES = {
     "devices_table": "DEVICES_TABLE",
     "records_table": "RECORDS_TABLE",
     "dedup_table": "DEDUP_TABLE",
+    "connectors_table": "CONNECTORS_TABLE",
     "network_token_path": "NETWORK_TOKEN_PATH",
     "delivery_queue_url": "DELIVERY_QUEUE_URL",
     "dead_letter_queue_url": "DEAD_LETTER_QUEUE_URL",
@@ -36,6 +38,7 @@ STACK_OUTPUTS = {
     "devices_table": "DevicesTableName",
     "records_table": "RecordsTableName",
     "dedup_table": "DedupTableName",
+    "connectors_table": "ConnectorsTableName",
     "uplink_url": "UplinkEndpoint",
     "network_token_path": "NetworkTokenPath",
     "delivery_queue_url": "DeliveryQueueUrl",
@@ -50,6 +53,7 @@ class Target:
     devices_table: str = ""
     records_table: str = ""
     dedup_table: str = ""
+    connectors_table: str = ""  # versions of JavaScript connectors (`inlet connectors`)
     network_token_path: str = ""  # where the functions read TagoIO network tokens (NETWORK_TOKEN_PATH)
     uplink_url: str = ""
     delivery_queue_url: str = ""  # TagoIO deliveries and their dead-letter queue (`inlet replay`)
@@ -81,6 +85,9 @@ class Target:
     def record_store(self) -> RecordStore:
         return RecordStore(self.require("records_table"), dynamodb=self.client("dynamodb"))
 
+    def connector_store(self) -> ConnectorStore:
+        return ConnectorStore(self.require("connectors_table"), dynamodb=self.client("dynamodb"))
+
 
 def resolve(local: bool = False, stack: str | None = None) -> Target:
     if local:
@@ -102,6 +109,8 @@ def from_local_state() -> Target:
     if state.get("emulator") == "moto" and pid and not _alive(int(pid)):
         raise CliError(f"the local stack (pid {pid}) is no longer running: start it with `inlet local run`")
     known = {f.name for f in fields(Target)} - {"source", "local"}
+    # the local stack creates every table of the template under localenv's names, named in local.json or not
+    state.setdefault("connectors_table", localenv.TABLES["ConnectorsTable"])
     return Target("--local", local=True, **{k: v for k, v in state.items() if k in known})
 
 

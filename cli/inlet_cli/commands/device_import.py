@@ -15,6 +15,7 @@ from inlet.adapters.devices import GENERIC_SENSOR, Device, DeviceStore
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from inlet_cli.commands import checked_tenant, parse_serial, target_of
+from inlet_cli.commands.device_connectors import ConnectorCheck
 from inlet_cli.commands.visibility import DEVICES_ADDED, made_visible
 from inlet_cli.devicecsv import Line, read_device_file
 from inlet_cli.errors import CliError
@@ -44,11 +45,12 @@ def import_devices(args: argparse.Namespace) -> int:
     target = target_of(args)
     store = target.device_store()
     report = Report(tenant, lines=parsed.total, header_line=parsed.header_line)
+    connectors = ConnectorCheck(target, quiet=args.json)  # each distinct connector looked up once
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stderr(), transient=True, disable=args.json) as progress:
         task = progress.add_task("devices", total=len(parsed.lines))
         for line in parsed.lines:
-            import_line(store, line, report)
+            import_line(store, line, report, connectors)
             progress.advance(task)
     show(report, args.json)
     if report.added:
@@ -60,7 +62,7 @@ def import_devices(args: argparse.Namespace) -> int:
     return 0
 
 
-def import_line(store: DeviceStore, line: Line, report: Report) -> None:
+def import_line(store: DeviceStore, line: Line, report: Report, connectors: ConnectorCheck) -> None:
     if line.blank:
         report.blank_lines.append(line.number)
         return
@@ -81,8 +83,11 @@ def import_line(store: DeviceStore, line: Line, report: Report) -> None:
         reason = f"duplicate of line {report.first_line[serial]}"
         report.skipped.append({"line": line.number, "serial": serial, "reason": reason})
         return
+    connector, problem = connectors.problem((row.get("connector") or "").strip() or GENERIC_SENSOR)
+    if problem:
+        report.invalid.append({"line": line.number, "reason": problem})
+        return
     report.first_line[serial] = line.number
-    connector = (row.get("connector") or "").strip() or GENERIC_SENSOR
     device = Device(report.tenant, serial, connector, (row.get("name") or "").strip(), now_iso(), encoding)
     if store.add(device):
         report.added.append(serial)

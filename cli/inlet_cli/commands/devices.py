@@ -8,6 +8,7 @@ from dataclasses import asdict
 from inlet.adapters.devices import GENERIC_SENSOR, Device
 
 from inlet_cli.commands import checked_serial, checked_tenant, device_import, target_of
+from inlet_cli.commands.device_connectors import checked_connector
 from inlet_cli.commands.visibility import DEVICES_ADDED, DEVICES_REMOVED, made_visible
 from inlet_cli.errors import CliError
 from inlet_cli.localenv import now_iso
@@ -23,7 +24,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     add = commands.add_parser("add", parents=[common], help="add devices (existing ones are left unchanged)")
     add.add_argument("serials", nargs="+", metavar="SERIAL")
     add.add_argument("--tenant", required=True)
-    add.add_argument("--connector", default=GENERIC_SENSOR, help=f"default: {GENERIC_SENSOR}")
+    add.add_argument("--connector", default=GENERIC_SENSOR, metavar="NAME[@VERSION]", help=f"default: {GENERIC_SENSOR}")
     add.add_argument("--name", default="", help="a label for people")
     add.add_argument("--payload-encoding", choices=DEVICE_ENCODINGS, default="", help="default: what the LNS sends")
     add.set_defaults(run=add_devices)
@@ -57,10 +58,11 @@ def add_devices(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
     serials = canonical_serials(args.serials)
     target = target_of(args)
+    connector = checked_connector(target, args.connector, args.json)
     store = target.device_store()
     added, existing = [], []
     for serial in serials:
-        device = Device(tenant, serial, args.connector, args.name, now_iso(), args.payload_encoding)
+        device = Device(tenant, serial, connector, args.name, now_iso(), args.payload_encoding)
         (added if store.add(device) else existing).append(serial)
     if added:
         made_visible(target, DEVICES_ADDED, args.json)
