@@ -6,10 +6,16 @@ logs: outcomes name the key by its public id, the device by its serial, the requ
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
-from inlet.service.deliver import Report, deliver_batch
-from inlet.service.deliver_wiring import delivery_dependencies
+import gc
+
+gc.disable()  # as in the uplink function: the imports' long-lived objects are no garbage worth collecting yet
+try:
+    from aws_lambda_powertools import Logger, Metrics
+    from aws_lambda_powertools.metrics import MetricUnit
+    from inlet.service.deliver import Report, deliver_batch
+    from inlet.service.deliver_wiring import delivery_dependencies
+finally:
+    gc.enable()
 
 logger = Logger()
 metrics = Metrics()
