@@ -7,6 +7,7 @@ import re
 
 import orjson
 import pytest
+from inlet.core.edge_origin import NotThroughEdge
 from inlet.core.records import (
     DEVICE_NOT_FOUND,
     IGNORED,
@@ -56,6 +57,7 @@ def test_every_status_of_the_readme_answers_table_is_documented():
 @pytest.mark.parametrize(
     "error",
     [
+        NotThroughEdge(),
         MissingAuthorization(),
         InvalidAuthorization(),
         UnsupportedMediaType("Unsupported Content-Type 'text/plain': expected application/json"),
