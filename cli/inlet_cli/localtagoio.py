@@ -2,15 +2,19 @@
 
 Routes (TagoIO's envelope ``{"status": true, "result": ...}`` / ``{"status": false, "message": ...}``):
 - ``GET /integration/network/resolve/{serial}[/{authorization}]``, header ``Token`` = a network token: the device token;
-- ``POST /data``, header ``Device-Token``: one record or an array, checked as TagoIO documents it -> "N Data Added";
-- ``GET /data?groups=&variables=&qty=`` (default 15, newest first), header ``Device-Token``;
+- ``POST /data``, header ``Device-Token``: one record or an array, checked as TagoIO documents it, run through the
+  device's payload parser if it has one (``localtagoio_parsers``) -> "N Data Added";
+- ``GET /data?groups=&variables=&qty=`` (default 15, newest first), header ``Device-Token``; several values as
+  ``groups[0]=a&groups[1]=b`` (the API description's form; commas only with the ``groups_commas`` switch);
 - ``/_admin/...``: ``POST switches`` (see ``localtagoio_state``), ``POST devices`` {authorization, serial[, token]},
-  ``POST network-tokens`` {token}, ``GET data?serial=``, ``POST reset``. Python callers use ``.state`` directly.
+  ``POST parsers`` {authorization, serial, source}, ``POST network-tokens`` {token}, ``GET data?serial=``,
+  ``POST reset``. Python callers use ``.state`` directly.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -18,10 +22,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from inlet_cli.localtagoio_admin import admin
-from inlet_cli.localtagoio_rules import MAX_BODY, parse_body
+from inlet_cli.localtagoio_parsers import run_parser
+from inlet_cli.localtagoio_rules import MAX_BODY, parse_body, time_error
 from inlet_cli.localtagoio_state import TagoState
 
 RESOLVE = "/integration/network/resolve/"
+_INDEXED = re.compile(r"^(groups|variables)\[\d+\]$")  # qs's form of an array (the official JS SDK sends it)
 
 
 class LocalTagoIO:
@@ -92,7 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
         if switches.fail_route in ("", route) and self.state.take("fail"):
             return switches.fail_status, {"status": False, "message": f"Injected failure {switches.fail_status}"}, {}
         if route == "POST /data" and self.state.take("throttle"):
-            return _too_many(self.state.switches.retry_after)
+            return _too_many(self.state.switches.retry_after, switches.retry_after_header)
         return None
 
     def _serve(self, route: str, url, raw: bytes) -> tuple[int, dict, dict]:
@@ -106,7 +112,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 401, {"status": False, "message": "Authorization denied"}, {}
         wait = self.state.over_limit(profile, route)
         if wait:
-            return _too_many(wait)
+            return _too_many(wait, self.state.switches.retry_after_header)
         if route == "GET /data":
             return self._query(token, parse_qs(url.query))
         return self._post(token, raw)
@@ -116,30 +122,59 @@ class _Handler(BaseHTTPRequestHandler):
         if network_token not in self.state.network_tokens:
             return 401, {"status": False, "message": "Invalid network token"}, {}
         serial, authorization = parts[0], (parts[1] if len(parts) > 1 else "")
+        odd = self.state.switches.resolve_answers.get(serial)
+        if odd:
+            return int(odd), {"status": False, "message": f"Injected answer {odd}"}, {}
         token = next((t for (a, s), t in self.state.devices.items() if s == serial and a == (authorization or a)), "")
         if not token:
-            return 404, {"status": False, "message": "Device not found"}, {}
+            return self.state.switches.unknown_serial_status, {"status": False, "message": "Device not found"}, {}
         return 200, {"status": True, "result": token}, {}
 
     def _post(self, token: str, raw: bytes) -> tuple[int, dict, dict]:
         if "json" not in (self.headers.get("Content-Type") or ""):
             return 400, {"status": False, "message": "Content-Type must be application/json"}, {}
+        switches = self.state.switches
         records, error = parse_body(raw)
         if records is None:
-            return (413 if "too large" in error else 400), {"status": False, "message": error}, {}
+            status = switches.oversize_status if "too large" in error else 400
+            return status, {"status": False, "message": error}, {}
+        bad_time = time_error(records, switches.max_future_seconds, switches.retention_seconds)
+        if bad_time and switches.bad_time == "refuse":
+            return 400, {"status": False, "message": bad_time}, {}
         dropping = self.state.take("drop")
-        if dropping and not self.state.switches.drop_after_store:
+        if dropping and not switches.drop_after_store:
             return 0, {}, {}
-        count = self.state.store(token, records)
+        count = self._store(token, records)
         if dropping:
             return 0, {}, {}
-        return 200, {"status": True, "result": f"{count} Data Added"}, {}
+        return switches.post_status, {"status": True, "result": f"{count} Data Added"}, {}
+
+    def _store(self, token: str, records: list[dict]) -> int:
+        """Through the device's parser, if any; the answer counts what was posted (TagoIO answers before parsing)."""
+        device = self.state.tokens[token]
+        parser = self.state.parsers.get(device)
+        if parser:
+            parsed, error = run_parser(parser, device[0], device[1], records)
+            self.state.parser_errors.extend([error] if parsed is None else [])
+            self.state.store(token, parsed or [], self.state.switches.store_delay)
+            return len(records)
+        return self.state.store(token, records, self.state.switches.store_delay)
 
     def _query(self, token: str, query: dict[str, list[str]]) -> tuple[int, dict, dict]:
-        groups = [g for value in query.get("groups", []) for g in value.split(",") if g]
-        variables = [v for value in query.get("variables", []) for v in value.split(",") if v]
+        groups, variables = self._values(query, "groups"), self._values(query, "variables")
         qty = int((query.get("qty") or ["15"])[0])
         return 200, {"status": True, "result": self.state.query(token, groups, variables, qty)}, {}
+
+    def _values(self, query: dict[str, list[str]], name: str) -> list[str]:
+        values = [
+            v
+            for key, given in query.items()
+            if key == name or (_INDEXED.match(key) and key.startswith(name))
+            for v in given
+        ]
+        if self.state.switches.groups_commas:
+            values = [part for value in values for part in value.split(",")]
+        return [v for v in values if v]
 
     def _send(self, status: int, body: dict, headers: dict) -> None:
         payload = json.dumps(body).encode()
@@ -155,9 +190,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client gave up (its read timeout ran out): the data is stored anyway
 
 
-def _too_many(seconds: int) -> tuple[int, dict, dict]:
-    return (
-        429,
-        {"status": False, "message": f"Too many requests (Retry-After: {seconds})"},
-        {"Retry-After": str(seconds)},
-    )
+def _too_many(seconds: int, header: bool) -> tuple[int, dict, dict]:
+    """TagoIO's documented 429 (rate-limits-hard-limits.md): the delay in the message; a header only if switched on."""
+    headers = {"Retry-After": str(seconds)} if header else {}
+    return 429, {"status": False, "message": f"Too many requests (Retry-After: {seconds})"}, headers

@@ -27,6 +27,9 @@ def _dispatch(state: TagoState, route: str, query: dict[str, list[str]], body: d
         return vars(state.switches)
     if route == "POST devices":
         return state.add_device(body["authorization"], body["serial"], body.get("token", ""))
+    if route == "POST parsers":
+        state.set_parser(body["authorization"], body["serial"], body.get("source", ""))
+        return True
     if route == "POST network-tokens":
         return state.add_network_token(body.get("token", ""))
     if route == "GET data":

@@ -2,7 +2,8 @@
 ``inlet.core.tagoio``, so that a test against this server is a test of Inlet against the contract, not of Inlet
 against itself).
 
-- Records: ``variable`` required, <= 100 characters, lower-case, none of ``* ? ! < > . - = $`` nor whitespace; ``value``
+- Records: ``variable`` required, <= 100 characters, converted to lower case ("Variables are always converted to
+  lowercase", sending-data.md), none of ``* ? ! < > . - = $`` nor whitespace; ``value``
   string, number, boolean or null, a string <= 6,000 bytes; ``unit`` <= 25; ``group`` (or ``serie``) <= 100;
   ``metadata`` an object <= 10,000 bytes of JSON; ``time`` ISO 8601 or Unix time; ``location`` ``{lat, lng}`` or a
   GeoJSON Point; no other field. A body of more than 200,000 bytes is refused. One bad record refuses the whole POST.
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime
+import time
+from datetime import UTC, datetime
 
 MAX_BODY = 200_000
 FIELDS = {"variable", "value", "unit", "group", "serie", "time", "location", "metadata"}
@@ -29,7 +31,7 @@ def record_error(record: object) -> str | None:
     variable = record.get("variable")
     if not isinstance(variable, str) or not variable:
         return "Variable is required"
-    if len(variable) > 100 or variable != variable.lower() or any(c in FORBIDDEN or c.isspace() for c in variable):
+    if len(variable) > 100 or any(c in FORBIDDEN or c.isspace() for c in variable):
         return f"Invalid variable name: {variable[:120]}"
     return _value_error(record.get("value")) or _extras_error(record)
 
@@ -85,14 +87,14 @@ def _lat_lng(lat: object, lng: object) -> bool:
 
 
 def parse_body(raw: bytes) -> tuple[list[dict] | None, str]:
-    """The records of a POST /data body, or ``None`` and why it is refused."""
+    """The records of a POST /data body (variables in lower case), or ``None`` and why it is refused."""
     if len(raw) > MAX_BODY:
         return None, "Payload too large (limit 200 kB)"
     try:
         data = json.loads(raw or b"null")
     except ValueError:
         return None, "Invalid JSON"
-    records = data if isinstance(data, list) else [data]
+    records = [_lower_case(record) for record in (data if isinstance(data, list) else [data])]
     if not records:
         return None, "No data to add"
     for index, record in enumerate(records):
@@ -100,3 +102,35 @@ def parse_body(raw: bytes) -> tuple[list[dict] | None, str]:
         if error:
             return None, f"{error} (data {index})"
     return records, ""
+
+
+def _lower_case(record: object) -> object:
+    if isinstance(record, dict) and isinstance(record.get("variable"), str):
+        return {**record, "variable": record["variable"].lower()}
+    return record
+
+
+def time_error(records: list[dict], max_future_seconds: int, retention_seconds: int) -> str | None:
+    """Why TagoIO would refuse these records' times: too far in the future, or older than the device's retention."""
+    now = time.time()
+    for index, record in enumerate(records):
+        moment = _epoch(record.get("time"))
+        if moment is None:
+            continue
+        if moment > now + max_future_seconds:
+            return f"Time is too far in the future (data {index})"
+        if retention_seconds and moment < now - retention_seconds:
+            return f"Time is older than the device's data retention (data {index})"
+    return None
+
+
+def _epoch(value: object) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value / 1000 if value > 10**11 else float(value)  # milliseconds or seconds
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+    return None

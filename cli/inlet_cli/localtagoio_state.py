@@ -7,6 +7,19 @@ Switches (set from Python or from ``POST /_admin/switches``):
 - ``drop``: the next N ``POST /data`` get no answer (the connection is closed), after the data is stored when
   ``drop_after_store`` (the "answer lost" case), before otherwise;
 - ``rate_limit``: requests per minute per profile and route (TagoIO's Free plan: 250).
+
+Where TagoIO's contract is silent, a switch offers each plausible answer (the tests run Inlet against all of them):
+- ``unknown_serial_status``: resolve of a serial with no device (not documented: 404 by default, 400, or 200 with
+  ``status: false``); ``resolve_answers``: {serial: status} forces an odd answer for one serial (any status);
+- ``oversize_status``: a body over 200 kB (not documented: 413 by default, or 400);
+- ``retry_after_header``: also send a ``Retry-After`` header with a 429 (the documented 429 carries the delay only in
+  its message, ``"Too many requests (Retry-After: 8)"``: off by default);
+- ``groups_commas``: also split ``groups``/``variables`` on commas (the documented form for several values is
+  ``groups[0]=a&groups[1]=b``: off by default);
+- ``post_status``: 200 (the API description) or 202 (accepted, stored later); ``store_delay``: seconds before posted
+  data can be read back (TagoIO stores asynchronously: 0 by default);
+- ``max_future_seconds`` / ``retention_seconds`` (0: forever): record times TagoIO takes; ``bad_time``: what happens
+  to a POST with a time outside them (``refuse``: the whole POST, by default; ``store``: kept as sent).
 """
 
 from __future__ import annotations
@@ -15,7 +28,7 @@ import secrets
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 
@@ -31,6 +44,16 @@ class Switches:
     drop: int = 0
     drop_after_store: bool = True
     rate_limit: int = 250  # TagoIO's Free plan, POST /data and GET /data
+    unknown_serial_status: int = 404
+    resolve_answers: dict = field(default_factory=dict)
+    oversize_status: int = 413
+    retry_after_header: bool = False
+    groups_commas: bool = False
+    post_status: int = 200
+    store_delay: float = 0.0
+    max_future_seconds: int = 86_400
+    retention_seconds: int = 0
+    bad_time: str = "refuse"
 
 
 class TagoState:
@@ -41,15 +64,20 @@ class TagoState:
         self.devices: dict[tuple[str, str], str] = {}  # (authorization, serial) -> its current device token
         self.tokens: dict[str, tuple[str, str]] = {}  # device token -> (authorization, serial)
         self.data: dict[tuple[str, str], list[dict]] = {}  # (authorization, serial) -> stored records
+        self.parsers: dict[tuple[str, str], str] = {}  # (authorization, serial) -> its payload parser (JavaScript)
+        self.parser_errors: list[str] = []  # why a parser stopped (then nothing of that POST was stored)
         self.calls: list[tuple[str, str, int]] = []  # (method, route, status): what tests assert on
         self._minutes: dict[tuple[str, str, int], int] = {}
+        self._visible: dict[str, float] = {}  # record id -> when GET /data may return it (monotonic clock)
 
     def reset(self) -> None:
         with self.lock:
             self.switches = Switches()
-            for table in (self.network_tokens, self.devices, self.tokens, self.data, self._minutes):
+            tables = (self.network_tokens, self.devices, self.tokens, self.data, self.parsers, self._minutes)
+            for table in (*tables, self._visible):
                 table.clear()
             self.calls.clear()
+            self.parser_errors.clear()
 
     def add_network_token(self, token: str = "") -> str:
         token = token or str(uuid.uuid4())
@@ -66,6 +94,11 @@ class TagoState:
             self.tokens[token] = (authorization, serial)
             self.data.setdefault((authorization, serial), [])
         return token
+
+    def set_parser(self, authorization: str, serial: str, source: str) -> None:
+        """Give a device a payload parser (empty: none), run on every POST /data as TagoIO runs it."""
+        with self.lock:
+            self.parsers[(authorization, serial)] = source
 
     def remove_device(self, authorization: str, serial: str) -> None:
         with self.lock:
@@ -95,22 +128,31 @@ class TagoState:
             self._minutes[(profile, route, minute)] = count
         return 0 if count <= self.switches.rate_limit else max(1, int((minute + 1) * 60 - now + 0.999))
 
-    def store(self, token: str, records: list[dict]) -> int:
+    def store(self, token: str, records: list[dict], delay: float = 0.0) -> int:
+        """Keep records (readable ``delay`` seconds from now); a record without a group gets the POST's own, as
+        TagoIO's "auto" group (sending-data.md: group "no / auto")."""
         now = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        auto_group = str(int(time.time() * 1000))
+        visible_at = time.monotonic() + delay
         with self.lock:
             for record in records:
                 stored = {"id": secrets.token_hex(12), "created_at": now, "time": now, **record}
                 if "serie" in stored:
                     stored["group"] = stored.pop("serie")
+                stored.setdefault("group", auto_group)
+                self._visible[stored["id"]] = visible_at
                 self.data[self.tokens[token]].append(stored)
         return len(records)
 
     def query(self, token: str, groups: list[str], variables: list[str], qty: int) -> list[dict]:
+        now = time.monotonic()
         with self.lock:
             found = [
                 r
                 for r in self.data.get(self.tokens.get(token, ("", "")), [])
-                if (not groups or r.get("group") in groups) and (not variables or r.get("variable") in variables)
+                if (not groups or r.get("group") in groups)
+                and (not variables or r.get("variable") in variables)
+                and self._visible.get(r["id"], 0.0) <= now
             ]
         return sorted(found, key=lambda r: str(r.get("time")), reverse=True)[:qty]
 

@@ -45,5 +45,18 @@ def _record(report: Report) -> None:
             reason=outcome.reason or None,
             retry_in=outcome.delay or None,
         )
+        if outcome.reason.startswith("tagoio_unconfirmed"):
+            metrics.add_metric(name="Delivery_unconfirmed", unit=MetricUnit.Count, value=1)
+        if outcome.group_check:
+            _group_check(outcome.group_check, delivery)
     for status, count in counts.items():
         metrics.add_metric(name=f"Delivery_{status}", unit=MetricUnit.Count, value=count)
+
+
+def _group_check(verdict: str, delivery) -> None:
+    """A device whose payload parser replaces Inlet's group: its duplicate check cannot work (README, Forwarding)."""
+    if verdict == "regroups":
+        logger.warning("tagoio device regroups", key_id=delivery.key_hash[:16], serial=delivery.serial)
+    else:
+        logger.info("tagoio device keeps groups", key_id=delivery.key_hash[:16], serial=delivery.serial)
+    metrics.add_metric(name=f"TagoDevice_{verdict}", unit=MetricUnit.Count, value=1)

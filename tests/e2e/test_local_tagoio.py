@@ -44,7 +44,7 @@ def test_an_uplink_of_the_tagoio_demo_key_reaches_the_local_tagoio(clean_environ
             )
             assert answer["statusCode"] == 200
             stored = _wait_for(f"{forwarding.tagoio.url}/_admin/data?serial=AA-BB-01")
-            assert {(r["variable"], r["value"]) for r in stored} == {("payload", "0011aa"), ("port", 10), ("fport", 10)}
+            assert {(r["variable"], r["value"]) for r in stored} == {("payload", "0011aa"), ("port", 10)}
         finally:
             forwarding.stop()
 

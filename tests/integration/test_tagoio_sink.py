@@ -31,10 +31,10 @@ def test_a_batch_across_three_devices_arrives_once_in_tagoio_grouped(stack):
     assert stack.waiting() == 0 and stack.posts() == [200, 200, 200]
     for serial in SERIALS:
         stored = stack.stored(serial)
-        assert len(stored) == 2 * 4  # payload, port, fport, battery for each of the device's two uplinks
+        assert len(stored) == 2 * 3  # payload, port, battery for each of the device's two uplinks
         assert {r["group"] for r in stored} == {receipt["group"]}
         assert sorted(r["value"] for r in stored if r["variable"] == "payload") == ["00ff", "01ff"]
-        assert sorted(r["value"] for r in stored if r["variable"] == "fport") == [10, 11]
+        assert sorted(r["value"] for r in stored if r["variable"] == "port") == [10, 11]
 
 
 def test_an_unknown_serial_is_reported_and_resolved_once_per_request(stack):
@@ -85,7 +85,7 @@ def test_sink_both_stores_in_dynamodb_and_forwards_to_tagoio(moto_aws, tagoio, m
     from inlet.service.wiring import dependencies
 
     assert len(dependencies().records.latest("demo", SERIALS[0], 10)) == 1
-    assert len(stack.stored(SERIALS[0])) == 4
+    assert len(stack.stored(SERIALS[0])) == 3
 
 
 def test_the_network_token_and_device_tokens_never_reach_the_logs(stack, capfd):

@@ -38,14 +38,9 @@ def record(**changes) -> dict:
 
 
 # --- conversion ------------------------------------------------------------------------------------------------------
-def test_an_uplink_becomes_payload_port_fport_and_its_variables_sharing_group_and_time():
+def test_an_uplink_becomes_payload_its_port_once_and_its_variables_sharing_group_and_time():
     records, warnings = to_tagoio(record())
-    assert [(r["variable"], r["value"]) for r in records] == [
-        ("payload", "0011aa"),
-        ("port", 10),
-        ("fport", 10),
-        ("rssi", -80),
-    ]
+    assert [(r["variable"], r["value"]) for r in records] == [("payload", "0011aa"), ("port", 10), ("rssi", -80)]
     assert {(r["group"], r["time"]) for r in records} == {("0123456789abcdef01234567", "2025-01-01T00:00:00.000Z")}
     assert warnings == []
 
@@ -62,9 +57,9 @@ def test_an_uplink_without_payload_or_port_sends_only_its_variables():
 
 
 def test_an_item_field_named_like_a_reserved_variable_is_renamed_and_reported():
-    records, warnings = to_tagoio(record(variables=[{"variable": "fport", "value": 99}]))
-    assert [(r["variable"], r["value"]) for r in records][-2:] == [("fport", 10), ("fport_2", 99)]
-    assert warnings == ["tagoio_variable_renamed: fport -> fport_2"]
+    records, warnings = to_tagoio(record(variables=[{"variable": "port", "value": 99}]))
+    assert [(r["variable"], r["value"]) for r in records][-2:] == [("port", 10), ("port_2", 99)]
+    assert warnings == ["tagoio_variable_renamed: port -> port_2"]
 
 
 def test_a_value_over_6_kb_is_left_out_and_named_while_the_rest_is_sent():

@@ -96,6 +96,7 @@ class DeliverySettings:
     device_miss_cache_seconds: int = 10
     max_backoff_seconds: int = 900  # with the queue's maxReceiveCount, how long an outage is retried
     delivery_pool: int = 8  # parallel deliveries (devices) per batch
+    claims_table: str = ""  # the dedup table: one worker per delivery part (empty: no claims)
 
 
 _DELIVERY_REQUIRED = {
@@ -113,7 +114,7 @@ _DELIVERY_INTS = {
 
 
 def delivery_settings_from(env: dict[str, str]) -> DeliverySettings:
-    optional = {"NETWORK_TOKEN_PATH": "network_token_path"}
+    optional = {"NETWORK_TOKEN_PATH": "network_token_path", "DEDUP_TABLE": "claims_table"}
     return _read(DeliverySettings, env, _DELIVERY_REQUIRED, optional, _DELIVERY_INTS)
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import requests
 
 TIMEOUTS = (3.05, 10.0)  # connect, read (seconds)
+NO_SUCH_DEVICE = (400, 404)  # resolve's answers read as "unknown serial" (not documented: assumed, see README)
 
 
 class TagoError(Exception):
@@ -70,16 +71,21 @@ class TagoApi:
         return self._session
 
     def resolve(self, network_token: str, serial: str, authorization: str) -> str | None:
-        """The device token of ``serial`` in the profile of ``authorization``; ``None`` when there is no such device."""
+        """The device token of ``serial`` in the profile of ``authorization``; ``None`` when there is no such device.
+
+        Only the 200 answer with the token is documented (specs/tagoio-api.yaml). 400 and 404 are read as "no such
+        device" (assumed); any other refusal, and a 200 without a token, raise ``TagoRejected`` for this serial."""
         path = f"/integration/network/resolve/{quote(serial, safe='')}/{quote(authorization, safe='')}"
         try:
             answer = self._call("GET", path, {"Token": network_token}, ambiguous=False)
         except TagoRejected as refused:
-            if refused.status in (400, 404):
+            if refused.status in NO_SUCH_DEVICE:
                 return None
             raise
         token = answer.get("result")
-        return token if isinstance(token, str) and token else None
+        if not isinstance(token, str) or not token:
+            raise TagoRejected(200, "the answer carries no device token")
+        return token
 
     def post_data(self, device_token: str, records: list[dict]) -> None:
         self._call("POST", "/data", {"Device-Token": device_token}, ambiguous=True, json=records)
@@ -126,7 +132,11 @@ def _answer(response: requests.Response, ambiguous: bool) -> dict:
 
 
 def _message(body: dict) -> str:
-    message = body.get("message")
-    if message is None and isinstance(body.get("result"), dict):
-        message = body["result"].get("message")
+    """TagoIO's error text: ``message``, else ``result`` (the official JS SDK reads ``message || result``,
+    src/infrastructure/apiRequest.ts), else ``result.message``."""
+    message, result = body.get("message"), body.get("result")
+    if not message and isinstance(result, dict):
+        message = result.get("message")
+    elif not message and result not in (None, "", [], {}):
+        message = result if isinstance(result, str) else str(result)
     return str(message or "")

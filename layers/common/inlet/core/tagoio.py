@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime, timedelta
 
 import orjson
 
+from inlet.core.formats import FORMATS_BY_ID
 from inlet.core.records import record_variables
 
 MAX_VARIABLE = 100
@@ -23,6 +25,13 @@ MAX_GROUP = 100
 MAX_UNIT = 25
 MAX_EXACT_INTEGER = 2**53  # TagoIO stores numbers as doubles: larger integers travel as text to stay exact
 _FORBIDDEN = re.compile(r"[*?!<>.\-=$\s]")
+# TagoIO refuses a whole POST when a record's time is too far in the future (about a day) or older than the device's
+# data retention. An uplink whose time is outside this window around its receive time is sent with TagoIO's default
+# time (ingestion) and its own time in ``metadata.device_time``: kept, never refused. The window is narrower than
+# TagoIO's so that clocks and retries cannot reach its edge; the past limit assumes a retention of at least 30 days.
+MAX_AHEAD = timedelta(hours=1)
+MAX_AGE = timedelta(days=30)
+DEVICE_TIME = "device_time"
 
 
 def variable_problem(name: object) -> str | None:
@@ -57,13 +66,26 @@ def record_problem(record: dict) -> str | None:
     return None
 
 
+def port_variable(format_id: str | None) -> str:
+    """The one name TagoIO's own network integration for this LNS gives the port (tago-io/decoders, network/*): the
+    LNS's field name in lower case (TagoIO lower-cases variables), e.g. ChirpStack ``fPort`` -> ``fport``, LORIOT and
+    Helium ``port``; TTS ``f_port`` -> ``fport`` (lorawan-ttittn-v3 sets ``fport``). Inlet's generic schema and the
+    Generic Endpoint's parser: ``port``. Sent once: each extra variable costs the profile's data quota."""
+    known = FORMATS_BY_ID.get(format_id or "")
+    path = known.fields.port if known else None
+    name = _FORBIDDEN.sub("", path[-1].lower().replace("_", "")) if path else ""
+    return name or "port"
+
+
 def to_tagoio(record: dict) -> tuple[list[dict], list[str]]:
-    """The TagoIO records of one accepted uplink (``payload`` as hex, ``port`` and ``fport``, then every variable),
-    all with the request's group and the uplink's time, and the warnings for what could not be made valid."""
-    shared = {"group": record["group"], "time": record["time"]}
+    """The TagoIO records of one accepted uplink (``payload`` as hex, the port once, then every variable), all with
+    the request's group and the uplink's time, and the warnings for what could not be made valid."""
     out: list[dict] = []
     warnings: list[str] = []
+    shared, device_time = _time_fields(record, warnings)
     for candidate in _candidates(record, warnings):
+        if device_time:
+            candidate = {**candidate, "metadata": {**(candidate.get("metadata") or {}), DEVICE_TIME: device_time}}
         fixed = _made_valid({**candidate, **shared}, warnings)
         if fixed is not None:
             out.append(fixed)
@@ -72,13 +94,31 @@ def to_tagoio(record: dict) -> tuple[list[dict], list[str]]:
     return out, warnings
 
 
+def _time_fields(record: dict, warnings: list[str]) -> tuple[dict, str]:
+    """The group and time every TagoIO record of the uplink shares, and the device time moved to metadata, if any."""
+    shared = {"group": record["group"], "time": record["time"]}
+    moment, received = _parse_time(record.get("time")), _parse_time(record.get("received_at"))
+    if moment is None or received is None or received - MAX_AGE <= moment <= received + MAX_AHEAD:
+        return shared, ""
+    warnings.append(f"tagoio_time_moved: {record['time']} is outside what TagoIO takes, kept as metadata.device_time")
+    return {"group": record["group"]}, str(record["time"])
+
+
+def _parse_time(text: object) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
 def _candidates(record: dict, warnings: list[str]) -> list[dict]:
     """Raw bytes and port first, in the names that decoders look for; an item field of the same name is renamed."""
     reserved: list[dict] = []
     if record.get("payload") is not None:
         reserved.append({"variable": "payload", "value": record["payload"]})
     if record.get("port") is not None:
-        reserved += [{"variable": "port", "value": record["port"]}, {"variable": "fport", "value": record["port"]}]
+        reserved.append({"variable": port_variable(record.get("format")), "value": record["port"]})
     given = record_variables(record)
     taken = {r["variable"] for r in reserved} | {v["variable"] for v in given}
     variables = []

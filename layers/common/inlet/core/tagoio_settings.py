@@ -12,7 +12,11 @@ import re
 from urllib.parse import urlsplit
 
 REGIONS = {"us-e1": "https://api.us-e1.tago.io", "eu-w1": "https://api.eu-w1.tago.io"}
-AUTHORIZATION_PATTERN = re.compile(r"^at[0-9a-f]{32}$")  # a TagoIO service authorization
+# A TagoIO authorization as TagoIO may issue it: its API description's own example is "at" + 31 hex digits
+# (specs/tagoio-api.yaml, authorization_token: at72fb69a8dc714059b6cebee41693eb0) and tokens made before prefixes
+# existed (UUIDs) still work. Only what could not travel safely in the resolve path is refused here; TagoIO refuses
+# the rest itself (its answer is then shown per device).
+AUTHORIZATION_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 PARAMETER_PATTERN = re.compile(r"^(/[A-Za-z0-9_.\-]+)+$")  # an SSM parameter name (absolute path)
 FORWARDING_SINKS = ("tagoio", "both")
 
@@ -49,7 +53,7 @@ def validate_tagoio_settings(sink: str, settings: dict, network_token_path: str 
     if network_token_path and not name.startswith(prefix):
         raise ValueError(f"the network token parameter must be under {prefix} (the only path the functions may read)")
     if not AUTHORIZATION_PATTERN.match(str(settings.get("authorization", ""))):
-        raise ValueError("the TagoIO authorization must be 'at' followed by 32 hexadecimal characters")
+        raise ValueError("the TagoIO authorization must be 8 to 128 letters, digits, '-' or '_' (e.g. at72fb69a8...)")
 
 
 def check_api_url(url: str) -> str:

@@ -6,8 +6,10 @@ pool, then settled one by one:
 - 429: shown again after TagoIO's Retry-After; 5xx, timeouts, connection errors, AWS trouble: shown again after an
   exponential backoff by receive count (capped), so hours of outage are ridden out; both are reported as failed
   (partial batch response) and the queue's redrive policy ends in the dead-letter queue after maxReceiveCount;
-- refused for good (4xx other than 429, device or key gone): copied to the dead-letter queue with the reason, for
-  `inlet replay`, and reported as done so that the queue deletes it.
+- refused for good (4xx other than 429, device or key gone), or possibly stored on a device whose payload parser
+  replaces Inlet's group (``tagoio_unconfirmed``): copied to the dead-letter queue with the reason, for
+  `inlet replay`, and reported as done so that the queue deletes it;
+- held by another worker (two copies of one message at once): shown again when that worker's claim ends.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from inlet.adapters.deliveries import REPLAYS, DeliveryQueue
+from inlet.adapters.delivery_claims import DeliveryClaims
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.secrets import NetworkTokens
 from inlet.adapters.tagoio import TagoApi
@@ -39,6 +42,7 @@ class DeliveryDependencies:
     visibility: Callable[[int], int] = lambda seconds: seconds  # tests shrink the waits, never the decisions
     jitter: Callable[[], float] = random.random
     apis: dict[str, TagoApi] = field(default_factory=dict)
+    claims: DeliveryClaims | None = None  # one worker per part; None: no claims table (every attempt checks first)
 
     def api(self, url: str) -> TagoApi:
         if url not in self.apis:
@@ -76,7 +80,7 @@ def deliver_batch(records: list[dict], deps: DeliveryDependencies) -> Report:
     throttle = Throttle()
 
     def one(message: Message) -> Outcome:
-        return attempt(message.body, message.receive_count, deps, throttle)
+        return attempt(message.body, message.receive_count, deps, throttle, replayed=message.replays > 0)
 
     if len(messages) <= 1:
         outcomes = [one(m) for m in messages]

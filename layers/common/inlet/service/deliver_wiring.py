@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from inlet.adapters.deliveries import DeliveryQueue
+from inlet.adapters.delivery_claims import DeliveryClaims
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.secrets import NetworkTokens
 from inlet.service.deliver import DeliveryDependencies
@@ -12,7 +13,7 @@ from inlet.service.tagoio_devices import DeviceTokens
 from inlet.settings import DeliverySettings, load_delivery_settings
 
 
-def build_delivery_dependencies(settings: DeliverySettings, sqs=None, ssm=None) -> DeliveryDependencies:
+def build_delivery_dependencies(settings: DeliverySettings, sqs=None, ssm=None, dynamodb=None) -> DeliveryDependencies:
     return DeliveryDependencies(
         settings=settings,
         keys=KeyStore(settings.keys_path, settings.key_cache_seconds, ssm=ssm),
@@ -20,6 +21,7 @@ def build_delivery_dependencies(settings: DeliverySettings, sqs=None, ssm=None) 
         tokens=DeviceTokens(settings.device_cache_seconds, settings.device_miss_cache_seconds),
         queue=DeliveryQueue(settings.delivery_queue_url, sqs=sqs),
         dead_letters=DeliveryQueue(settings.dead_letter_queue_url, sqs=sqs),
+        claims=DeliveryClaims(settings.claims_table, dynamodb=dynamodb) if settings.claims_table else None,
     )
 
 

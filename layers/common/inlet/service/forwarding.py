@@ -17,10 +17,11 @@ from inlet.adapters.secrets import NetworkTokens
 from inlet.adapters.tagoio import TagoApi
 from inlet.core.delivery import pack
 from inlet.core.keys import KeyConfig
+from inlet.core.records import Rejection
 from inlet.core.tagoio import to_tagoio
 from inlet.core.tagoio_settings import FORWARDING_SINKS
 from inlet.errors import ServiceUnavailable
-from inlet.service.tagoio_devices import DeviceTokens, TagoDirectory
+from inlet.service.tagoio_devices import DeviceTokens, TagoDirectory, lookup_refusal
 
 UPLINK_TIMEOUTS = (3.05, 5.0)  # connect, read: a device lookup must fit in the uplink function's 15 s
 
@@ -30,9 +31,10 @@ class TagoSink:
         self._queue = queue
         self._key_hash = key_hash
 
-    def refusal(self, record: dict) -> None:
-        """TagoIO takes every record: what breaks its limits is left out of the delivery and listed as a warning."""
-        return None
+    def refusal(self, record: dict) -> Rejection | None:
+        """Only a device TagoIO gave no usable answer for is refused: what breaks TagoIO's limits is left out of the
+        delivery and listed as a warning instead."""
+        return lookup_refusal(record["serial"])
 
     def put_many(self, records: list[dict]) -> dict[str, list[str]]:
         """Queue every record's TagoIO records; return the warnings of records TagoIO could not take whole."""

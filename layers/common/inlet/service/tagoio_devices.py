@@ -5,6 +5,12 @@ device sending every second costs one resolve per TTL, and an unknown one cannot
 the ``DeviceDirectory`` of such keys for the uplink function: one resolve per distinct uncached serial of a request,
 in parallel on a bounded pool. Nothing can be provisioned in TagoIO from here: ``provision`` does nothing, and the
 key validation refuses ``unknown_devices=provision`` on TagoIO keys.
+
+An answer TagoIO does not document for one serial (a 4xx other than 400/404/401/403/429, or a 200 without a token)
+concerns that serial only: its items are rejected ``tagoio_lookup_failed`` with TagoIO's status and text (through
+``lookup_refusal``, which the TagoIO sink consults), the request's other devices go through, and nothing is cached.
+A 429, a 5xx, a timeout, or a 401/403 (the key's network token or authorization) answer 503 for the whole request:
+the sender retries it, and nothing of it was stored.
 """
 
 from __future__ import annotations
@@ -12,16 +18,26 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextvars import copy_context
+from contextvars import ContextVar, copy_context
 from functools import cache
 
 from inlet.adapters.devices import Device
 from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
+from inlet.core.records import Rejection
 from inlet.core.ttlcache import TtlCache
 from inlet.errors import ServiceUnavailable
 
 RESOLVE_POOL = 16  # a cold batch of many new devices must resolve well within the 15 s timeout
 TAGOIO_CONNECTOR = "tagoio"
+LOOKUP_FAILED = "tagoio_lookup_failed"
+CREDENTIALS_REFUSED = (401, 403)  # the key's network token or authorization: every serial of the request fails
+_FAILED_LOOKUPS: ContextVar[dict[str, str]] = ContextVar("tagoio_failed_lookups", default={})  # noqa: B039 (read only)
+
+
+def lookup_refusal(serial: str) -> Rejection | None:
+    """Why this request's lookup of ``serial`` gave no answer Inlet can act on, or ``None``."""
+    message = _FAILED_LOOKUPS.get().get(serial)
+    return Rejection(LOOKUP_FAILED, message) if message else None
 
 
 class DeviceTokens:
@@ -54,8 +70,17 @@ class TagoDirectory:
         ordered = sorted(serials)
         network_token = cache(self._network_token)  # read once per request, and only if a serial is not cached
 
+        failed: dict[str, str] = {}
+        _FAILED_LOOKUPS.set(failed)
+
         def token(serial: str) -> str | None:
-            return self._tokens.get(self._api, network_token, self._authorization, serial)
+            try:
+                return self._tokens.get(self._api, network_token, self._authorization, serial)
+            except TagoRejected as refused:
+                if refused.status in CREDENTIALS_REFUSED:
+                    raise
+                failed[serial] = f"TagoIO answered {refused.status} to this serial's lookup: {refused.message}"[:300]
+                return ""
 
         try:
             if len(ordered) <= 1:
@@ -76,8 +101,9 @@ class TagoDirectory:
                 f"TagoIO refused the device lookup ({refused.status}): check the key's network token and authorization",
                 retry_after=60,
             ) from None
+        # a failed lookup is a device here, so that the TagoIO sink rejects its items with the reason
         return {
-            s: Device(tenant, s, connector=TAGOIO_CONNECTOR) if t else None
+            s: Device(tenant, s, connector=TAGOIO_CONNECTOR) if t or s in failed else None
             for s, t in zip(ordered, tokens, strict=True)
         }
 
