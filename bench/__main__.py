@@ -58,7 +58,7 @@ def _step(name: str, results: dict, errors: list[str], run):
 
 
 def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
-    from bench import calls, calls_remote, coldstart, cost, cpu, e2e, growth, memory, report
+    from bench import calls, calls_remote, coldstart, cost, cpu, decoders, e2e, growth, memory, report
     from bench.harness import Harness
 
     results: dict = {"time": report.now_iso(), "smoke": smoke, "machine": report.machine(), "targets": report.TARGETS}
@@ -80,6 +80,10 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
     batch_ms = (results["cpu"].get("tts") or {}).get("handler_ms")
     if single and batch_ms and results["aws_calls"]:
         results["cost_per_million"] = cost.estimate(single, batch_ms, sizes.uplinks, results["aws_calls"])
+    decoding = _step(
+        "decoding", results, errors, lambda: decoders.figures(harness, sizes.uplinks, sizes.repeats, sizes.cold_runs)
+    )
+    results.update(decoding or {"decoding": None})
     harness.close()
 
     cold = _step("cold start", results, errors, lambda: coldstart.measure(sizes.cold_runs))

@@ -4,6 +4,9 @@ Everything up to the wire is real (parameter handling, serialising, SigV4 signin
 the HTTP round trip is replaced by a canned answer. Every call is counted by operation name. With ``inspect`` on,
 the written items are also measured (records per BatchWriteItem, DynamoDB item sizes for write units); that parses
 the request bodies, so the CPU figures leave it off.
+
+Every key belongs to ``tenant`` unless ``tenants`` names another for its hash; a tenant's devices use the connector
+``connectors`` names for it (``generic-sensor`` otherwise), and ``scripts`` holds the stored connector versions.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections import Counter
 
 import orjson
 from botocore.awsrequest import AWSResponse
+from inlet.core.decoding.references import Connector
 from inlet.core.key_tags import TAG_SECRET_LEAF
 from inlet.core.keys import KeyConfig
 
@@ -52,6 +56,11 @@ class FakeAws:
         self.batch_write_sizes: list[int] = []  # records per BatchWriteItem call
         self.write_units: Counter[str] = Counter()  # by operation, from the written item sizes
         self.item_bytes: list[int] = []  # sizes of the record items written
+        self.tenants: dict[str, str] = {}  # key hash -> tenant (others: ``tenant``)
+        self.connectors: dict[str, str] = {}  # tenant -> the connector its devices name
+        self.scripts: dict[tuple[str, int], Connector] = {}  # stored connector versions by (name, version)
+        self.keep_writes = False  # keep the BatchWriteItem bodies in ``written`` (to check what was stored)
+        self.written: list[bytes] = []
 
     def install(self, *clients) -> FakeAws:
         for client in clients:
@@ -72,6 +81,8 @@ class FakeAws:
     def answer(self, request, **_: object) -> AWSResponse:
         operation = operation_of(request)
         self.calls[operation] += 1
+        if self.keep_writes and operation == "BatchWriteItem":
+            self.written.append(request.body)
         if self.inspect:
             self._measure(operation, orjson.loads(request.body or b"{}"))
         status, body = self._body(operation, request)
@@ -84,25 +95,44 @@ class FakeAws:
             return 200, b"{}"
         if operation == "BatchGetItem":
             return 200, self._devices(orjson.loads(request.body))
+        if operation == "GetItem":
+            return 200, self._script(orjson.loads(request.body))
         if operation == "GetParameter":
             return 200, self._parameter(orjson.loads(request.body))
         if operation == "GetParameters":
             return 200, self._parameters(orjson.loads(request.body))
         return 400, orjson.dumps({"__type": "UnknownOperationException", "message": f"fake AWS: {operation}"})
 
-    @staticmethod
-    def _devices(request: dict) -> bytes:
-        """Every requested key exists, as a generic-sensor device."""
+    def _devices(self, request: dict) -> bytes:
+        """Every requested key exists, as a device with its tenant's connector."""
         responses = {
-            table: [{**key, "connector": {"S": "generic-sensor"}} for key in spec["Keys"]]
+            table: [{**key, "connector": {"S": self._connector_of(key)}} for key in spec["Keys"]]
             for table, spec in request["RequestItems"].items()
         }
         return orjson.dumps({"Responses": responses, "UnprocessedKeys": {}})
 
+    def _connector_of(self, key: dict) -> str:
+        return self.connectors.get(key.get("tenant", {}).get("S", ""), "generic-sensor")
+
+    def _script(self, request: dict) -> bytes:
+        """A connector version (the only GetItem of the uplink function)."""
+        key = request["Key"]
+        connector = self.scripts.get((key["name"]["S"], int(key["version"]["N"])))
+        if connector is None:
+            return b"{}"
+        item = {
+            "name": {"S": connector.name},
+            "version": {"N": str(connector.version)},
+            "kind": {"S": connector.kind},
+            "source": {"S": connector.source},
+        }
+        return orjson.dumps({"Item": item})
+
     def _parameter(self, request: dict) -> bytes:
         """Every well-formed key exists: its parameter is named by its hash, which the answer echoes."""
         name = request["Name"]
-        config = KeyConfig(tenant=self.tenant, key_hash=name.rsplit("/", 1)[-1], name="bench key")
+        digest = name.rsplit("/", 1)[-1]
+        config = KeyConfig(tenant=self.tenants.get(digest, self.tenant), key_hash=digest, name="bench key")
         parameter = {"Name": name, "Type": "SecureString", "Value": orjson.dumps(config.to_dict()).decode()}
         return orjson.dumps({"Parameter": parameter})
 

@@ -17,7 +17,11 @@ TARGETS = {
     "growth_ratio": "<= 1.3",
     "memory_ratio": "<= 8",
     "e2e": "reported, with the emulator's baseline",
+    "decode_us_per_uplink_ts013": "<= 30 us added per uplink (aim)",
+    "decode_us_per_uplink_tagoio": "<= 30 us added per uplink (aim)",
+    "decode_cold_ms": "<= 50 ms (aim)",
 }
+AIMS = {"decode_us_per_uplink_ts013": 30, "decode_us_per_uplink_tagoio": 30, "decode_cold_ms": 50}
 LIMITS = {
     "cpu_ratio_tts": 5,
     "cpu_ratio_loriot": 5,
@@ -95,6 +99,21 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
     table.append(_ratio_row(results, "growth_ratio", f"5 growth {min(sizes, default=0)}..{max(sizes, default=0)}"))
     table.append(_ratio_row(results, "memory_ratio", "6 peak RSS / body"))
     table.append(_e2e_row(results.get("e2e", {})))
+    table += _decoding_rows(results)
+    return table
+
+
+def _decoding_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    labels = {
+        "decode_us_per_uplink_ts013": ("8 decode, ts013 codec", "us/uplink"),
+        "decode_us_per_uplink_tagoio": ("8 decode, TagoIO parser", "us/uplink"),
+        "decode_cold_ms": ("8 first decode, fresh process", "ms"),
+    }
+    table = []
+    for key, (label, unit) in labels.items():
+        value = results.get(key)
+        shown = "error" if value is None else f"{value:.1f} {unit}"
+        table.append((label, shown, TARGETS[key], _verdict(None if value is None else value <= AIMS[key])))
     return table
 
 

@@ -25,6 +25,9 @@ NUMERIC_KEYS = (
     "cold_start_ms",
     "growth_ratio",
     "memory_ratio",
+    "decode_us_per_uplink_ts013",  # decoding: only that it runs (the warm-up checks every record was decoded)
+    "decode_us_per_uplink_tagoio",
+    "decode_cold_ms",
 )
 SCENARIOS = ("a_new_key", "b_cold", "c_warm")
 

@@ -1,0 +1,139 @@
+"""The decoding figures: CPU added per uplink by a JavaScript connector, and its first decode in a fresh process.
+
+``decode_us_per_uplink_<kind>``: 1,000 TTS v3 uplinks of one device type (the LHT65 of ``bench.codecs``) through
+the real handler, warm, with the devices on the connector, minus the very same bodies sent with a key whose tenant's
+devices are ``generic-sensor``; the two alternate and each keeps its fastest repeat (as figures 1-2).
+``decode_cold_ms``: in a fresh process with the handler imported, the first ``decode_records`` of one uplink with
+a connector version already read: importing the engine, creating the context, compiling the script and running it.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+
+from inlet.core.keys import key_hash
+
+from bench import workloads
+from bench.codecs import CONNECTORS
+from bench.harness import Harness, event
+from bench.paths import subprocess_env
+from bench.timing import paired
+
+GENERIC_KEY = "at" + "2c" * 16
+KEYS = {kind: "at" + digits * 16 for kind, digits in (("ts013", "3d"), ("tagoio", "4e"))}
+
+
+def figures(harness: Harness, uplinks: int = 1000, repeats: int = 7, cold_runs: int = 7) -> dict:
+    """The three figures (top-level keys of results.json) and their details (``decoding``)."""
+    batches = {kind: measure(harness, kind, uplinks, repeats) for kind in CONNECTORS}
+    first = cold(cold_runs)
+    return {
+        "decoding": {**batches, "cold": first},
+        **{f"decode_us_per_uplink_{kind}": batch["us_per_uplink"] for kind, batch in batches.items()},
+        "decode_cold_ms": max(first[f"{kind}_ms"] for kind in CONNECTORS),
+    }
+
+
+def measure(harness: Harness, kind: str, uplinks: int = 1000, repeats: int = 7) -> dict:
+    fake = harness.fake
+    connector = CONNECTORS[kind]
+    tenant = f"bench-{kind}"
+    fake.tenants[key_hash(KEYS[kind])] = tenant
+    fake.connectors[tenant] = connector.label
+    fake.scripts[(connector.name, connector.version)] = connector
+    bodies = workloads.bodies("tts", uplinks, repeats + 1, first_seed=500)
+    decoded = [event(body, key=KEYS[kind]) for body in bodies]
+    generic = [event(body, key=GENERIC_KEY) for body in bodies]
+    warm_up(harness, decoded[0], uplinks)
+    harness.invoke(generic[0])
+    decoded_times, generic_times = paired(harness.invoke, harness.invoke, decoded[1:], generic[1:])
+    decoded_s, generic_s = min(decoded_times), min(generic_times)
+    return {
+        "kind": kind,
+        "connector": connector.label,
+        "uplinks": uplinks,
+        "repeats": repeats,
+        "decoded_ms": round(decoded_s * 1000, 3),
+        "generic_ms": round(generic_s * 1000, 3),
+        "us_per_uplink": round((decoded_s - generic_s) * 1e6 / uplinks, 2),
+    }
+
+
+def warm_up(harness: Harness, evt: dict, uplinks: int) -> None:
+    """Key, devices and connector read, engine imported, context made; and every record of it really decoded."""
+    fake = harness.fake
+    fake.keep_writes, fake.written = True, []
+    try:
+        harness.invoke(evt)
+    finally:
+        fake.keep_writes = False
+    written = b"".join(fake.written)
+    if written.count(b'\\"decoded\\"') != uplinks or b"decode_failed" in written:
+        raise RuntimeError(f"the warm-up's records were not all decoded: {written[:600]!r}")
+
+
+# A fresh process: the handler and the connector store already there (as after a first request), then one decode.
+COLD = """
+import time, app
+from inlet.core.decoding.references import Connector
+from inlet.service.decoding import decode_records
+from bench.codecs import CONNECTORS
+connector = CONNECTORS[{kind!r}]
+record = {{"tenant": "bench", "serial": "S", "payload": "cbf60b0d0376010adc7fff", "port": 2, "flags": [],
+          "fields": {{}}, "time": "2026-11-25T10:00:00.000Z"}}
+class Device: connector = connector.label
+class Store:
+    def get(self, ref): return connector
+started = time.perf_counter()
+decode_records([record], {{"S": Device()}}, Store())
+print((time.perf_counter() - started) * 1000)
+assert "decoded" in record and not record["decoder"]["errors"], record
+"""
+
+
+def cold(runs: int = 7) -> dict:
+    """Median first decode of each kind over ``runs`` fresh processes."""
+    env = subprocess_env()
+    figures = {}
+    for kind in CONNECTORS:
+        times = [_run_ms(COLD.format(kind=kind), env) for _ in range(runs)]
+        figures[f"{kind}_ms"] = round(statistics.median(times), 2)
+    return {"runs": runs, **figures}
+
+
+def _run_ms(code: str, env: dict[str, str]) -> float:
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-2000:])
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    """``python -m bench.decoders``: the decoding figures alone, merged into bench/results.json (with their time)."""
+    import json
+
+    from bench import report
+    from bench.paths import ROOT
+
+    out = ROOT / "bench" / "results.json"
+    results = json.loads(out.read_text()) if out.exists() else {"targets": report.TARGETS}
+    harness = Harness()
+    try:
+        measured = figures(harness)
+    finally:
+        harness.close()
+    measured["decoding"].update(time=report.now_iso(), machine=report.machine())
+    results.update(measured)
+    results["targets"] = {**results.get("targets", {}), **report.TARGETS}
+    report.write(results, out)
+    from rich.console import Console
+
+    for row in report.rows(results)[-3:]:
+        Console().print(" | ".join(row))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
