@@ -83,6 +83,21 @@ def content_types() -> st.SearchStrategy[list[Header]]:
     return weighted((3, json_type), (2, odd), (1, twice), (1, st.just([])))
 
 
+EXTRA_HEADERS = [
+    ("Content-Encoding", "gzip"),  # the body is not compressed: it must still be read as sent
+    ("X-Forwarded-For", "1.2.3.4, \u00e9, ::1"),
+    ("X-Inlet-Origin", "guess"),
+    ("Cookie", "a=b; authorization=x"),
+    ("Accept", "text/html"),
+    ("X-Amzn-Trace-Id", "Root=" + "1" * 3000),
+    ("Expect", "100-continue"),
+]
+
+
+def extra_headers() -> st.SearchStrategy[list[Header]]:
+    return st.lists(st.sampled_from(EXTRA_HEADERS), max_size=3)
+
+
 QUERY_PIECES = ["serial", "payload", "port", "event", "devaddr", "LrnDevEui", "LrnFPort", "time", "x", ""]
 QUERY_PIECES += ["%00", "%3D", "=", "==", "%26", "%", "%zz", "+", "%2B", "%F0%9F%98%80", "%ED%A0%80", "%E2%80%AE"]
 QUERY_PIECES += ["AA-BB-01", "aa-bb-02", "70B3D57ED0000001", "up", "join", "status", "0011aa", "10"]

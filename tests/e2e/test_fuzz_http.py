@@ -31,7 +31,15 @@ from schemathesis.core.failures import FailureGroup
 from tests.e2e.conftest import ROOT
 from tests.e2e.fuzz_bodies import bodies, to_bytes
 from tests.e2e.fuzz_oracle import Fuzzing, Reply, send, unhandled_summaries
-from tests.e2e.fuzz_requests import Keys, content_types, framings, key_placements, query_pairs, target
+from tests.e2e.fuzz_requests import (
+    Keys,
+    content_types,
+    extra_headers,
+    framings,
+    key_placements,
+    query_pairs,
+    target,
+)
 from tests.e2e.hostile_inputs import NAMED_INPUTS
 
 pytestmark = pytest.mark.e2e
@@ -119,11 +127,18 @@ def test_odd_headers_and_query_strings_never_fail_the_oracle(local_stack, keys, 
     bodies_ = st.sampled_from([{"serial": serial, "payload": "0a"} for serial in DEMO_DEVICES] + [{"payload": "0b"}])
 
     @settings(RUNS, max_examples=200)
-    @given(placement=key_placements(keys), types=content_types(), pairs=query_pairs(), framing=framings(), body=bodies_)
-    def explore(placement, types, pairs, framing, body):
+    @given(
+        placement=key_placements(keys),
+        types=content_types(),
+        extra=extra_headers(),
+        pairs=query_pairs(),
+        framing=framings(),
+        body=bodies_,
+    )
+    def explore(placement, types, extra, pairs, framing, body):
         (auth, key_pairs), (framing_headers, bodiless) = placement, framing
         data = None if bodiless else to_bytes(body)
-        headers = [*auth, *types, *framing_headers]
+        headers = [*auth, *types, *extra, *framing_headers]
         reply = send(local_stack, target([*pairs, *key_pairs]), headers, data)
         described = f"target {target(pairs)[:300]!r} headers {[(n, str(v)[:60]) for n, v in headers]} body {data!r}"
         fuzzing.check(reply, 1, described)
