@@ -177,6 +177,8 @@ class _Handler(BaseHTTPRequestHandler):
         return [v for v in values if v]
 
     def _send(self, status: int, body: dict, headers: dict) -> None:
+        if body.get("status") is False and self.state.switches.error_field == "result":
+            body = {"status": False, "result": body.get("message", "")}
         payload = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")

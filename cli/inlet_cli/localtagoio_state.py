@@ -18,6 +18,8 @@ Where TagoIO's contract is silent, a switch offers each plausible answer (the te
   ``groups[0]=a&groups[1]=b``: off by default);
 - ``post_status``: 200 (the API description) or 202 (accepted, stored later); ``store_delay``: seconds before posted
   data can be read back (TagoIO stores asynchronously: 0 by default);
+- ``error_field``: where a refusal's text is, ``message`` (the documented 429's envelope) or ``result`` (the official
+  JS SDK reads ``message || result``);
 - ``max_future_seconds`` / ``retention_seconds`` (0: forever): record times TagoIO takes; ``bad_time``: what happens
   to a POST with a time outside them (``refuse``: the whole POST, by default; ``store``: kept as sent).
 """
@@ -54,6 +56,7 @@ class Switches:
     max_future_seconds: int = 86_400
     retention_seconds: int = 0
     bad_time: str = "refuse"
+    error_field: str = "message"
 
 
 class TagoState:
