@@ -157,6 +157,7 @@ def test_import_refuses_a_file_without_serial_column(moto_aws, capsys, tmp_path)
 def test_records_json_newest_first(seeded, capsys):
     for port in (1, 2, 3):
         assert invoke(http_event({**ONE, "port": port}))[0] == 200
+    capsys.readouterr()  # the handler's log lines
     stored = run_json(capsys, "records", "aa-bb-01", "--tenant", "demo", "--limit", "2")
     assert [r["port"] for r in stored] == [3, 2]
     assert {"id", "serial", "group", "time", "received_at", "port", "payload", "variables"} <= set(stored[0])

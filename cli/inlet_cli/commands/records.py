@@ -1,17 +1,22 @@
-"""``inlet records SERIAL --tenant T``: a device's latest uplinks as stored; ``--follow`` is the live inspector."""
+"""``inlet records``: a device's latest uplinks as stored, ``--follow`` (the live inspector), and exports of a time
+range (``--since``/``--until``) for one device or all of a tenant's devices (``--all``) as a table, JSON, JSON lines
+or CSV, streamed page by page from DynamoDB."""
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from inlet.adapters.records import RecordStore
 from inlet.core.values import format_time
 from rich.text import Text
 
 from inlet_cli.commands import checked_serial, checked_tenant, target_of
+from inlet_cli.commands.record_export import FORMATS, with_progress, write_records
+from inlet_cli.commands.time_range import time_range
 from inlet_cli.errors import CliError
 from inlet_cli.output import note, print_json, print_table, stdout
 
@@ -20,13 +25,22 @@ POLL_LIMIT = 100
 # A request that started earlier may finish (and commit its records) a little later than a newer one: each poll
 # looks back this far and skips what was already shown, instead of trusting "newer than the newest seen" alone.
 LOOKBACK = timedelta(seconds=5)
+DEFAULT_LIMIT = 10
 
 
 def register(groups, common: argparse.ArgumentParser) -> None:
-    records = groups.add_parser("records", parents=[common], help="show a device's latest uplinks (newest first)")
-    records.add_argument("serial", metavar="SERIAL")
+    records = groups.add_parser(
+        "records", parents=[common], help="show a device's latest uplinks, or export a time range (one device or all)"
+    )
+    records.add_argument("serial", metavar="SERIAL", nargs="?", help="the device (or --all)")
     records.add_argument("--tenant", required=True)
-    records.add_argument("--limit", type=int, default=10, help="how many (1-1000, default 10)")
+    records.add_argument("--all", action="store_true", help="every device of the tenant, one after the other")
+    records.add_argument("--since", metavar="TIME", help="received at or after: ISO 8601, or an age (30m, 2h, 7d)")
+    records.add_argument("--until", metavar="TIME", help="received before (default: now); same forms as --since")
+    records.add_argument("--format", choices=FORMATS, help="table (default), json, jsonl or csv (--json: json)")
+    records.add_argument(
+        "--limit", type=int, help=f"how many: latest mode 1-1000 (default {DEFAULT_LIMIT}), a range: all by default"
+    )
     records.add_argument("--follow", "-f", action="store_true", help="keep printing new uplinks until Ctrl-C")
     records.add_argument("--events", action="store_true", help="the device's events (status, location…) instead")
     records.set_defaults(run=show_records)
@@ -34,28 +48,60 @@ def register(groups, common: argparse.ArgumentParser) -> None:
 
 def show_records(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
-    serial = checked_serial(args.serial)
-    if not 1 <= args.limit <= 1000:
-        raise CliError("--limit must be between 1 and 1000")
-    if args.follow and args.events:
-        raise CliError("--follow shows uplinks: use --events without --follow")
-    store = target_of(args).record_store()
-    latest = store.latest(tenant, serial, args.limit, events=args.events)
+    fmt = output_format(args)
+    ranged = bool(args.since or args.until)
+    check_combination(args, fmt, ranged)
+    serial = None if args.all else checked_serial(args.serial)
+    since, until = time_range(args.since, args.until, datetime.now(UTC)) if ranged else ("", "")
+    target = target_of(args)
+    serials = [d.serial for d in target.device_store().list(tenant)] if args.all else [serial]
+    store = target.record_store()
     if args.follow:
-        return follow(store, tenant, serial, latest, args.json)
-    if args.json:
-        print_json(latest)
-    elif args.events:
+        return follow(store, tenant, serial, store.latest(tenant, serial, args.limit or DEFAULT_LIMIT), fmt != "table")
+    if ranged:
+        records = with_progress(serials, lambda s: store.between(tenant, s, since, until, events=args.events))
+        records = itertools.islice(records, args.limit) if args.limit else records
+    else:
+        limit = args.limit or DEFAULT_LIMIT
+        records = (r for s in serials for r in store.latest(tenant, s, limit, events=args.events))
+        if not args.all and fmt == "table":
+            return latest_table(list(records), serial, args.events)
+    if not write_records(records, fmt, args.events, summary) and fmt == "table":
+        kind = "events" if args.events else "records"
+        note(f"no {kind} between {since} and {until}" if ranged else f"no {kind}")
+    return 0
+
+
+def output_format(args: argparse.Namespace) -> str:
+    if args.json and args.format not in (None, "json"):
+        raise CliError(f"--json prints JSON: use --format {args.format} without --json")
+    return "json" if args.json else args.format or "table"
+
+
+def check_combination(args: argparse.Namespace, fmt: str, ranged: bool) -> None:
+    if args.all == bool(args.serial):
+        raise CliError("name one device (SERIAL) or pass --all for every device of the tenant")
+    if args.limit is not None and not ranged and not 1 <= args.limit <= 1000:
+        raise CliError("--limit must be between 1 and 1000")
+    if args.limit is not None and args.limit < 1:
+        raise CliError("--limit must be at least 1")
+    if args.follow and (args.events or args.all or ranged or fmt == "csv"):
+        raise CliError(
+            "--follow shows one device's new uplinks: use it without --events, --all, --since, --until or csv"
+        )
+
+
+def latest_table(latest: list[dict], serial: str, events: bool) -> int:
+    if events:
         rows = ((r.get("received_at"), r.get("event"), r.get("format"), summary(r), r.get("id")) for r in latest)
         columns = ("received", "event", "network", "variables", "id")
         print_table(columns, rows, empty=f"no events of {serial}", whole=("received",))
-    else:
-        rows = (
-            (r.get("received_at"), r.get("time"), r.get("port"), r.get("payload"), summary(r), r.get("id"))
-            for r in latest
-        )
-        columns = ("received", "time", "port", "payload", "variables", "id")
-        print_table(columns, rows, empty=f"no records of {serial}", whole=("received",))
+        return 0
+    rows = (
+        (r.get("received_at"), r.get("time"), r.get("port"), r.get("payload"), summary(r), r.get("id")) for r in latest
+    )
+    columns = ("received", "time", "port", "payload", "variables", "id")
+    print_table(columns, rows, empty=f"no records of {serial}", whole=("received",))
     return 0
 
 

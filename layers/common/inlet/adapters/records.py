@@ -7,6 +7,8 @@ the same item, so a retry never creates a second copy.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import orjson
 
 from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
@@ -125,3 +127,47 @@ class RecordStore:
             Limit=limit,
         )
         return [from_item(item) for item in answer["Items"]]
+
+    def between(
+        self, tenant: str, serial: str, since: str, until: str, events: bool = False, page_items: int | None = None
+    ) -> Iterator[dict]:
+        """Records (``events``: device events) received from ``since`` up to ``until`` (ISO times, ``until``
+        excluded), oldest first, read one Query page at a time: memory stays the same however many there are."""
+        request = self._range_query(device_key(tenant, serial, EVENTS_SUFFIX if events else ""), since, until)
+        if page_items:
+            request["Limit"] = page_items
+        while True:
+            answer = self.dynamodb.query(**request)
+            yield from (from_item(item) for item in answer["Items"])
+            if "LastEvaluatedKey" not in answer:
+                return
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def count_between(
+        self, tenant: str, serial: str, since: str, until: str, max_pages: int, page_items: int | None = None
+    ) -> tuple[int, bool]:
+        """How many uplinks a device sent from ``since`` up to ``until``, and whether that is all of them.
+
+        ``Select=COUNT`` sends no item back, but DynamoDB still reads (and bills) every counted item, up to 1 MB a
+        page: at most ``max_pages`` pages are read, and ``(count so far, False)`` says the count was cut short.
+        """
+        request = {**self._range_query(device_key(tenant, serial), since, until), "Select": "COUNT"}
+        if page_items:
+            request["Limit"] = page_items
+        count = 0
+        for _ in range(max_pages):
+            answer = self.dynamodb.query(**request)
+            count += answer["Count"]
+            if "LastEvaluatedKey" not in answer:
+                return count, True
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        return count, False
+
+    def _range_query(self, partition: str, since: str, until: str) -> dict:
+        # Sort keys are "received_at#group#index": "since" sorts before every key of that millisecond and "until"
+        # before every key of its own, so BETWEEN takes since <= received_at < until.
+        return {
+            "TableName": self._table,
+            "KeyConditionExpression": "device = :d AND sk BETWEEN :since AND :until",
+            "ExpressionAttributeValues": {":d": {"S": partition}, ":since": {"S": since}, ":until": {"S": until}},
+        }
