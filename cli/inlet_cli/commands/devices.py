@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
+from datetime import UTC, datetime
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device
 
 from inlet_cli.commands import checked_serial, checked_tenant, device_import, target_of
 from inlet_cli.commands.device_connectors import checked_connector
+from inlet_cli.commands.device_health import health_of, shown_age, shown_count
 from inlet_cli.commands.visibility import DEVICES_ADDED, DEVICES_REMOVED, made_visible
 from inlet_cli.errors import CliError
 from inlet_cli.localenv import now_iso
@@ -29,8 +31,11 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     add.add_argument("--payload-encoding", choices=DEVICE_ENCODINGS, default="", help="default: what the LNS sends")
     add.set_defaults(run=add_devices)
 
-    listing = commands.add_parser("list", parents=[common], help="list a tenant's devices")
+    listing = commands.add_parser("list", parents=[common], help="list a tenant's devices and when each was heard")
     listing.add_argument("--tenant", required=True)
+    listing.add_argument(
+        "--no-health", action="store_true", help="skip last seen, 24 h count, RSSI/SNR (no record reads: large fleets)"
+    )
     listing.set_defaults(run=list_devices)
 
     remove = commands.add_parser("remove", parents=[common], help="remove devices (their records stay)")
@@ -77,13 +82,27 @@ def add_devices(args: argparse.Namespace) -> int:
 
 
 def list_devices(args: argparse.Namespace) -> int:
-    devices = target_of(args).device_store().list(checked_tenant(args.tenant))
-    if args.json:
-        print_json([asdict(d) for d in devices])
+    tenant = checked_tenant(args.tenant)
+    target = target_of(args)
+    devices = target.device_store().list(tenant)
+    empty = f"tenant {tenant} has no devices"
+    if args.no_health:
+        if args.json:
+            print_json([asdict(d) for d in devices])
+            return 0
+        rows = ((d.serial, d.name, d.connector, d.payload_encoding, d.created_at) for d in devices)
+        print_table(("serial", "name", "connector", "payload", "created"), rows, empty, whole=("serial", "created"))
         return 0
-    rows = ((d.serial, d.name, d.connector, d.payload_encoding, d.created_at) for d in devices)
-    columns = ("serial", "name", "connector", "payload", "created")
-    print_table(columns, rows, empty=f"tenant {args.tenant} has no devices", whole=("serial", "created"))
+    now = datetime.now(UTC)
+    healths = health_of(target.record_store(), tenant, [d.serial for d in devices], now)
+    if args.json:
+        print_json([asdict(d) | health for d, health in zip(devices, healths, strict=True)])
+        return 0
+    rows = (
+        (d.serial, d.name, d.connector, shown_age(h, now), shown_count(h), h["rssi"], h["snr"])
+        for d, h in zip(devices, healths, strict=True)
+    )
+    print_table(("serial", "name", "connector", "last seen", "24 h", "rssi", "snr"), rows, empty, whole=("serial",))
     return 0
 
 
