@@ -16,6 +16,7 @@ pytestmark = pytest.mark.integration
 THERMOMETER = "function decodeUplink(i) { return {data: {celsius: ((i.bytes[0] << 8) | i.bytes[1]) / 100}}; }"
 THROWS = "function decodeUplink(i) { throw new Error('bad byte ' + i.bytes[0]); }"
 LOOPS = "function decodeUplink(i) { while (true) {} }"
+APPENDS = "payload = payload.concat([{variable: 'celsius', value: parseInt(payload[0].value, 16) / 100}]);"
 
 
 @pytest.fixture
@@ -23,7 +24,9 @@ def devices(seeded):
     store = ConnectorStore(localenv.TABLES["ConnectorsTable"], dynamodb=client("dynamodb"))
     for name, script in (("thermo", THERMOMETER), ("throws", THROWS), ("loops", LOOPS)):
         store.add(name, "ts013", script, "")
-    for serial, connector in (("T-1", "thermo"), ("C-1", "cayenne-lpp"), ("X-1", "throws"), ("L-1", "loops")):
+    store.add("appends", "tagoio", APPENDS, "")
+    devices = (("T-1", "thermo"), ("C-1", "cayenne-lpp"), ("X-1", "throws"), ("L-1", "loops"), ("P-1", "appends"))
+    for serial, connector in devices:
         seeded.devices.add(Device("demo", serial, connector=connector))
     return seeded
 
@@ -62,3 +65,11 @@ def test_a_generic_sensor_device_is_stored_as_sent(devices):
     assert invoke(http_event({"serial": "AA-BB-01", "payload": "0a6f", "port": 2}))[0] == 200
     record = latest(devices, "AA-BB-01")
     assert "decoded" not in record and "decoder" not in record
+
+
+def test_a_tagoio_parsers_list_is_the_records_variables_without_duplicates(devices):
+    assert invoke(http_event({"serial": "P-1", "payload": "0a6f", "battery": 3.6}))[0] == 200
+    variables = latest(devices, "P-1")["variables"]
+    names = [v["variable"] for v in variables]
+    assert len(names) == len(set(names)), names  # the parser kept its input: it is not added a second time
+    assert {"variable": "celsius", "value": 26.71} in variables and "battery" in names
