@@ -40,6 +40,8 @@ REACHED = {
     "DeliverFunction": {
         "KeyStore._fetch": ["KEYS_PATH"], "NetworkTokens.get": ["NETWORK_TOKEN_PATH"],
         "DeliveryQueue.defer": ["DELIVERY_QUEUE_URL"], "DeliveryQueue.keep": ["DEAD_LETTER_QUEUE_URL"],
+        "DeliveryClaims.claim": ["DEDUP_TABLE"], "DeliveryClaims.settle": ["DEDUP_TABLE"],
+        "DeliveryClaims.set_device": ["DEDUP_TABLE"], "DeliveryClaims._get": ["DEDUP_TABLE"],
     },
 }
 CLI_ONLY = {  # `inlet keys|devices|records|replay` with the operator's own credentials
