@@ -3,7 +3,9 @@ nothing of the request is written before every record has been checked."""
 
 from __future__ import annotations
 
+import base64
 import json
+import random
 
 import pytest
 from inlet.core.serials import MAX_SERIAL_LENGTH
@@ -19,6 +21,11 @@ GOOD = {"serial": "AA-BB-01", "payload": "01", "port": 1}
 def nested(levels: int) -> str:
     """An item whose field ``x`` is ``levels`` arrays deep (as text: Python's json cannot write it that deep)."""
     return '{"serial":"AA-BB-01","x":' + "[" * levels + "]" * levels + "}"
+
+
+def incompressible(characters: int) -> str:
+    """Text that no compression makes smaller than ~3/4 of its length (random bytes, base64)."""
+    return base64.b64encode(random.Random(characters).randbytes(characters * 3 // 4)).decode()
 
 
 def records(deps, serial="AA-BB-01"):
@@ -57,15 +64,24 @@ def test_a_port_outside_64_bits_is_kept_as_sent_and_flagged(seeded, port):
 
 
 def test_an_item_over_dynamodbs_item_limit_is_a_413_and_nothing_is_written(seeded):
-    status, body, _ = invoke(http_event({"serial": "AA-BB-01", "x": "y" * 1_000_000}))
+    status, body, _ = invoke(http_event({"serial": "AA-BB-01", "x": incompressible(1_000_000)}))
     assert status == 413, body
     assert body["items"][0]["reason"] == "item_too_large" and "409600" in body["message"]
     assert records(seeded) == []
 
 
+def test_the_item_limit_applies_to_the_stored_compressed_size(seeded):
+    # Given an item of 1 MB of JSON that compresses to a few kB
+    status, body, _ = invoke(http_event({"serial": "AA-BB-01", "x": "y" * 1_000_000}))
+    # Then it is stored, and reads back whole
+    assert status == 200, body
+    [record] = records(seeded)
+    assert {"variable": "x", "value": "y" * 1_000_000} in record["variables"]
+
+
 def test_a_large_item_in_a_batch_rejects_that_item_only_before_any_chunk_is_written(seeded):
     # 30 good items make two BatchWriteItem chunks; the big one is last: today's code wrote the first chunk first
-    batch = [GOOD] * 30 + [{"serial": "AA-BB-01", "x": "y" * 500_000}]
+    batch = [GOOD] * 30 + [{"serial": "AA-BB-01", "x": incompressible(600_000)}]
     status, body, _ = invoke(http_event(batch))
     assert status == 200 and (body["accepted"], body["rejected"]) == (30, 1)
     assert body["items"][30]["reason"] == "item_too_large"

@@ -9,80 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import orjson
-
 from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
+from inlet.adapters.record_items import device_key, from_item, item_size, to_item
 from inlet.adapters.retry import until_processed
 from inlet.core.device_events import EVENTS_SUFFIX
-from inlet.core.records import ITEM_TOO_LARGE, Rejection, encode_document, record_variables
+from inlet.core.records import ITEM_TOO_LARGE, Rejection
+
+__all__ = ["MAX_ITEM_BYTES", "RecordStore", "device_key", "from_item"]  # from_item: the way back from any item
 
 BATCH_WRITE_LIMIT = 25
 
-
-def device_key(tenant: str, serial: str, suffix: str = "") -> str:
-    """The partition of a device's uplinks (``suffix`` "": ``tenant#serial``) or of its events (``#events``)."""
-    return f"{tenant}#{serial}{suffix}"
-
-
-# A DynamoDB item is at most 400 KB, counted as the UTF-8 length of every attribute name and value.
+# A DynamoDB item is at most 400 KB, counted as the length of every attribute name and value.
 MAX_ITEM_BYTES = 400 * 1024
-
-
-def to_item(record: dict) -> dict:
-    """A record as a DynamoDB item: the key, one JSON document, and the TTL attribute when retention is on.
-
-    One document attribute instead of one attribute per field: botocore serialises every attribute value through
-    its shape model (about 2 us each), which made the per-field layout the most expensive step of a 1,000-uplink
-    batch. The document is also smaller than the same data as DynamoDB maps, so it costs fewer write units.
-    """
-    document = record.get("document") or encode_document(record)
-    item = {
-        "device": {"S": _partition(record)},
-        "sk": {"S": record["sk"]},
-        "record": {"S": document.decode()},
-    }
-    if record.get("expires_at"):
-        item["expires_at"] = {"N": str(record["expires_at"])}
-    return item
-
-
-def item_size(record: dict) -> int:
-    """The size DynamoDB counts for the record's item (names and values in UTF-8)."""
-    document = record.get("document") or encode_document(record)
-    size = len("device") + len(_partition(record).encode())
-    size += len("sk") + len(record["sk"]) + len("record") + len(document)
-    if record.get("expires_at"):
-        size += len("expires_at") + len(str(record["expires_at"]))
-    return size
-
-
-_OPTIONAL_FIELDS = ("event", "decoded", "decoder")  # only some records have them (device events, decoded uplinks)
-
-
-def _partition(record: dict) -> str:
-    return device_key(record["tenant"], record["serial"], record.get("partition_suffix", ""))
-
-
-def from_item(item: dict) -> dict:
-    """A stored record, with its variables in TagoIO's form."""
-    document = orjson.loads(item["record"]["S"])
-    tenant, serial = item["device"]["S"].removesuffix(EVENTS_SUFFIX).split("#", 1)
-    received_at, group, index = item["sk"]["S"].split("#")
-    return {
-        "id": f"{group}-{int(index)}",
-        "tenant": tenant,
-        "serial": serial,
-        "group": group,
-        "received_at": received_at,
-        "time": document.get("time", received_at),
-        "port": document.get("port"),
-        "payload": document.get("payload"),
-        "variables": record_variables(document),
-        "flags": document.get("flags", []),
-        "format": document.get("format", ""),
-        "sk": item["sk"]["S"],
-        **{name: document[name] for name in _OPTIONAL_FIELDS if name in document},
-    }
 
 
 class RecordStore:
@@ -93,7 +31,8 @@ class RecordStore:
         self._dynamodb = dynamodb
 
     def refusal(self, record: dict) -> Rejection | None:
-        """Why this record cannot be written (checked for every record before the first write), if it cannot."""
+        """Why this record cannot be written (checked for every record before the first write), if it cannot. The
+        size is the stored item's, compressed."""
         size = item_size(record)
         if size > MAX_ITEM_BYTES:
             return Rejection(ITEM_TOO_LARGE, f"record is {size} bytes, DynamoDB's item limit is {MAX_ITEM_BYTES}")
