@@ -146,4 +146,7 @@ def test_the_dashboard_reads_the_endpoint_s_metrics_where_the_function_writes_th
     for reason in REASONS:
         assert f'"Rejected_{reason}"' in text, reason
     assert 'name=f"Ignored_{kind}"' in handler and "MetricName=Ignored" in text  # every type, by search
+    deliver = (ROOT / "functions/deliver/app.py").read_text()
+    assert 'name=f"Delivery_{status}"' in deliver and "MetricName=Delivery" in text  # every outcome, by search
+    assert 'name=f"TagoDevice_{verdict}"' in deliver and "MetricName=TagoDevice" in text
     assert '"service", "inlet"' in text and function_env["POWERTOOLS_SERVICE_NAME"] == "inlet"
