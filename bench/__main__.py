@@ -76,10 +76,10 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
     results["growth"], results["growth_ratio"] = grown, grown and grown["ratio"]
     if grown:
         _step("growth plot", results, errors, lambda: growth.plot(grown, out.with_name("growth.png")))
-    single = _step("single uplink", results, errors, lambda: cost.single_uplink(harness, 3 if smoke else 30))
-    batch_ms = (results["cpu"].get("tts") or {}).get("handler_ms")
-    if single and batch_ms and results["aws_calls"]:
-        results["cost_per_million"] = cost.estimate(single, batch_ms, sizes.uplinks, results["aws_calls"])
+    costs = _step(
+        "cost", results, errors, lambda: cost.measure(harness, results["cpu"], sizes.uplinks, 3 if smoke else 30)
+    )
+    results.update(costs or {"cost_per_million": None, "wru_per_record": None})
     decoding = _step(
         "decoding", results, errors, lambda: decoders.figures(harness, sizes.uplinks, sizes.repeats, sizes.cold_runs)
     )

@@ -11,6 +11,7 @@ Every key belongs to ``tenant`` unless ``tenants`` names another for its hash; a
 
 from __future__ import annotations
 
+import base64
 import math
 from collections import Counter
 
@@ -44,7 +45,10 @@ def item_size(item: dict) -> int:
     for name, value in item.items():
         size += len(name.encode())
         kind, data = next(iter(value.items()))
-        size += len(data) if kind == "B" else len(str(data).encode())
+        if kind == "B":  # bytes from boto3, base64 text in a request body
+            size += len(data) if isinstance(data, bytes) else len(base64.b64decode(data))
+        else:
+            size += len(str(data).encode())
     return size
 
 
@@ -56,6 +60,7 @@ class FakeAws:
         self.batch_write_sizes: list[int] = []  # records per BatchWriteItem call
         self.write_units: Counter[str] = Counter()  # by operation, from the written item sizes
         self.item_bytes: list[int] = []  # sizes of the record items written
+        self.table_write_units: Counter[str] = Counter()  # by table
         self.tenants: dict[str, str] = {}  # key hash -> tenant (others: ``tenant``)
         self.connectors: dict[str, str] = {}  # tenant -> the connector its devices name
         self.scripts: dict[tuple[str, int], Connector] = {}  # stored connector versions by (name, version)
@@ -77,6 +82,7 @@ class FakeAws:
         self.batch_write_sizes.clear()
         self.write_units.clear()
         self.item_bytes.clear()
+        self.table_write_units.clear()
 
     def answer(self, request, **_: object) -> AWSResponse:
         operation = operation_of(request)
@@ -146,16 +152,20 @@ class FakeAws:
 
     def _measure(self, operation: str, request: dict) -> None:
         if operation == "BatchWriteItem":
-            for writes in request["RequestItems"].values():
+            for table, writes in request["RequestItems"].items():
                 self.batch_write_sizes.append(len(writes))
                 for write in writes:
-                    size = item_size(write["PutRequest"]["Item"])
-                    self.item_bytes.append(size)
-                    self.write_units[operation] += math.ceil(size / KB)
+                    self._count(operation, table, item_size(write["PutRequest"]["Item"]))
         elif operation == "PutItem":
-            self.write_units[operation] += math.ceil(item_size(request["Item"]) / KB)
+            self._count(operation, request["TableName"], item_size(request["Item"]))
         elif operation == "UpdateItem":
             # The updated item is about its key plus the values set (the dedup claim's other fields are < 100 B).
             values = request.get("ExpressionAttributeValues", {})
-            size = item_size(request["Key"]) + item_size(values) + 100
-            self.write_units[operation] += math.ceil(size / KB)
+            self._count(operation, request["TableName"], item_size(request["Key"]) + item_size(values) + 100)
+
+    def _count(self, operation: str, table: str, size: int) -> None:
+        units = math.ceil(size / KB)
+        self.write_units[operation] += units
+        self.table_write_units[table] += units
+        if "record" in table:  # the records table (its name says so in every stage)
+            self.item_bytes.append(size)

@@ -13,20 +13,24 @@ TARGETS = {
     "cpu_ratio_loriot": "<= 5",
     "cpu_ratio_flat": "<= 5",
     "aws_calls": "(a) 1 SSM; (b) 1 SSM, <= 1 BatchGetItem, 40 BatchWriteItem, <= 2 dedup; (c) 0 SSM, 0 reads, 40, <= 2",
-    "cold_start_ratio": "<= 1.25",
+    "cold_start_ratio": "<= 1.0",
     "growth_ratio": "<= 1.3",
     "memory_ratio": "<= 8",
     "e2e": "reported, with the emulator's baseline",
     "decode_us_per_uplink_ts013": "<= 30 us added per uplink (aim)",
     "decode_us_per_uplink_tagoio": "<= 30 us added per uplink (aim)",
     "decode_cold_ms": "<= 50 ms (aim)",
+    "cost_per_million": "TTS: <= $2.25 at 1 uplink per request, <= $0.70 at 1,000",
+    "wru_per_record": "TTS: 1",
 }
+# (format, uplinks per request) -> the most a million uplinks may cost, in USD
+COST_LIMITS = {("tts", "1"): 2.25, ("tts", "1000"): 0.70}
 AIMS = {"decode_us_per_uplink_ts013": 30, "decode_us_per_uplink_tagoio": 30, "decode_cold_ms": 50}
 LIMITS = {
     "cpu_ratio_tts": 5,
     "cpu_ratio_loriot": 5,
     "cpu_ratio_flat": 5,
-    "cold_start_ratio": 1.25,
+    "cold_start_ratio": 1.0,
     "growth_ratio": 1.3,
     "memory_ratio": 8,
 }
@@ -100,6 +104,21 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
     table.append(_ratio_row(results, "memory_ratio", "6 peak RSS / body"))
     table.append(_e2e_row(results.get("e2e", {})))
     table += _decoding_rows(results)
+    table += _cost_rows(results)
+    return table
+
+
+def _cost_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    costs, units = results.get("cost_per_million") or {}, results.get("wru_per_record") or {}
+    table = []
+    for fmt, by_size in costs.items():
+        shown = " / ".join(f"${usd:.2f} at {size}" for size, usd in by_size.items())
+        limits = [(usd, COST_LIMITS.get((fmt, size))) for size, usd in by_size.items()]
+        checked = [usd <= limit for usd, limit in limits if limit is not None]
+        target = "<= $2.25 / <= $0.70" if checked else "reported"
+        table.append((f"9 cost per million, {fmt}", shown, target, _verdict(all(checked) if checked else None)))
+    shown = ", ".join(f"{fmt} {wru:g}" for fmt, wru in units.items()) or "error"
+    table.append(("9 write units per record", shown, "TTS 1", _verdict(units.get("tts") == 1 if units else None)))
     return table
 
 

@@ -85,3 +85,12 @@ def test_aws_calls_budgets_in_detail(results):
 def test_growth_is_measured_at_four_sizes_and_drawn(results, out):
     assert len(results["growth"]["points"]) == 4
     assert out.with_name("growth.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_cost_per_million_and_write_units_per_record_are_reported_per_format(results):
+    costs, units = results["cost_per_million"], results["wru_per_record"]
+    assert set(costs) == {"tts", "loriot", "flat"}
+    for by_size in costs.values():
+        assert set(by_size) == {"1", "20"} and all(usd > 0 for usd in by_size.values())  # smoke: 20 per request
+    assert set(units) == {"tts", "loriot", "flat", "tts_decoded"}
+    assert units["tts"] == units["tts_decoded"] == 1  # a 2.3 kB TTS uplink is one write unit once stored
