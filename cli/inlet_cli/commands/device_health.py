@@ -2,8 +2,8 @@
 
 The records answer it, so the ingest path writes nothing more. Per device, one Query for its latest record (one
 item: half a read unit) and, only if that record is from the last 24 hours, one ``Select=COUNT`` Query over them.
-A count still reads every counted item (half a read unit per 4 KB, items of ~2.4 kB), so it stops after
-``MAX_COUNT_PAGES`` pages of 1 MB (about 1,700 uplinks of 2.4 kB) and says the count is a lower bound.
+A count still reads every counted item (half a read unit per 4 KB of items), so it stops after ``MAX_COUNT_PAGES``
+pages of 1 MB and says the count is a lower bound. README: Operations gives the read units for a fleet.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from inlet.core.link_health import signal_of
 from inlet.core.values import format_time
 
 WINDOW = timedelta(hours=24)
-MAX_COUNT_PAGES = 4  # at most 4 MB read: 512 read units for one very chatty device, then "1700+"
+MAX_COUNT_PAGES = 4  # at most 4 MB read: 512 read units for one very chatty device, then "N+"
 WORKERS = 8  # devices asked at the same time (each waits on DynamoDB, not on this machine)
 # The local clock may be behind the functions' (received_at is their time): count anything received after now too.
 CLOCK_SLACK = timedelta(hours=1)
