@@ -7,6 +7,7 @@ import threading
 
 import boto3
 import pytest
+from inlet.adapters.delivery_claims import DeliveryClaims
 from inlet.adapters.tagoio import TagoApi
 from inlet.service import group_checks
 from inlet.service.deliver import deliver_batch
@@ -136,10 +137,30 @@ def test_a_device_whose_parser_keeps_the_group_is_retried_after_a_lost_answer_an
 
 
 # --- two workers, one message --------------------------------------------------------------------------------------
+class Atomic:
+    """DynamoDB applies each request atomically (a conditional write is checked and written as one step); moto does
+    it in several steps without a lock. Serialising the calls, not the workers, gives moto DynamoDB's guarantee."""
+
+    lock = threading.Lock()
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str):
+        method = getattr(self._client, name)
+
+        def call(*args, **kwargs):
+            with Atomic.lock:
+                return method(*args, **kwargs)
+
+        return call
+
+
 def worker(stack):
     deps = build_delivery_dependencies(load_delivery_settings())  # its own container: caches, sessions
     deps.visibility, deps.jitter = (lambda seconds: 0), (lambda: 0.0)
     deps.apis[stack.tagoio.url] = TagoApi(stack.tagoio.url, timeouts=(1.0, 5.0))
+    deps.claims = DeliveryClaims(deps.settings.claims_table, dynamodb=Atomic(boto3.client("dynamodb")))
     return deps
 
 
