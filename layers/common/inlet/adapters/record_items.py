@@ -32,6 +32,8 @@ PLAIN, COMPRESSED, DICTIONARY = "record", "record_zstd", "dictionary"  # attribu
 LEVEL = 3
 _OPTIONAL_FIELDS = ("event", "decoded", "decoder")  # only some records have them (device events, decoded uplinks)
 _local = threading.local()  # zstd compressors and decompressors are not thread-safe: one set per thread
+_preparing = threading.Lock()
+_prepared: set[int] = set()  # dictionaries whose compression tables are built
 
 
 def device_key(tenant: str, serial: str, suffix: str = "") -> str:
@@ -44,9 +46,20 @@ def _compressor():
     if compressor is None:
         import zstandard
 
-        compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=load(CURRENT), write_checksum=False)
+        compressor = zstandard.ZstdCompressor(level=LEVEL, dict_data=_prepared_dictionary(), write_checksum=False)
         _local.compressor = compressor
     return compressor
+
+
+def _prepared_dictionary():
+    """The current dictionary with its compression tables built once per process (without them, every record
+    would load the whole dictionary again: ~1.5 times slower)."""
+    with _preparing:  # the first requests of a container may compress in several threads at once
+        dictionary = load(CURRENT)
+        if CURRENT not in _prepared:
+            dictionary.precompute_compress(level=LEVEL)
+            _prepared.add(CURRENT)
+    return dictionary
 
 
 def _decompressor(dict_id: int):
