@@ -4,6 +4,7 @@ copies of one message at the same instant."""
 from __future__ import annotations
 
 import threading
+import time
 
 import boto3
 import pytest
@@ -187,3 +188,23 @@ def test_two_workers_holding_one_message_at_the_same_instant_post_it_once(stack)
     again = deliver_batch(records, worker(stack)).settled[0][1]
     assert (again.status, again.reason) == ("already_stored", "delivered by another worker")
     assert stack.posts() == [200]
+
+
+# --- TagoIO answers 202 and stores later ---------------------------------------------------------------------------
+def test_data_stored_after_the_answer_is_found_once_the_ambiguous_wait_has_passed(stack):
+    stack.tagoio.state.set(post_status=202, store_delay=0.4, drop=1)
+    stack.send(ONE)
+    stack.deliver_once()
+    assert stack.delays == [30]  # the worker waits 30 s after a lost answer; here TagoIO stores within 0.4 s
+    time.sleep(0.5)
+    stack.drain()
+    assert stack.posts() == [0] and len(stack.stored(SERIALS[0])) == 2
+
+
+def test_data_not_yet_visible_on_an_unconfirmed_device_is_kept_not_posted_again(stack):
+    stack.tagoio.state.set(post_status=202, store_delay=1.0, drop=1)  # stored later than the check looks
+    stack.send(ONE)
+    stack.drain()
+    time.sleep(1.1)
+    assert stack.posts() == [0] and len(stack.stored(SERIALS[0])) == 2
+    assert kept_reasons(stack)[0].startswith("tagoio_unconfirmed")
