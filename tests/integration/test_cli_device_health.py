@@ -130,3 +130,14 @@ def test_a_count_cut_short_is_shown_as_a_lower_bound(seeded, capsys, monkeypatch
     assert device_health.shown_count(tts) == "2+"
     assert main(["devices", "list", "--tenant", "demo"]) == 0
     assert "2+" in capsys.readouterr().out
+
+
+def test_without_a_records_table_devices_are_listed_and_the_cli_says_why_there_is_no_health(
+    seeded, capsys, monkeypatch
+):
+    monkeypatch.delenv("RECORDS_TABLE")
+    assert main(["devices", "list", "--tenant", "demo"]) == 0
+    out, err = capsys.readouterr()
+    assert TTS_DEVICE in out and "last seen" not in out
+    assert "names no records table" in err
+    assert "last_seen" not in run_json(capsys, "devices", "list", "--tenant", "demo")[0]

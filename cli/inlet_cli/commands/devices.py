@@ -87,12 +87,11 @@ def list_devices(args: argparse.Namespace) -> int:
     devices = target.device_store().list(tenant)
     empty = f"tenant {tenant} has no devices"
     if args.no_health:
-        if args.json:
-            print_json([asdict(d) for d in devices])
-            return 0
-        rows = ((d.serial, d.name, d.connector, d.payload_encoding, d.created_at) for d in devices)
-        print_table(("serial", "name", "connector", "payload", "created"), rows, empty, whole=("serial", "created"))
-        return 0
+        return list_plain(devices, args.json, empty)
+    if not target.records_table:  # a stack or environment that names no records table
+        if not args.json:
+            note(f"{target.source} names no records table: devices are listed without last seen, counts and signal")
+        return list_plain(devices, args.json, empty)
     now = datetime.now(UTC)
     healths = health_of(target.record_store(), tenant, [d.serial for d in devices], now)
     if args.json:
@@ -103,6 +102,16 @@ def list_devices(args: argparse.Namespace) -> int:
         for d, h in zip(devices, healths, strict=True)
     )
     print_table(("serial", "name", "connector", "last seen", "24 h", "rssi", "snr"), rows, empty, whole=("serial",))
+    return 0
+
+
+def list_plain(devices: list[Device], as_json: bool, empty: str) -> int:
+    """The devices as stored, without reading their records."""
+    if as_json:
+        print_json([asdict(d) for d in devices])
+        return 0
+    rows = ((d.serial, d.name, d.connector, d.payload_encoding, d.created_at) for d in devices)
+    print_table(("serial", "name", "connector", "payload", "created"), rows, empty, whole=("serial", "created"))
     return 0
 
 
