@@ -17,6 +17,7 @@ import time
 from inlet.adapters.delivery_claims import KEEPS, REGROUPS, DeliveryClaims
 from inlet.adapters.tagoio import TagoApi
 from inlet.core.delivery import Delivery
+from inlet.errors import ServiceUnavailable
 
 SETTLE_SECONDS = 30  # TagoIO answers before it stores (202, parsers): the same wait as after an ambiguous failure
 RECHECK_SECONDS = 86_400  # a parser can change: probe again after a day
@@ -35,8 +36,14 @@ def device_verdict(claims: DeliveryClaims, api: TagoApi, token: str, delivery: D
 
 
 def remember_probe(claims: DeliveryClaims, delivery: Delivery, state: dict) -> None:
-    """After a confirmed post: probe this group later, unless the device was checked recently or a probe waits."""
+    """After a confirmed post: probe this group later, unless the device was checked recently or a probe waits.
+
+    Never fails: the part is delivered, and a failure here must not make it look undelivered (a repost would
+    duplicate it); the next confirmed post tries again."""
     now = int(time.time())
     if state.get("probe_group") or now - int(state.get("checked_at", 0)) < RECHECK_SECONDS:
         return
-    claims.set_device(delivery.key_hash, delivery.serial, probe_group=delivery.group, probe_at=now)
+    try:
+        claims.set_device(delivery.key_hash, delivery.serial, probe_group=delivery.group, probe_at=now)
+    except ServiceUnavailable:
+        return
