@@ -91,6 +91,8 @@ class TagoApi:
         self._call("POST", "/data", {"Device-Token": device_token}, ambiguous=True, json=records)
 
     def find_data(self, device_token: str, group: str, variable: str = "", qty: int = 1) -> list[dict]:
+        """Records of one group (and variable): single values, the form the API description gives (``groups=g``;
+        several would be ``groups[0]=a&groups[1]=b``, never commas)."""
         params = {"groups": group, "qty": qty}
         if variable:
             params["variables"] = variable
