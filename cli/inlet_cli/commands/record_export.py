@@ -21,7 +21,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PROGRESS_EVERY = 100  # records between two updates of the bar
 
 
-def write_records(records: Iterable[dict], fmt: str, events: bool, summary: Callable[[dict], str]) -> int:
+def write_records(records: Iterable[dict], fmt: str, events: bool, summary: Callable[..., str]) -> int:
     """Write every record in ``fmt`` to stdout; the number written."""
     writer = {"json": _json_array, "jsonl": _json_lines, "csv": _csv}.get(fmt)
     if writer is None:
@@ -82,23 +82,25 @@ def _is_number(text: str) -> bool:
     return True
 
 
-# Fixed widths: each row is printed as it comes, under one header, and the columns still line up.
-TABLE_COLUMNS = (("received", 24), ("serial", 18), ("time", 24), ("port", 5), ("payload", 24), ("variables", 40))
-EVENT_TABLE_COLUMNS = (("received", 24), ("serial", 18), ("event", 14), ("network", 14), ("variables", 50))
+# Fixed widths, the variables taking the rest of the line: each row is printed as it comes, under one header, and
+# the columns still line up.
+TABLE_COLUMNS = (("received", 24), ("serial", 16), ("port", 4), ("payload", 16), ("variables", None))
+EVENT_TABLE_COLUMNS = (("received", 24), ("serial", 16), ("event", 12), ("network", 14), ("variables", None))
 
 
-def _table(records: Iterable[dict], events: bool, summary: Callable[[dict], str]) -> int:
+def _table(records: Iterable[dict], events: bool, summary: Callable[..., str]) -> int:
     columns = EVENT_TABLE_COLUMNS if events else TABLE_COLUMNS
     console, count = stdout(), 0
+    room = 2 * max(20, console.width - 70)  # two lines of the variables column
     for count, record in enumerate(records, 1):
-        table = Table(show_header=count == 1, header_style="bold", show_edge=False, pad_edge=False, box=None)
+        table = Table(show_header=count == 1, header_style="bold", box=None, pad_edge=False, expand=True)
         for name, width in columns:
-            table.add_column(name, width=width, no_wrap=name in ("received", "time"), overflow="fold")
+            table.add_column(name, width=width, ratio=None if width else 1, no_wrap=name == "received", overflow="fold")
         if events:
             row = (record.get("received_at"), record.get("serial"), record.get("event"), record.get("format"))
         else:
-            row = (record.get(k) for k in ("received_at", "serial", "time", "port", "payload"))
-        table.add_row(*(cell(value) for value in (*row, summary(record))))
+            row = (record.get("received_at"), record.get("serial"), record.get("port"), record.get("payload"))
+        table.add_row(*(cell(value) for value in (*row, summary(record, width=room))))
         console.print(table)
     return count
 
