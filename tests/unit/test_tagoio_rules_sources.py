@@ -36,7 +36,7 @@ def record(**changes) -> dict:
         "2c9a5e7e-5a4e-4b8e-9a1e-0f6b3c2d1e00",  # a token made before prefixes existed
     ],
 )
-def test_an_authorization_tagoio_issues_is_accepted(authorization):
+def test_an_authorization_in_a_form_tagoio_hands_out_is_accepted(authorization):
     assert tagoio_settings(PARAM, authorization, region="us-e1")["authorization"] == authorization
 
 

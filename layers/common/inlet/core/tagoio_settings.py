@@ -12,7 +12,7 @@ import re
 from urllib.parse import urlsplit
 
 REGIONS = {"us-e1": "https://api.us-e1.tago.io", "eu-w1": "https://api.eu-w1.tago.io"}
-# A TagoIO authorization as TagoIO may issue it: its API description's own example is "at" + 31 hex digits
+# A TagoIO authorization in any form TagoIO hands out: its API description's own example is "at" + 31 hex digits
 # (specs/tagoio-api.yaml, authorization_token: at72fb69a8dc714059b6cebee41693eb0) and tokens made before prefixes
 # existed (UUIDs) still work. Only what could not travel safely in the resolve path is refused here; TagoIO refuses
 # the rest itself (its answer is then shown per device).
