@@ -39,7 +39,10 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     records.add_argument("--until", metavar="TIME", help="received before (default: now); same forms as --since")
     records.add_argument("--format", choices=FORMATS, help="table (default), json, jsonl or csv (--json: json)")
     records.add_argument(
-        "--limit", type=int, help=f"how many: latest mode 1-1000 (default {DEFAULT_LIMIT}), a range: all by default"
+        "--limit",
+        type=int,
+        metavar="N",
+        help=f"how many: latest mode 1-1000 (default {DEFAULT_LIMIT}), a range: all by default",
     )
     records.add_argument("--follow", "-f", action="store_true", help="keep printing new uplinks until Ctrl-C")
     records.add_argument("--events", action="store_true", help="the device's events (status, location…) instead")
