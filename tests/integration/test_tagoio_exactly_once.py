@@ -94,7 +94,7 @@ def test_a_lost_answer_on_a_regrouping_device_is_kept_for_an_operator_never_post
 
 
 @pytest.mark.parametrize("parser", [REGROUPING, PARSE_ERROR])
-def test_a_device_whose_parser_regroups_is_detected_from_its_confirmed_posts(stack, settled, parser, caplog):
+def test_a_device_whose_parser_regroups_is_detected_from_its_confirmed_posts(stack, settled, parser, caplog, capsys):
     with_parser(stack, parser)
     stack.send(ONE)
     stack.drain()
@@ -107,6 +107,21 @@ def test_a_device_whose_parser_regroups_is_detected_from_its_confirmed_posts(sta
     stack.send({**ONE, "payload": "00d4"})
     stack.drain()
     assert len(stack.stored(SERIALS[0])) == 2 and kept_reasons(stack)[0].startswith("tagoio_unconfirmed")
+    assert group_checks_shown(stack, capsys) == {SERIALS[0]: "regroups", SERIALS[1]: None}
+
+
+def group_checks_shown(stack, capsys) -> dict:
+    """What `inlet replay devices` says of the first two devices."""
+    import json
+
+    from inlet.core.keys import key_hash
+
+    from tests.tagoio_harness import KEY
+
+    capsys.readouterr()
+    key_id = key_hash(KEY)[:16]
+    assert main(["replay", "devices", SERIALS[0], SERIALS[1], "--key", key_id, "--json"]) == 0
+    return {row["serial"]: row["group_check"] for row in json.loads(capsys.readouterr().out)}
 
 
 def test_replaying_an_unconfirmed_delivery_posts_it(stack, settled):

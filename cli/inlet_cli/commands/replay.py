@@ -9,11 +9,14 @@ did arrive after all is not stored twice.
 from __future__ import annotations
 
 import argparse
+from datetime import UTC, datetime
 
 from inlet.adapters.dead_letters import DeadLetters, Parked
+from inlet.adapters.delivery_claims import KEEPS, REGROUPS, DeliveryClaims
 from inlet.core.delivery import Delivery
+from inlet.core.values import format_time
 
-from inlet_cli.commands import target_of
+from inlet_cli.commands import checked_serial, target_of
 from inlet_cli.errors import CliError, without_keys
 from inlet_cli.output import note, print_json, print_table, say
 
@@ -30,6 +33,13 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     which.add_argument("--all", action="store_true", help="every kept delivery")
     which.add_argument("ids", nargs="*", default=[], metavar="ID", help="message ids shown by `inlet replay list`")
     run.set_defaults(run=run_replay)
+
+    devices = commands.add_parser(
+        "devices", parents=[common], help="whether TagoIO keeps each device's groups (the duplicate check's basis)"
+    )
+    devices.add_argument("serials", nargs="+", metavar="SERIAL")
+    devices.add_argument("--key", required=True, metavar="KEY_ID", help="the TagoIO key's id (`inlet keys list`)")
+    devices.set_defaults(run=show_group_checks)
 
 
 def summary(parked: Parked) -> dict:
@@ -79,3 +89,32 @@ def run_replay(args: argparse.Namespace) -> int:
         if missing:
             note(without_keys(f"Not in the dead-letter queue (already replayed?): {', '.join(missing)}"))
     return 1 if missing else 0
+
+
+# What each verdict means for the sender of the uplinks (README: Forwarding to TagoIO, per device type).
+GUARANTEES = {
+    KEEPS: "exactly once: a lost answer is retried after the duplicate check",
+    REGROUPS: "at most once: after a lost answer the delivery waits in `inlet replay list` (tagoio_unconfirmed)",
+    "": "not checked yet (after its first confirmed post): treated as regroups",
+}
+
+
+def show_group_checks(args: argparse.Namespace) -> int:
+    target = target_of(args)
+    config = target.key_store().find(args.key)
+    if config is None:
+        raise CliError(f"no key with id {without_keys(args.key)!r}")
+    claims = DeliveryClaims(target.require("dedup_table"), dynamodb=target.client("dynamodb"))
+    rows = []
+    for serial in (checked_serial(s) for s in args.serials):
+        state = claims.device(config.key_hash, serial)
+        verdict = state.get("group_check", "")
+        checked = format_time(datetime.fromtimestamp(int(state["checked_at"]), UTC)) if "checked_at" in state else ""
+        rows.append({"serial": serial, "group_check": verdict or None, "checked_at": checked or None,
+                     "guarantee": GUARANTEES[verdict]})  # fmt: skip
+    if args.json:
+        print_json(rows)
+        return 0
+    columns = ("serial", "group_check", "checked_at", "guarantee")
+    print_table(columns, ([row[c] for c in columns] for row in rows), empty="no devices")
+    return 0
