@@ -172,3 +172,16 @@ def test_a_count_stops_at_its_page_bound_and_says_so(seeded):
     assert seeded.records.count_between("demo", "AA-BB-01", since, until, max_pages=2, page_items=2) == (4, False)
     assert seeded.records.count_between("demo", "AA-BB-01", since, until, max_pages=3, page_items=2) == (5, True)
     assert seeded.records.count_between("demo", "AA-BB-02", since, until, max_pages=1) == (0, True)
+
+
+def test_follow_with_json_lines_prints_one_object_a_line(seeded, capsys, monkeypatch):
+    from inlet_cli.commands import records as records_command
+
+    store(seeded, "AA-BB-01", ago(seconds=30), 1)
+
+    def stop():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(records_command, "pause", stop)
+    assert main(["records", "AA-BB-01", "--tenant", "demo", "--follow", "--format", "jsonl"]) == 0
+    assert [r["port"] for r in lines(capsys)] == [1]
