@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import gc
 
-gc.disable()  # as in the uplink function: the imports' long-lived objects are no garbage worth collecting yet
+gc.disable()  # as in the uplink function: the imports' long-lived objects are no garbage, never worth collecting
 try:
     from aws_lambda_powertools import Logger, Metrics
     from aws_lambda_powertools.metrics import MetricUnit
     from inlet.service.deliver import Report, deliver_batch
     from inlet.service.deliver_wiring import delivery_dependencies
 finally:
+    gc.freeze()
     gc.enable()
 
 logger = Logger()

@@ -6,7 +6,8 @@ import gc
 
 # Importing Powertools, boto3 and the package creates ~30,000 long-lived containers, enough to set off ~80 cyclic
 # collections (measured) that walk the young modules again and again. Nothing imported is garbage: the collector
-# waits until the imports are done. (The first invocation's setup, botocore's clients, runs under paused_gc too.)
+# waits until the imports are done, and then leaves what they made out of every later collection (gc.freeze), or
+# its first collection would walk all 30,000 at once. (The first invocation's setup runs under paused_gc too.)
 gc.disable()
 try:
     from aws_lambda_powertools import Logger, Metrics
@@ -19,6 +20,7 @@ try:
     from inlet.service.runtime import paused_gc, within_time_limit
     from inlet.service.wiring import dependencies
 finally:
+    gc.freeze()
     gc.enable()
 
 logger = Logger()  # never logs the event: its query string may hold the key
