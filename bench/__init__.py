@@ -1,1 +1,1 @@
-"""Benchmarks of issue 4: `python -m bench` prints the figures, writes bench/results.json and bench/growth.png."""
+"""The benchmarks: `python -m bench` prints the figures, writes bench/results.json and bench/growth.png."""

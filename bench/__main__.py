@@ -1,4 +1,4 @@
-"""``python -m bench [--smoke] [--out PATH]``: run every figure of issue 4, print the table, write the JSON.
+"""``python -m bench [--smoke] [--out PATH]``: run every figure, print the table, write the JSON.
 
 A figure that fails is recorded with its error (its value is then null) and the run goes on; the exit status says
 whether any failed. ``--smoke`` runs tiny sizes to prove the pipeline works: its times mean nothing.

@@ -1,4 +1,4 @@
-"""Figure 3's budgets, as the issue states them, checked against calls counted by operation name."""
+"""Figure 3's budgets, as the README's Performance section states them, checked against calls by operation name."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """`python -m bench --smoke` runs the whole benchmark pipeline end to end (tiny sizes, no local stack).
 
 No time is asserted: CI machines are noisy and these are benchmarks, not timed tests. Only what is deterministic
-is checked: every figure produced a number, and the AWS calls counted per request meet the issue's budgets.
+is checked: every figure produced a number, and the AWS calls counted per request meet their budgets; a TTS record is
+one write unit.
 """
 
 from __future__ import annotations
