@@ -88,3 +88,32 @@ def test_a_tts_uplink_is_stored_in_one_write_unit_a_third_of_its_json():
 
 def test_the_shipped_dictionary_file_is_the_current_id():
     assert zstandard.ZstdCompressionDict(dictionary_path(CURRENT).read_bytes()).dict_id() == CURRENT
+
+
+def test_items_of_an_earlier_dictionary_stay_readable_once_a_new_one_ships(tmp_path, monkeypatch):
+    import threading
+
+    from inlet.adapters import record_dictionaries, record_items
+
+    from bench.dictionary import samples
+
+    # Given an item written with dictionary 1
+    old_record = record_of("tts_v3")
+    old = to_item(old_record)
+    # When a release ships dictionary 2 beside it and writes new items with it
+    (tmp_path / "records-1.zdict").write_bytes(dictionary_path(1).read_bytes())
+    documents = [d for docs in samples(variants=20, seed=3).values() for d in docs]
+    second = zstandard.train_dictionary(4096, documents, dict_id=2, level=3, k=200, d=8)
+    (tmp_path / "records-2.zdict").write_bytes(second.as_bytes())
+    monkeypatch.setattr(record_dictionaries, "dictionary_path", lambda i: tmp_path / f"records-{i}.zdict")
+    monkeypatch.setattr(record_items, "CURRENT", 2)
+    monkeypatch.setattr(record_items, "_local", threading.local())
+    monkeypatch.setattr(record_items, "_prepared", set())
+    record_dictionaries.load.cache_clear()
+    try:
+        new = to_item(record_of("tts_v3"))
+        # Then the new item names dictionary 2, and both read back as the same record
+        assert new[DICTIONARY] == {"N": "2"} and zstandard.get_frame_parameters(new[COMPRESSED]["B"]).dict_id == 2
+        assert from_item(old) == from_item(new) and from_item(old)["payload"] == old_record["payload"]
+    finally:
+        record_dictionaries.load.cache_clear()
