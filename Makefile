@@ -57,7 +57,7 @@ run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_P
 invoke: venv ## Invoke the real handler with an event file, Docker-free: make invoke EVENT=events/uplink-tts-v3.json
 	@$(BIN)/inlet local invoke $(EVENT)
 
-test: lint validate $(DEV_STAMP) ## Everything CI runs: ruff, sam validate --lint, the whole pytest suite
+test: lint validate $(DEV_STAMP) $(BENCH_STAMP) ## Everything CI runs: ruff, sam validate --lint, the whole pytest suite (it smoke-tests the benchmarks too)
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV_STAMP) ## ruff check and format check
@@ -74,7 +74,7 @@ validate: sam-venv ## sam validate --lint (cfn-lint) on template.yaml
 unit: $(DEV_STAMP) ## Unit tests only
 	$(BIN)/python -m pytest -q -m unit
 
-integration: $(DEV_STAMP) ## Integration tests only (handler under moto)
+integration: $(DEV_STAMP) $(BENCH_STAMP) ## Integration tests only (handler under moto; includes the benchmark smoke run)
 	$(BIN)/python -m pytest -q -m integration
 
 e2e: $(DEV_STAMP) ## End-to-end tests only (local stack over real HTTP, CLI)

@@ -76,7 +76,8 @@ def test_each_device_shows_last_seen_its_24_hour_count_and_its_last_signal(seede
     assert silent["connector"] == "generic-sensor"  # the device's own fields are still there
 
 
-def test_the_table_shows_the_health_columns(seeded, capsys):
+def test_the_table_shows_the_health_columns(seeded, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # not a terminal (CI): rich would fit the table in 80 columns
     store_fixture(seeded, "tts_v3", TTS_DEVICE, NOW - timedelta(minutes=1))
     assert main(["devices", "list", "--tenant", "demo"]) == 0
     out = capsys.readouterr().out
