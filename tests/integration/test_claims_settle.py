@@ -20,7 +20,7 @@ def records(deps, serial="AA-BB-01"):
 
 
 def test_a_bug_after_the_claim_fails_it_so_the_retry_resumes_at_once(seeded, monkeypatch):
-    import inlet.service.ingest as ingest
+    import inlet.service.store_uplinks as ingest
 
     real = ingest.build_record
     monkeypatch.setattr(ingest, "build_record", lambda *a, **k: 1 / 0)

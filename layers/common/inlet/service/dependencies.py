@@ -1,0 +1,64 @@
+"""What the uplink use case works with (its stores and hooks) and what it answers (its outcome)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from inlet.adapters.dedup import DedupStore
+from inlet.adapters.devices import Device, DeviceStore
+from inlet.adapters.keys import KeyStore
+from inlet.adapters.records import RecordStore
+from inlet.core.keys import KeyConfig
+from inlet.core.records import Rejection
+from inlet.service.decoding import ConnectorSource
+from inlet.settings import Settings
+
+
+class DeviceDirectory(Protocol):
+    """Where a key's devices are resolved: Inlet's devices table, or TagoIO for keys that forward there."""
+
+    def get_many(self, tenant: str, serials: set[str]) -> dict[str, Device | None]: ...
+
+    def provision(self, devices: list[Device]) -> None: ...
+
+
+class Sink(Protocol):
+    """Where accepted records go. ``refusal`` says, before anything is written, why a record cannot be taken at
+    all; ``put_many`` returns only once the records are durable (or raises ServiceUnavailable), with the warnings
+    of records it could not take whole (record id -> reasons), if any."""
+
+    def refusal(self, record: dict) -> Rejection | None: ...
+
+    def put_many(self, records: list[dict]) -> dict[str, list[str]] | None: ...
+
+
+@dataclass
+class Dependencies:
+    settings: Settings
+    keys: KeyStore
+    devices: DeviceStore
+    records: RecordStore
+    dedup: DedupStore
+    # Hooks for keys whose sink is not DynamoDB (TagoIO): given the key, the directory and sinks to use.
+    directory_for: Callable[[KeyConfig], DeviceDirectory] | None = None
+    sinks_for: Callable[[KeyConfig], list[Sink]] | None = None
+    connectors: ConnectorSource | None = None  # stored JavaScript connectors (None: built-in connectors only)
+
+    def directory(self, config: KeyConfig) -> DeviceDirectory:
+        return self.directory_for(config) if self.directory_for else self.devices
+
+    def sinks(self, config: KeyConfig) -> list[Sink]:
+        return self.sinks_for(config) if self.sinks_for else [self.records]
+
+
+@dataclass
+class Outcome:
+    status: int
+    body: dict
+    replayed: bool = False
+    key_id: str = ""
+    tenant: str = ""
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    ignored_by_type: dict[str, int] = field(default_factory=dict)

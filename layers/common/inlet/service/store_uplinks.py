@@ -1,0 +1,148 @@
+"""Storing the items of an authenticated, claimed request: resolve devices, build, decode and check every record,
+then write them (and the device events) to the key's sinks. Nothing is written before every record is checked."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from inlet.adapters.devices import Device
+from inlet.core.keys import KeyConfig
+from inlet.core.messages import Message
+from inlet.core.records import (
+    DEVICE_NOT_FOUND,
+    INVALID_SERIAL,
+    NotStorable,
+    Rejection,
+    build_record,
+    encode_document,
+    receipt,
+)
+from inlet.core.rejections import nothing_accepted
+from inlet.core.serials import serial_problem
+from inlet.core.uplink import Uplink
+from inlet.core.values import format_time
+from inlet.service.decoding import NO_STORED_CONNECTORS, decode_records
+from inlet.service.dependencies import Dependencies, Outcome, Sink
+from inlet.service.store_events import device_events, keepers_of, not_uplinks
+
+
+def store_uplinks(
+    uplinks: list[Uplink], messages: list[Message], items: list[dict], config: KeyConfig, deps: Dependencies,
+    group: str, received_ms: int,
+) -> Outcome:  # fmt: skip
+    rejected: dict[int, Rejection] = {}
+    ignored = not_uplinks(uplinks, messages)
+    valid = _valid_serials([u for u in uplinks if u.index not in ignored], rejected)
+    sinks = deps.sinks(config)
+    keepers = keepers_of(uplinks, messages) if deps.records in sinks else []
+    devices = _resolve_devices(valid, config, deps, received_ms, also={u.serial for u in keepers})
+    stamp = Stamp.of(received_ms, deps.settings.retention_days)
+    built = {}
+    for uplink in valid:
+        device = devices.get(uplink.serial)
+        if device is None:
+            rejected[uplink.index] = Rejection(DEVICE_NOT_FOUND)
+            continue
+        encoding = _encoding(config, device, uplink)
+        built[uplink.index] = build_record(uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at)
+    decode_records(list(built.values()), devices, deps.connectors or NO_STORED_CONNECTORS)
+    records, accepted = [], {}
+    for index, record in built.items():  # checked once decoded: decoded values count towards the item's size
+        refusal = _refusal(record, sinks)
+        if refusal:
+            rejected[index] = refusal
+            continue
+        records.append(record)
+        accepted[index] = record["id"]
+    candidates = device_events(keepers, messages, items, devices, config.tenant, group, stamp)
+    events = [event for event in candidates if _refusal(event, [deps.records]) is None]
+    body = receipt(group, uplinks, accepted, rejected, ignored, {e["index"]: e["id"] for e in events})
+    if not records and not ignored:
+        raise nothing_accepted(rejected, body["items"])
+    for sink in sinks:
+        written = records + events if sink is deps.records else records
+        if written:
+            _add_warnings(body, sink.put_many(written))
+    return Outcome(
+        200, body, key_id=config.id, tenant=config.tenant,
+        rejected_by_reason=dict(Counter(r.reason for r in rejected.values())),
+        ignored_by_type=dict(Counter(ignored.values())),
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The request's server time, as records carry it, and their expiry (DynamoDB TTL) when retention is on."""
+
+    received_at: str
+    expires_at: int | None
+
+    @classmethod
+    def of(cls, received_ms: int, retention_days: int) -> Stamp:
+        received_at = format_time(datetime.fromtimestamp(received_ms / 1000, UTC))
+        expires_at = received_ms // 1000 + retention_days * 86400 if retention_days > 0 else None
+        return cls(received_at, expires_at)
+
+
+def _valid_serials(uplinks: list[Uplink], rejected: dict[int, Rejection]) -> list[Uplink]:
+    """The uplinks whose serial follows the serial rule; the others are rejected before any device lookup (a
+    serial over DynamoDB's key limit would fail the lookup of the whole request)."""
+    valid = []
+    for uplink in uplinks:
+        problem = serial_problem(uplink.serial)
+        if problem:
+            rejected[uplink.index] = Rejection(INVALID_SERIAL, problem)
+        else:
+            valid.append(uplink)
+    return valid
+
+
+def _refusal(record: dict, sinks: list[Sink]) -> Rejection | None:
+    """Why the record cannot be stored (encoded and checked by every sink before anything is written)."""
+    try:
+        encode_document(record)
+    except NotStorable as exc:
+        return exc.rejection
+    for sink in sinks:
+        refusal = sink.refusal(record)
+        if refusal:
+            return refusal
+    return None
+
+
+def _add_warnings(body: dict, warnings: dict[str, list[str]] | None) -> None:
+    """A sink may report what of an accepted record it could not take (TagoIO's limits): shown on the item."""
+    if not warnings:
+        return
+    for item in body["items"]:
+        notes = warnings.get(item.get("id", ""))
+        if notes:
+            item.setdefault("warnings", []).extend(notes)
+
+
+def _resolve_devices(
+    uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, now_ms: int, also: set[str] = frozenset()
+) -> dict:
+    """The devices of the uplinks' serials (unknown ones provisioned when the key says so) and of ``also`` (device
+    events: looked up in the same call, never provisioned)."""
+    serials = {u.serial for u in uplinks}
+    if not serials and not also:
+        return {}
+    directory = deps.directory(config)
+    devices = directory.get_many(config.tenant, serials | also)
+    unknown = sorted(s for s in serials if devices.get(s) is None)
+    if unknown and config.unknown_devices == "provision":
+        created_at = format_time(datetime.fromtimestamp(now_ms / 1000, UTC))
+        fresh = [Device(config.tenant, serial, created_at=created_at) for serial in unknown]
+        directory.provision(fresh)
+        devices.update({d.serial: d for d in fresh})
+    return devices
+
+
+def _encoding(config: KeyConfig, device: Device, uplink: Uplink) -> str | None:
+    """Key setting first, then the device's payload type, then what the detected format says."""
+    if config.payload_encoding != "auto":
+        return config.payload_encoding
+    return device.payload_encoding or uplink.payload_encoding
