@@ -20,7 +20,6 @@ from tests.integration.test_cli import error_of, run_json
 
 pytestmark = pytest.mark.integration
 
-NOW = datetime.now(UTC)
 
 
 def store(deps, serial: str, received: datetime, port: int, tenant: str = "demo", **fields) -> dict:
@@ -33,7 +32,8 @@ def store(deps, serial: str, received: datetime, port: int, tenant: str = "demo"
 
 
 def ago(**delta) -> datetime:
-    return NOW - timedelta(**delta)
+    """A moment before the real clock's now: the CLI's relative ranges count from the time it runs."""
+    return datetime.now(UTC) - timedelta(**delta)
 
 
 def lines(capsys) -> list[dict]:
@@ -159,7 +159,7 @@ def test_a_range_is_read_page_by_page_as_it_is_consumed(seeded):
         store(seeded, "AA-BB-01", ago(minutes=10 - port), port)
     calls = []
     seeded.records.dynamodb.meta.events.register("before-call.dynamodb.Query", lambda **kw: calls.append(1))
-    since, until = format_time(ago(hours=1)), format_time(NOW)
+    since, until = format_time(ago(hours=1)), format_time(ago())
     stream = seeded.records.between("demo", "AA-BB-01", since, until, page_items=2)
     assert next(stream)["port"] == 1 and len(calls) == 1  # nothing is read ahead of what is consumed
     assert [r["port"] for r in stream] == [2, 3, 4, 5] and len(calls) == 3
@@ -168,7 +168,7 @@ def test_a_range_is_read_page_by_page_as_it_is_consumed(seeded):
 def test_a_count_stops_at_its_page_bound_and_says_so(seeded):
     for port in range(1, 6):
         store(seeded, "AA-BB-01", ago(minutes=10 - port), port)
-    since, until = format_time(ago(hours=1)), format_time(NOW)
+    since, until = format_time(ago(hours=1)), format_time(ago())
     assert seeded.records.count_between("demo", "AA-BB-01", since, until, max_pages=2, page_items=2) == (4, False)
     assert seeded.records.count_between("demo", "AA-BB-01", since, until, max_pages=3, page_items=2) == (5, True)
     assert seeded.records.count_between("demo", "AA-BB-02", since, until, max_pages=1) == (0, True)
