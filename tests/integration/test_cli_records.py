@@ -21,7 +21,6 @@ from tests.integration.test_cli import error_of, run_json
 pytestmark = pytest.mark.integration
 
 
-
 def store(deps, serial: str, received: datetime, port: int, tenant: str = "demo", **fields) -> dict:
     """One uplink record written by the endpoint's own code, as if received at ``received``."""
     uplink = map_item(0, {"serial": serial, "payload": "01", "port": port, **fields}, {}, None)
