@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 import time
 import uuid
 from urllib.parse import urlencode
@@ -80,3 +81,22 @@ def restart_container() -> None:
 
     for cached in (load_settings, dependencies, client):
         cached.cache_clear()
+
+
+class Atomic:
+    """DynamoDB applies each request atomically (a conditional write is checked and written as one step); moto does
+    it in several steps without a lock. Serialising the calls, not the workers, gives moto DynamoDB's guarantee."""
+
+    lock = threading.Lock()
+
+    def __init__(self, client) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str):
+        method = getattr(self._client, name)
+
+        def call(*args, **kwargs):
+            with Atomic.lock:
+                return method(*args, **kwargs)
+
+        return call

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from inlet.adapters.aws import client
 
-from tests.helpers import http_event, invoke, restart_container
+from tests.helpers import Atomic, http_event, invoke, restart_container
 
 pytestmark = pytest.mark.integration
 
@@ -66,6 +66,7 @@ def test_a_crashed_attempt_blocks_duplicates_until_its_lease_ends_then_is_resume
 
 
 def test_identical_requests_arriving_together_store_one_copy(seeded):
+    seeded.dedup._dynamodb = Atomic(client("dynamodb"))  # DynamoDB's per-request atomicity, which moto lacks
     results = []
     barrier = threading.Barrier(6)
 

@@ -18,6 +18,7 @@ from inlet_cli import localenv
 from inlet_cli.localdeliver import sqs_event
 from inlet_cli.main import main
 
+from tests.helpers import Atomic
 from tests.tagoio_harness import SERIALS, TAGO_AUTHORIZATION
 
 pytestmark = pytest.mark.integration
@@ -153,25 +154,6 @@ def test_a_device_whose_parser_keeps_the_group_is_retried_after_a_lost_answer_an
 
 
 # --- two workers, one message --------------------------------------------------------------------------------------
-class Atomic:
-    """DynamoDB applies each request atomically (a conditional write is checked and written as one step); moto does
-    it in several steps without a lock. Serialising the calls, not the workers, gives moto DynamoDB's guarantee."""
-
-    lock = threading.Lock()
-
-    def __init__(self, client) -> None:
-        self._client = client
-
-    def __getattr__(self, name: str):
-        method = getattr(self._client, name)
-
-        def call(*args, **kwargs):
-            with Atomic.lock:
-                return method(*args, **kwargs)
-
-        return call
-
-
 def worker(stack):
     deps = build_delivery_dependencies(load_delivery_settings())  # its own container: caches, sessions
     deps.visibility, deps.jitter = (lambda seconds: 0), (lambda: 0.0)
