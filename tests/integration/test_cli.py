@@ -15,29 +15,12 @@ from inlet_cli.localdeliver import create_delivery_queues
 from inlet_cli.localtagoio import LocalTagoIO
 from inlet_cli.main import main
 
+from tests.cli_runs import error_of, run_json
 from tests.helpers import http_event, invoke, restart_container
 
 pytestmark = pytest.mark.integration
 
 ONE = {"serial": "AA-BB-01", "payload": "0011AA", "port": 10}
-
-
-def run_json(capsys, *argv: str):
-    assert main([*argv, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
-
-
-def error_of(capsys, *argv: str, code: int = 1) -> str:
-    """Run a failing command; return its stderr after checking it is one line and the exit code."""
-    if code == 2:
-        with pytest.raises(SystemExit) as exit_info:
-            main(list(argv))
-        assert exit_info.value.code == 2
-    else:
-        assert main(list(argv)) == code
-    err = capsys.readouterr().err
-    assert err.startswith("inlet: error: ") and err.count("\n") == 1, err
-    return err
 
 
 # Keys

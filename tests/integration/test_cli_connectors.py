@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from inlet_cli.main import main
 
+from tests.cli_runs import error_of as _error_of
+from tests.cli_runs import run_json
 from tests.helpers import http_event, invoke
 
 pytestmark = pytest.mark.integration
@@ -27,21 +29,8 @@ payload = [{variable: "temperature", value: Buffer.from(raw.value, "hex").readIn
 THROWS = "function decodeUplink(input) { throw new TypeError('bad battery byte ' + input.bytes[0]); }"
 
 
-def run_json(capsys, *argv: str, code: int = 0):
-    assert main([*argv, "--json"]) == code
-    return json.loads(capsys.readouterr().out)
-
-
 def error_of(capsys, *argv: str, code: int = 1) -> str:
-    if code == 2:
-        with pytest.raises(SystemExit) as exit_info:
-            main(list(argv))
-        assert exit_info.value.code == 2
-    else:
-        assert main(list(argv)) == code
-    err = capsys.readouterr().err
-    assert err.startswith("inlet: error: ") and err.endswith("\n"), err
-    return err.splitlines()[-1]
+    return _error_of(capsys, *argv, code=code, notes_before=True)  # these commands may print notes first
 
 
 @pytest.fixture

@@ -7,24 +7,16 @@ from inlet.core.formats import FORMATS_BY_ID
 from inlet.core.tagoio import DEVICE_TIME, port_variable, to_tagoio
 from inlet.core.tagoio_settings import tagoio_settings
 
+from tests.unit.test_tagoio_records import record as tagoio_record
+
 pytestmark = pytest.mark.unit
 
 PARAM = "/inlet/dev/tagoio/network"
 
 
 def record(**changes) -> dict:
-    base = {
-        "id": "g-0",
-        "serial": "AA-BB-01",
-        "group": "0123456789abcdef01234567",
-        "received_at": "2025-01-01T00:00:01.000Z",
-        "time": "2025-01-01T00:00:00.000Z",
-        "port": 10,
-        "payload": "0011aa",
-        "format": "generic",
-        "variables": [{"variable": "rssi", "value": -80}],
-    }
-    return {**base, **changes}
+    """The conversion tests' record, from the generic schema unless a test names another format."""
+    return tagoio_record(**{"format": "generic", **changes})
 
 
 # --- the authorization: what TagoIO issues ---------------------------------------------------------------------------
