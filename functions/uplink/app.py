@@ -17,6 +17,7 @@ try:
     from inlet.service.answers import error_answer, http_answer, unexpected_answer
     from inlet.service.events import request_from_event
     from inlet.service.ingest import Outcome, ingest
+    from inlet.service.request_log import Logged, RequestTrace, log_request
     from inlet.service.runtime import paused_gc, within_time_limit
     from inlet.service.wiring import dependencies
 finally:
@@ -30,9 +31,20 @@ metrics = Metrics()
 @metrics.log_metrics
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP, log_event=False)
 def handler(event: dict, context: object) -> dict:
+    trace = RequestTrace()
+    with within_time_limit(context):
+        answer = _answer(event, trace)
+        # after the answer is decided, with the invocation's time budget: a log write never changes the answer
+        if trace.logging and log_request(trace, answer, dependencies().request_log) is Logged.FAILED:
+            metrics.add_metric(name="RequestLogFailures", unit=MetricUnit.Count, value=1)
+    return answer
+
+
+def _answer(event: dict, trace: RequestTrace) -> dict:
     try:
-        with paused_gc(), within_time_limit(context):
-            outcome = ingest(request_from_event(event), dependencies())
+        with paused_gc():
+            trace.request = request_from_event(event)
+            outcome = ingest(trace.request, dependencies(), trace=trace)
     except InletError as error:
         logger.info("uplink refused", status=error.status, reason=error.message)
         metrics.add_metric(name=f"Refused{error.status}", unit=MetricUnit.Count, value=1)

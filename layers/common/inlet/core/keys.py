@@ -42,11 +42,16 @@ class KeyConfig:
     tagoio: dict = field(default_factory=dict)
     created_at: str = ""
     revoked_at: str | None = None
+    log_until: int = 0  # epoch seconds: the endpoint logs this key's requests until then (see core/request_log)
 
     @property
     def id(self) -> str:
         """A public handle for the key (a prefix of its hash): safe to log and to show."""
         return self.key_hash[:16]
+
+    def logs_requests(self, now_s: float) -> bool:
+        until = self.log_until
+        return isinstance(until, (int, float)) and not isinstance(until, bool) and now_s < until
 
     def field_map(self) -> FieldMap | None:
         return parse_mapping(self.mapping)

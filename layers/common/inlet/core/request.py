@@ -16,6 +16,7 @@ class HttpRequest:
     headers: dict[str, str]  # lower-case names
     query: dict[str, str]
     body: bytes = b""
+    source_ip: str = ""  # API Gateway's requestContext.http.sourceIp (shown by the request log only)
 
 
 def authorization_key(request: HttpRequest) -> str:

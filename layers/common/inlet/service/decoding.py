@@ -42,11 +42,14 @@ class _NoStoredConnectors:
 NO_STORED_CONNECTORS = _NoStoredConnectors()
 
 
-def decode_records(records: list[dict], devices: dict, connectors: ConnectorSource) -> None:
+def decode_records(
+    records: list[dict], devices: dict, connectors: ConnectorSource, console: dict[str, list[str]] | None = None
+) -> None:
     """Add ``decoded`` / ``decoder`` (and the flag ``decode_failed``) to every record whose device has a connector.
 
     ``devices`` maps a record's ``serial`` to its device (anything with ``connector``); ``connectors`` is the
-    connector store (cached per warm container).
+    connector store (cached per warm container). ``console``, when given (the request log is on), receives each
+    script's console lines by record id; they are never stored in the record.
     """
     planned = []
     for record in records:
@@ -56,12 +59,16 @@ def decode_records(records: list[dict], devices: dict, connectors: ConnectorSour
             planned.append((text, record.get("serial") or "", record, device))
     planned.sort(key=lambda p: (p[0], p[1]))
     for text, _, record, device in planned:
-        decoding = decode_one(record, device, text, connectors)
+        decoding = decode_one(record, device, text, connectors, logs=console is not None)
         if decoding is not None:
             apply_decoding(record, decoding)
+            if console is not None and decoding.logs:
+                console[record["id"]] = decoding.logs
 
 
-def decode_one(record: dict, device: object, text: str, connectors: ConnectorSource) -> Decoding | None:
+def decode_one(
+    record: dict, device: object, text: str, connectors: ConnectorSource, logs: bool = False
+) -> Decoding | None:
     """The decode of one record with the connector ``text`` names (``None``: generic-sensor, nothing to do)."""
     try:
         ref = parse_reference(text)
@@ -77,7 +84,7 @@ def decode_one(record: dict, device: object, text: str, connectors: ConnectorSou
         return Decoding.failure(str(ref), f"connector store unavailable ({type(exc).__name__}); the payload is kept")
     if connector is None:
         return Decoding.failure(str(ref), f"connector {ref} does not exist")
-    return _run_script(connector, record, device)
+    return _run_script(connector, record, device, logs)
 
 
 def _cayenne(record: dict) -> Decoding:
@@ -92,16 +99,16 @@ def _cayenne(record: dict) -> Decoding:
     return Decoding(label, decoded=data, warnings=warnings)
 
 
-def _run_script(connector: Connector, record: dict, device: object) -> Decoding:
+def _run_script(connector: Connector, record: dict, device: object, logs: bool = False) -> Decoding:
     tenant, serial = record.get("tenant") or "", record.get("serial") or ""
     if connector.kind == KIND_TAGOIO:
         info = {"id": serial, "params": _params(device), "tags": []}
-        return script_engine().decode(connector, tenant, serial, tagoio_input_of(record), info)
+        return script_engine().decode(connector, tenant, serial, tagoio_input_of(record), info, logs=logs)
     payload = payload_bytes(record)
     if payload is None:
         return Decoding.failure(connector.label, "no hex payload to decode")
     script_input = ts013_input(payload, record.get("port"), record.get("time"))
-    return script_engine().decode(connector, tenant, serial, script_input)
+    return script_engine().decode(connector, tenant, serial, script_input, logs=logs)
 
 
 def _params(device: object) -> list[dict]:

@@ -10,6 +10,7 @@ from inlet.adapters.dedup import DedupStore
 from inlet.adapters.devices import Device, DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
+from inlet.adapters.request_log import RequestLogStore
 from inlet.core.keys import KeyConfig
 from inlet.core.records import Rejection
 from inlet.service.decoding import ConnectorSource
@@ -45,6 +46,7 @@ class Dependencies:
     directory_for: Callable[[KeyConfig], DeviceDirectory] | None = None
     sinks_for: Callable[[KeyConfig], list[Sink]] | None = None
     connectors: ConnectorSource | None = None  # stored JavaScript connectors (None: built-in connectors only)
+    request_log: RequestLogStore | None = None  # where keys with logging on log their requests (None: nowhere)
 
     def directory(self, config: KeyConfig) -> DeviceDirectory:
         return self.directory_for(config) if self.directory_for else self.devices

@@ -16,7 +16,14 @@ def request_from_event(event: dict) -> HttpRequest:
         headers={str(k).lower(): str(v) for k, v in _mapping(event, "headers").items()},
         query={str(k): str(v) for k, v in _mapping(event, "queryStringParameters").items()},
         body=_body_bytes(event),
+        source_ip=_source_ip(event),
     )
+
+
+def _source_ip(event: dict) -> str:
+    http = (event.get("requestContext") or {}).get("http") if isinstance(event.get("requestContext"), dict) else None
+    value = http.get("sourceIp") if isinstance(http, dict) else None
+    return value if isinstance(value, str) else ""
 
 
 def _mapping(event: dict, name: str) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from inlet.adapters.dedup import Claim, DedupStore
 from inlet.core.edge_origin import require_edge_origin
@@ -17,20 +18,30 @@ from inlet.errors import BadRequest, InletError
 from inlet.service.dependencies import Dependencies, DeviceDirectory, Outcome, Sink
 from inlet.service.store_uplinks import store_uplinks
 
+if TYPE_CHECKING:
+    from inlet.service.request_log import RequestTrace
+
 __all__ = ["Dependencies", "DeviceDirectory", "Outcome", "Sink", "ingest"]
 
 
-def ingest(request: HttpRequest, deps: Dependencies, now_ms: int | None = None) -> Outcome:
+def ingest(
+    request: HttpRequest, deps: Dependencies, now_ms: int | None = None, trace: RequestTrace | None = None
+) -> Outcome:
+    """``trace``: filled in for the request log (the key, the mapped items, the records), when given."""
     settings = deps.settings
     require_edge_origin(request.headers, settings.edge_origin_secret)
     key = authorization_key(request)
     check_size(request, settings.max_body_bytes)
     config = deps.keys.authenticate(key)
+    if trace is not None:
+        trace.authenticated(config)
     items = parse_items(request, settings.max_items)
     query = item_query(request)
     mapping = config.field_map()
     messages = [classify_message(item, query) for item in items]
     uplinks = [map_item(index, item, query, mapping) for index, item in enumerate(items)]
+    if trace is not None:
+        trace.uplinks = uplinks
     _require_serials([u for u, m in zip(uplinks, messages, strict=True) if m.is_uplink])
 
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
@@ -39,7 +50,7 @@ def ingest(request: HttpRequest, deps: Dependencies, now_ms: int | None = None) 
         return Outcome(200, claim.replay, replayed=True, key_id=config.id, tenant=config.tenant)
     group, received_ms = (claim.group, claim.received_ms) if claim else (new_group(), now_ms)
     with _settled(claim, deps.dedup) as settle:
-        outcome = store_uplinks(uplinks, messages, items, config, deps, group, received_ms)
+        outcome = store_uplinks(uplinks, messages, items, config, deps, group, received_ms, trace)
         settle(outcome.body)
     return outcome
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from inlet.adapters.devices import Device
 from inlet.core.keys import KeyConfig
@@ -27,10 +28,13 @@ from inlet.service.decoding import NO_STORED_CONNECTORS, decode_records
 from inlet.service.dependencies import Dependencies, Outcome, Sink
 from inlet.service.store_events import device_events, keepers_of, not_uplinks
 
+if TYPE_CHECKING:
+    from inlet.service.request_log import RequestTrace
+
 
 def store_uplinks(
     uplinks: list[Uplink], messages: list[Message], items: list[dict], config: KeyConfig, deps: Dependencies,
-    group: str, received_ms: int,
+    group: str, received_ms: int, trace: RequestTrace | None = None,
 ) -> Outcome:  # fmt: skip
     rejected: dict[int, Rejection] = {}
     ignored = not_uplinks(uplinks, messages)
@@ -47,7 +51,10 @@ def store_uplinks(
             continue
         encoding = _encoding(config, device, uplink)
         built[uplink.index] = build_record(uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at)
-    decode_records(list(built.values()), devices, deps.connectors or NO_STORED_CONNECTORS)
+    if trace is not None:
+        trace.records = built
+    console = trace.console if trace is not None else None
+    decode_records(list(built.values()), devices, deps.connectors or NO_STORED_CONNECTORS, console)
     records, accepted = [], {}
     for index, record in built.items():  # checked once decoded: decoded values count towards the item's size
         refusal = _refusal(record, sinks)

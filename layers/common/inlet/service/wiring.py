@@ -9,6 +9,7 @@ from inlet.adapters.dedup import DedupStore
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
+from inlet.adapters.request_log import RequestLogStore
 from inlet.core.keys import KeyConfig
 from inlet.core.tagoio_settings import FORWARDING_SINKS
 from inlet.service.ingest import Dependencies
@@ -41,6 +42,7 @@ def build_dependencies(settings: Settings) -> Dependencies:
         directory_for=directory_for,
         sinks_for=sinks_for,
         connectors=ConnectorStore(settings.connectors_table) if settings.connectors_table else None,
+        request_log=RequestLogStore(settings.records_table),  # a partition per tenant of the Records table
     )
 
 
