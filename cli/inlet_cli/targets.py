@@ -17,6 +17,7 @@ from inlet.adapters.connectors import ConnectorStore
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
+from inlet.adapters.request_log import RequestLogStore
 
 from inlet_cli import localenv
 from inlet_cli.errors import CliError
@@ -84,6 +85,9 @@ class Target:
 
     def record_store(self) -> RecordStore:
         return RecordStore(self.require("records_table"), dynamodb=self.client("dynamodb"))
+
+    def request_log_store(self) -> RequestLogStore:
+        return RequestLogStore(self.require("records_table"), dynamodb=self.client("dynamodb"))
 
     def connector_store(self) -> ConnectorStore:
         return ConnectorStore(self.require("connectors_table"), dynamodb=self.client("dynamodb"))

@@ -1,4 +1,5 @@
-"""``inlet keys create | list | revoke``: authorization keys in SSM. A key is shown once, at creation, never again."""
+"""``inlet keys create | list | revoke | log``: authorization keys in SSM. A key is shown once, at creation, never
+again. ``log`` switches a key's request log on for a limited time (or off): see ``request_logging``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from inlet.core.keys import (
 from inlet.errors import InletError
 
 from inlet_cli.commands import checked_tenant, target_of
+from inlet_cli.commands.request_logging import LOGGING_DELAY, duration_seconds, now_s, set_log_until
 from inlet_cli.commands.visibility import KEY_REVOKED, LOCAL_AT_ONCE, made_visible
 from inlet_cli.errors import KEY_SHAPED, CliError
 from inlet_cli.localenv import now_iso
@@ -32,6 +34,7 @@ PUBLIC_FIELDS = (
     "sink",
     "created_at",
     "revoked_at",
+    "log_until",
 )
 
 
@@ -57,6 +60,13 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     revoke = commands.add_parser("revoke", parents=[common], help="revoke a key by its id")
     revoke.add_argument("id", help="the key's id, as shown by `inlet keys list`")
     revoke.set_defaults(run=revoke_key)
+
+    log = commands.add_parser("log", parents=[common], help="log a key's requests for a while (`inlet inspect`)")
+    log.add_argument("id", help="the key's id, as shown by `inlet keys list`")
+    how_long = log.add_mutually_exclusive_group()
+    how_long.add_argument("--for", dest="duration", default="15m", help="how long: 90s, 15m, 2h (at most 24h)")
+    how_long.add_argument("--off", action="store_true", help="stop logging now")
+    log.set_defaults(run=log_requests)
 
 
 def public(config: KeyConfig) -> dict:
@@ -134,3 +144,30 @@ def checked_key_id(text: str) -> str:
     if KEY_SHAPED.search(text):
         raise CliError("that argument holds a key (not shown), not a key id: see `inlet keys list` for ids")
     return text
+
+
+def log_requests(args: argparse.Namespace) -> int:
+    """Switch the key's request log on until now + ``--for``, or off; the log itself is read by `inlet inspect`."""
+    key_id = checked_key_id(args.id)
+    target = target_of(args)
+    until = 0 if args.off else now_s() + duration_seconds(args.duration)
+    store = target.key_store()
+    config = store.find(key_id)
+    if config is None or config.revoked_at:
+        raise CliError(f"no unrevoked key with id {key_id!r} (see `inlet keys list`)")
+    [config] = set_log_until(store, [config.id], until)
+    if args.json:
+        print_json(public(config))
+        return 0
+    if until:
+        say(f"Key {config.id} of tenant {config.tenant} logs its requests until {_iso(until)}.")
+    else:
+        say(f"Key {config.id} of tenant {config.tenant} no longer logs its requests.")
+    made_visible(target, LOGGING_DELAY, args.json, LOCAL_AT_ONCE)
+    return 0
+
+
+def _iso(epoch_s: int) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch_s, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -81,7 +81,8 @@ def build_entry(
         "items": items,
         "items_omitted": max(len(indexes) - MAX_ITEMS, 0),
     }
-    return _within_size({k: v for k, v in entry.items() if v is not None})
+    optional = ("message", "counts", "group", "indexes")  # left out when empty: most entries are small
+    return _within_size({k: v for k, v in entry.items() if k not in optional or v})
 
 
 def _within_size(entry: dict) -> dict:

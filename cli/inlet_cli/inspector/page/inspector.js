@@ -1,0 +1,211 @@
+// Inlet inspector: the tenant's request log, live (server-sent events from `inlet inspect`), and a chart of one
+// device's values. Plain DOM, no framework: every value from the log is set as text, never as HTML.
+"use strict";
+
+const MAX_SHOWN = 500; // requests kept on the page; older ones are dropped
+const state = { entries: new Map(), nodes: new Map(), serials: new Set(), keys: new Set(), chartTimer: null };
+const $ = (id) => document.getElementById(id);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function clock(ms) {
+  const d = new Date(ms);
+  const pad = (n, w = 2) => String(n).padStart(w, "0");
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+function addOption(select, value, label) {
+  if ([...select.options].some((o) => o.value === value)) return;
+  select.append(new Option(label || value, value));
+}
+
+// --- session: tenant, keys and until when they log --------------------------------------------------------------
+async function loadSession() {
+  const session = await (await fetch("/api/session")).json();
+  $("tenant").textContent = session.tenant;
+  document.title = `Inlet inspector: ${session.tenant}`;
+  for (const key of session.keys) addOption($("key"), key.id, key.name ? `${key.id} (${key.name})` : key.id);
+  const until = Math.max(0, ...session.keys.map((k) => k.log_until || 0));
+  $("logging").textContent = until * 1000 > Date.now()
+    ? `request log on for ${session.keys.length} key(s) until ${clock(until * 1000).slice(0, 5)}, renewed while the inspector runs`
+    : "request log off";
+}
+
+// --- the stream -------------------------------------------------------------------------------------------------
+function connect() {
+  const source = new EventSource("/api/events");
+  source.onopen = () => { $("connection").textContent = "live"; $("connection").className = "connection live"; };
+  source.onerror = () => { $("connection").textContent = "reconnecting…"; $("connection").className = "connection"; };
+  source.onmessage = (event) => add(JSON.parse(event.data));
+}
+
+function add(entry) {
+  if (state.entries.has(entry.sk)) return;
+  state.entries.set(entry.sk, entry);
+  for (const item of entry.items || []) {
+    if (item.serial && !state.serials.has(item.serial)) { state.serials.add(item.serial); addOption($("device"), item.serial); }
+  }
+  addOption($("key"), entry.key_id);
+  const node = render(entry);
+  state.nodes.set(entry.sk, node);
+  insertNewestFirst(node, entry.sk);
+  applyFilters(node, entry);
+  dropOldest();
+  $("empty").hidden = true;
+  $("count").textContent = `(${state.entries.size})`;
+  const device = $("device").value;
+  if (device && entry.status < 300 && (entry.items || []).some((i) => i.serial === device)) scheduleChart();
+}
+
+function insertNewestFirst(node, sk) {
+  const list = $("requests");
+  const later = [...list.children].find((child) => child.dataset.sk < sk);
+  list.insertBefore(node, later || null);
+}
+
+function dropOldest() {
+  while (state.entries.size > MAX_SHOWN) {
+    const oldest = [...state.entries.keys()].sort()[0];
+    state.nodes.get(oldest).remove();
+    state.nodes.delete(oldest);
+    state.entries.delete(oldest);
+  }
+}
+
+// --- one request ------------------------------------------------------------------------------------------------
+function render(entry) {
+  const refused = entry.status >= 400;
+  const partial = !refused && (entry.counts || {}).rejected > 0;
+  const li = el("li", `request${refused ? " refused" : partial ? " partial" : ""}`);
+  li.dataset.sk = entry.sk;
+  li.dataset.status = entry.status;
+  const head = el("div", "head");
+  head.append(el("span", "time", clock(entry.time_ms)), el("span", "status", entry.status),
+    el("span", "message", entry.message || summary(entry.counts || {})));
+  if (entry.replayed) head.append(el("span", "meta", "replayed (a retry, answered from the first answer)"));
+  head.append(el("span", "meta", requestMeta(entry)));
+  li.append(head);
+  const items = el("ul", "items");
+  for (const item of entry.items || []) items.append(renderItem(item));
+  if (entry.items_omitted) items.append(el("li", "item meta", `… ${entry.items_omitted} more items, not logged`));
+  li.append(items);
+  return li;
+}
+
+function summary(counts) {
+  return Object.entries(counts).filter(([, n]) => n > 0).map(([name, n]) => `${n} ${name}`).join(" · ") || "nothing";
+}
+
+function requestMeta(entry) {
+  const r = entry.request || {};
+  const parts = [`key ${entry.key_id}`, `${r.body_bytes || 0} B`, `${entry.duration_ms} ms`];
+  if (r.user_agent) parts.push(r.user_agent);
+  if (r.source_ip) parts.push(r.source_ip);
+  const query = Object.entries(r.query || {}).map(([k, v]) => `${k}=${v}`).join("&");
+  if (query) parts.push(`?${query}`);
+  return parts.join(" · ");
+}
+
+function renderItem(item) {
+  const li = el("li", `item ${item.status}`);
+  li.dataset.serial = item.serial || "";
+  li.append(el("span", "", `#${item.index} `), el("span", "badge", item.status), ` ${item.serial || "(no serial)"}`);
+  if (item.reason) li.append(" ", el("span", "reason", item.reason));
+  if (item.message) li.append(" ", el("span", "", item.message));
+  if (item.port !== undefined) li.append(` port ${item.port}`);
+  if (item.payload !== undefined) li.append(` payload ${item.payload}`);
+  if (item.flags && item.flags.length) li.append(` flags ${item.flags.join(",")}`);
+  if (item.decoded !== undefined) li.append(" ", el("span", "decoded", `decoded ${JSON.stringify(item.decoded)}`));
+  const decoder = item.decoder || {};
+  if ((decoder.errors || []).length) li.append(" ", el("span", "errors", `decoder ${decoder.connector}: ${decoder.errors.join("; ")}`));
+  const warnings = [...(decoder.warnings || []), ...(item.warnings || [])];
+  if (warnings.length) li.append(" ", el("span", "warnings", `warnings: ${warnings.join("; ")}`));
+  for (const line of item.console || []) li.append(el("code", "console", `console: ${line}`));
+  return li;
+}
+
+// --- filters ----------------------------------------------------------------------------------------------------
+function applyFilters(node, entry) {
+  const device = $("device").value, key = $("key").value, outcome = $("outcome").value;
+  const items = entry.items || [];
+  let shown = (!key || entry.key_id === key) && (!device || items.some((i) => i.serial === device));
+  if (outcome === "ok") shown = shown && entry.status < 400;
+  if (outcome === "refused") shown = shown && entry.status >= 400;
+  node.hidden = !shown;
+  for (const li of node.querySelectorAll(".item[data-serial]")) li.hidden = Boolean(device) && li.dataset.serial !== device;
+}
+
+function refilter() {
+  for (const [sk, entry] of state.entries) applyFilters(state.nodes.get(sk), entry);
+}
+
+// --- chart: one numeric variable of the chosen device over time ---------------------------------------------------
+function scheduleChart() {
+  clearTimeout(state.chartTimer);
+  state.chartTimer = setTimeout(loadChart, 500);
+}
+
+async function loadChart() {
+  const device = $("device").value;
+  $("chart-panel").hidden = !device;
+  if (!device) return;
+  $("chart-device").textContent = device;
+  const points = await (await fetch(`/api/records?serial=${encodeURIComponent(device)}`)).json();
+  if ($("device").value !== device) return; // the choice changed meanwhile
+  const select = $("variable"), chosen = select.value;
+  const names = [...new Set(points.flatMap((p) => Object.keys(p.values)))].sort();
+  select.replaceChildren(...names.map((name) => new Option(name, name)));
+  select.value = names.includes(chosen) ? chosen : names[0] || "";
+  state.points = points;
+  drawChart();
+}
+
+function drawChart() {
+  const variable = $("variable").value;
+  const series = (state.points || []).filter((p) => variable in p.values)
+    .map((p) => ({ t: Date.parse(p.time), v: p.values[variable], time: p.time }));
+  const chart = $("chart");
+  if (!series.length) { chart.replaceChildren(el("p", "dim", "no numeric value in this device's latest records")); return; }
+  const W = Math.max(chart.clientWidth, 320), H = 220, L = 50, R = 12, T = 10, B = 24;
+  const ts = series.map((p) => p.t), vs = series.map((p) => p.v);
+  const [t0, t1, v0, v1] = [Math.min(...ts), Math.max(...ts), Math.min(...vs), Math.max(...vs)];
+  const x = (t) => L + (t1 === t0 ? 0.5 : (t - t0) / (t1 - t0)) * (W - L - R);
+  const y = (v) => H - B - (v1 === v0 ? 0.5 : (v - v0) / (v1 - v0)) * (H - T - B);
+  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": `${variable} over time` });
+  svg.append(svgEl("line", { class: "axis", x1: L, y1: H - B, x2: W - R, y2: H - B }),
+    svgEl("line", { class: "axis", x1: L, y1: T, x2: L, y2: H - B }),
+    svgText(L - 6, y(v1) + 4, v1, "end"), svgText(L - 6, y(v0) + 4, v0, "end"),
+    svgText(L, H - 6, clock(t0), "start"), svgText(W - R, H - 6, clock(t1), "end"),
+    svgEl("polyline", { class: "line", points: series.map((p) => `${x(p.t)},${y(p.v)}`).join(" ") }));
+  for (const p of series) {
+    const dot = svgEl("circle", { class: "point", cx: x(p.t), cy: y(p.v), r: 3.5 });
+    dot.append(svgEl("title", {}, `${p.time}: ${variable} = ${p.v}`));
+    svg.append(dot);
+  }
+  chart.replaceChildren(svg);
+}
+
+function svgEl(tag, attributes, text) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function svgText(x, y, text, anchor) {
+  return svgEl("text", { x, y, "text-anchor": anchor }, String(text));
+}
+
+// --- start ------------------------------------------------------------------------------------------------------
+$("device").addEventListener("change", () => { refilter(); loadChart(); });
+$("key").addEventListener("change", refilter);
+$("outcome").addEventListener("change", refilter);
+$("variable").addEventListener("change", drawChart);
+loadSession();
+setInterval(loadSession, 60000);
+connect();
