@@ -48,7 +48,11 @@ function add(entry) {
   if (state.entries.has(entry.sk)) return;
   state.entries.set(entry.sk, entry);
   for (const item of entry.items || []) {
-    if (item.serial && !state.serials.has(item.serial)) { state.serials.add(item.serial); addOption($("device"), item.serial); }
+    if (item.serial && !state.serials.has(item.serial)) {
+      state.serials.add(item.serial);
+      addOption($("device"), item.serial);
+      addOption($("chart-device"), item.serial);
+    }
   }
   addOption($("key"), entry.key_id);
   const node = render(entry);
@@ -58,7 +62,7 @@ function add(entry) {
   dropOldest();
   $("empty").hidden = true;
   $("count").textContent = `(${state.entries.size})`;
-  const device = $("device").value;
+  const device = $("chart-device").value;
   if (device && entry.status < 300 && (entry.items || []).some((i) => i.serial === device)) scheduleChart();
 }
 
@@ -151,12 +155,10 @@ function scheduleChart() {
 }
 
 async function loadChart() {
-  const device = $("device").value;
-  $("chart-panel").hidden = !device;
+  const device = $("chart-device").value;
   if (!device) return;
-  $("chart-device").textContent = device;
   const points = await (await fetch(`/api/records?serial=${encodeURIComponent(device)}`)).json();
-  if ($("device").value !== device) return; // the choice changed meanwhile
+  if ($("chart-device").value !== device) return; // the choice changed meanwhile
   const select = $("variable"), chosen = select.value;
   const names = [...new Set(points.flatMap((p) => Object.keys(p.values)))].sort();
   select.replaceChildren(...names.map((name) => new Option(name, name)));
@@ -202,7 +204,11 @@ function svgText(x, y, text, anchor) {
 }
 
 // --- start ------------------------------------------------------------------------------------------------------
-$("device").addEventListener("change", () => { refilter(); loadChart(); });
+$("device").addEventListener("change", () => {
+  refilter();
+  if ($("device").value) { $("chart-device").value = $("device").value; loadChart(); }
+});
+$("chart-device").addEventListener("change", loadChart);
 $("key").addEventListener("change", refilter);
 $("outcome").addEventListener("change", refilter);
 $("variable").addEventListener("change", drawChart);
