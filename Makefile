@@ -40,6 +40,20 @@ $(BENCH_STAMP): $(RUN_STAMP)
 	@$(BIN)/pip install $(PIP_QUIET) -e '.[bench]' >&2
 	@touch $@
 
+# The inspector's browser test drives Debian's Chromium through Playwright (the system browser: no `playwright
+# install`). Installed once with apt-get when missing (apt-get update first if the package lists are empty or stale).
+CHROMIUM := /usr/bin/chromium
+CHROMIUM_STAMP := $(BIN)/.installed-chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+$(CHROMIUM_STAMP): | $(RUN_STAMP)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "make: installing chromium (apt-get) for the browser tests" >&2; \
+	  $(SUDO) apt-get install -y -qq chromium >&2 2>/dev/null \
+	  || { $(SUDO) apt-get update -qq >&2 && $(SUDO) apt-get install -y -qq chromium >&2; }; \
+	fi
+	@touch $@
+
 $(SAM_VENV)/.installed:
 	$(PYTHON) -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install $(PIP_QUIET) aws-sam-cli
@@ -57,7 +71,7 @@ run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_P
 invoke: venv ## Invoke the real handler with an event file, Docker-free: make invoke EVENT=events/uplink-tts-v3.json
 	@$(BIN)/inlet local invoke $(EVENT)
 
-test: lint validate $(DEV_STAMP) $(BENCH_STAMP) ## Everything CI runs: ruff, sam validate --lint, the whole pytest suite (it smoke-tests the benchmarks too)
+test: lint validate $(DEV_STAMP) $(BENCH_STAMP) $(CHROMIUM_STAMP) ## Everything CI runs: ruff, sam validate --lint, the whole pytest suite (it smoke-tests the benchmarks too)
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV_STAMP) ## ruff check and format check
@@ -77,7 +91,7 @@ unit: $(DEV_STAMP) ## Unit tests only
 integration: $(DEV_STAMP) $(BENCH_STAMP) ## Integration tests only (handler under moto; includes the benchmark smoke run)
 	$(BIN)/python -m pytest -q -m integration
 
-e2e: $(DEV_STAMP) ## End-to-end tests only (local stack over real HTTP, CLI)
+e2e: $(DEV_STAMP) $(CHROMIUM_STAMP) ## End-to-end tests only (local stack over real HTTP, CLI, the inspector in Chromium)
 	$(BIN)/python -m pytest -q -m e2e
 
 bench: $(BENCH_STAMP) ## Benchmarks: table, bench/results.json, bench/growth.png

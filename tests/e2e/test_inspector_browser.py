@@ -37,7 +37,7 @@ CODEC = """function decodeUplink(input) {
 
 
 def lpp_temperature(celsius: float) -> str:
-    return "0167" + f"{int(round(celsius * 10)) & 0xFFFF:04x}"
+    return "0167" + f"{round(celsius * 10) & 0xFFFF:04x}"
 
 
 class Inspector:

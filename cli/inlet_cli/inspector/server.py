@@ -80,7 +80,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: Inspector
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args) -> None:
         pass  # the terminal is the user's: no access log
 
     def do_GET(self) -> None:

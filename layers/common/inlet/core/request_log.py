@@ -53,13 +53,15 @@ def masked(text: object, limit: int = MAX_TEXT) -> str:
 
 
 def build_entry(
-    request: dict, key_id: str, answer: dict, details: dict[int, dict], received_ms: int, now_ms: int
-) -> dict:
+    request: dict, key_id: str, answer: dict, details: dict[int, dict], received_ms: int, now_ms: int,
+    item_count: int = 0,
+) -> dict:  # fmt: skip
     """The entry of one answered request.
 
     ``request``: ``headers`` (lower-case names), ``query``, ``body_bytes``, ``source_ip``; ``answer``: the HTTP
     answer (``status``, ``body`` parsed, ``replayed``); ``details``: index -> what the use case knows of that item
-    (``uplink_item`` builds it).
+    (``uplink_item`` builds it); ``item_count``: the request's items, when more than ``details`` and the answer
+    name.
     """
     body = answer.get("body") if isinstance(answer.get("body"), dict) else {}
     receipts = body.get("items") if isinstance(body.get("items"), list) else []
@@ -77,9 +79,9 @@ def build_entry(
         "group": body.get("group"),
         "indexes": body.get("indexes", [])[:MAX_ITEMS] if isinstance(body.get("indexes"), list) else [],
         "request": _request_summary(request),
-        "item_count": len(indexes),
+        "item_count": max(len(indexes), item_count),
         "items": items,
-        "items_omitted": max(len(indexes) - MAX_ITEMS, 0),
+        "items_omitted": max(len(indexes), item_count) - len(items),
     }
     optional = ("message", "counts", "group", "indexes")  # left out when empty: most entries are small
     return _within_size({k: v for k, v in entry.items() if k not in optional or v})

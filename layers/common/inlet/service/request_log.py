@@ -17,7 +17,7 @@ import orjson
 from inlet.adapters.request_log import RequestLogStore
 from inlet.core.keys import KeyConfig
 from inlet.core.request import HttpRequest, item_query
-from inlet.core.request_log import build_entry, uplink_item
+from inlet.core.request_log import MAX_ITEMS, build_entry, uplink_item
 
 
 class Logged(Enum):
@@ -53,7 +53,7 @@ def log_request(trace: RequestTrace, answer: dict, store: RequestLogStore | None
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     try:
         entry = build_entry(_request_of(trace.request), trace.config.id, _answer_of(answer), _details(trace),
-                            trace.received_ms, now_ms)  # fmt: skip
+                            trace.received_ms, now_ms, len(trace.uplinks))  # fmt: skip
     except (TypeError, ValueError, KeyError, orjson.JSONEncodeError):
         return Logged.FAILED  # an item this code did not foresee: no entry rather than a changed answer
     return Logged.WRITTEN if store.put(trace.config.tenant, entry) else Logged.FAILED
@@ -82,7 +82,7 @@ def _answer_of(answer: dict) -> dict:
 def _details(trace: RequestTrace) -> dict[int, dict]:
     console = trace.console or {}
     details = {}
-    for uplink in trace.uplinks:
+    for uplink in trace.uplinks[:MAX_ITEMS]:  # the entry keeps no more (the others are counted from the answer)
         record = trace.records.get(uplink.index)
         details[uplink.index] = uplink_item(uplink, record, console.get(record["id"]) if record else None)
     return details
