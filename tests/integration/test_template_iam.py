@@ -31,7 +31,7 @@ REACHED = {
         "KeyStore._fetch": ["KEYS_PATH"], "KeyStore._values": ["KEYS_PATH", "KEY_TAG_SECRET"],
         "NetworkTokens.get": ["NETWORK_TOKEN_PATH"],
         "DeviceStore._batch_get": ["DEVICES_TABLE"], "DeviceStore.add": ["DEVICES_TABLE"],
-        "RecordStore.put_many": ["RECORDS_TABLE"],
+        "RecordStore.put_many": ["RECORDS_TABLE"], "RecordStore.put_first": ["RECORDS_TABLE"],
         "DedupStore.claim": ["DEDUP_TABLE"], "DedupStore._take_over": ["DEDUP_TABLE"],
         "DedupStore.release": ["DEDUP_TABLE"], "DedupStore._finish": ["DEDUP_TABLE"],
         "DeliveryQueue._send_batch": ["DELIVERY_QUEUE_URL"],
