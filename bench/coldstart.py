@@ -27,9 +27,9 @@ BASELINE = "import boto3\nboto3.client('ssm'); boto3.client('dynamodb')"
 
 
 def _env() -> dict[str, str]:
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
-    return subprocess_env(**localenv.function_environment(POWERTOOLS_METRICS_DISABLED="false"))
+    return subprocess_env(**local_env.function_environment(POWERTOOLS_METRICS_DISABLED="false"))
 
 
 def _run_ms(code: str, env: dict[str, str]) -> float:

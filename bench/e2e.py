@@ -23,7 +23,7 @@ def measure(total: int = 400, clients: int = 8, time_cap: float = 60.0) -> dict:
 
 def _measure(stack: dict, total: int, clients: int, time_cap: float) -> dict:
     from inlet.core.keys import generate_key
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
     endpoint, url, key = stack["endpoint_url"], stack["uplink_url"], generate_key()
     seed_tenant(endpoint, key, TENANT, workloads.serials())
@@ -39,7 +39,7 @@ def _measure(stack: dict, total: int, clients: int, time_cap: float) -> dict:
     load.run(requests.Session, lambda s, i: post(s, warm[i]), len(warm), clients, time_cap)
     stack_figures = load.run(requests.Session, lambda s, i: post(s, bodies[i]), total, clients, time_cap)
 
-    table = localenv.TABLES["RecordsTable"]
+    table = local_env.TABLES["RecordsTable"]
 
     def put(dynamodb, index: int) -> None:
         item = {
