@@ -1,4 +1,4 @@
-"""Figure 4: cold start. In fresh processes (bytecode compiled beforehand): importing the handler module plus what
+"""Cold start. In fresh processes (bytecode compiled beforehand): importing the handler module plus what
 its first invocation builds (settings, stores, the SSM and DynamoDB clients), against ``import boto3`` and the same
 two plain clients. The runs alternate; each side keeps its median. ``-X importtime`` gives the handler's profile.
 """

@@ -83,7 +83,7 @@ def _shape(harness, fmt: str, uplinks: int, cpu_ms: float, memory: int, seed: in
 def measure(harness, cpu_figures: dict, batch: int, repeats: int) -> dict:
     """``cost_per_million`` (format -> uplinks per request -> USD) and ``wru_per_record`` (format -> write units of
     one record), both from this run's measures: CPU of a warm 1-uplink request (fastest of ``repeats``) and of the
-    ``batch``-uplink figures 1-2, AWS calls and item sizes of one more warm request of each shape."""
+    ``batch``-uplink CPU-per-uplink figures, AWS calls and item sizes of one more warm request of each shape."""
     from bench import cpu
 
     memory = memory_mb()

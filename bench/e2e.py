@@ -1,4 +1,4 @@
-"""Figure 7: the local stack of ``make run`` end to end, single-uplink POSTs from 8 concurrent clients, against the
+"""Local stack end to end: the stack of ``make run``, single-uplink POSTs from 8 concurrent clients, against the
 emulator's own baseline: the same clients each doing one DynamoDB PutItem per request on the stack's moto server.
 The stack serves one invocation at a time (one warm function instance) and stores through moto: both bound it.
 """
