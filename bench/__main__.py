@@ -26,7 +26,7 @@ class Sizes:
     growth_repeats: int = 7
     cold_runs: int = 7
     memory_uplinks: int = 2000
-    stack: bool = True  # figure 7 and the proxy count of figure 3 (child processes, ~30 s)
+    stack: bool = True  # local stack end to end and the AWS calls counted at a proxy (child processes, ~30 s)
     e2e_requests: int = 400
 
 
@@ -97,7 +97,7 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
         remote = _step("aws calls at a proxy", results, errors, lambda: calls_remote.measure(results["aws_calls"]))
         results["aws_calls"]["out_of_process"] = remote or {"error": "see errors"}
     else:
-        results["aws_calls"]["out_of_process"] = {"skipped": "smoke run" if smoke else "figure 3 failed"}
+        results["aws_calls"]["out_of_process"] = {"skipped": "smoke run" if smoke else "in-process count failed"}
     if sizes.stack:
         results["e2e"] = _step("e2e", results, errors, lambda: e2e.measure(sizes.e2e_requests)) or {"error": "failed"}
     else:

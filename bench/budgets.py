@@ -1,4 +1,5 @@
-"""Figure 3's budgets, as the README's Performance section states them, checked against calls by operation name."""
+"""The AWS-calls-per-request budgets, as the README's Performance section states them, checked
+against calls by operation name."""
 
 from __future__ import annotations
 

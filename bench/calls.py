@@ -1,4 +1,4 @@
-"""Figure 3 in-process: AWS calls per request, counted by operation on the adapters' real boto3 clients.
+"""In-process: AWS calls per request, counted by operation on the adapters' real boto3 clients.
 
 (a) the first request with a new key (one uplink), (b) 1,000 uplinks of 50 registered devices with cold caches,
 (c) the same key again with a new body, caches warm.
@@ -16,7 +16,7 @@ KEY_B = "at" + "1b" * 16
 
 
 def scenarios(batch: int = BATCH) -> list[tuple[str, str, bytes, bool]]:
-    """``(name, key, body, cold caches)``; the bodies are unlike any other figure's (seeds 900+)."""
+    """``(name, key, body, cold caches)``; the bodies are unlike any other benchmark's (seeds 900+)."""
     return [
         ("a_new_key", KEY_A, workloads.body("tts", 1, seed=900), True),
         ("b_cold", KEY_B, workloads.body("tts", batch, seed=901), True),

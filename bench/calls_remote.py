@@ -1,6 +1,6 @@
-"""Figure 3 outside the process: the local stack with ``AWS_ENDPOINT_URL`` on a counting proxy in front of a moto
-server. Setup (tables, demo data, our keys and devices) is not counted; each scenario is counted alone, and an idle
-window first shows that the stack does no background AWS work."""
+"""AWS calls per request, counted outside the process: the local stack with ``AWS_ENDPOINT_URL`` on a counting
+proxy in front of a moto server. Setup (tables, demo data, our keys and devices) is not counted; each scenario is
+counted alone, and an idle window first shows that the stack does no background AWS work."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Figure 4: cold start. In fresh processes (bytecode compiled beforehand): importing the handler module plus what
+"""Cold start. In fresh processes (bytecode compiled beforehand): importing the handler module plus what
 its first invocation builds (settings, stores, the SSM and DynamoDB clients), against ``import boto3`` and the same
 two plain clients. The runs alternate; each side keeps its median. ``-X importtime`` gives the handler's profile.
 """
@@ -27,9 +27,9 @@ BASELINE = "import boto3\nboto3.client('ssm'); boto3.client('dynamodb')"
 
 
 def _env() -> dict[str, str]:
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
-    return subprocess_env(**localenv.function_environment(POWERTOOLS_METRICS_DISABLED="false"))
+    return subprocess_env(**local_env.function_environment(POWERTOOLS_METRICS_DISABLED="false"))
 
 
 def _run_ms(code: str, env: dict[str, str]) -> float:

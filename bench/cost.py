@@ -70,12 +70,12 @@ def inspected(harness, fmt: str, uplinks: int, seed: int) -> dict:
 
 
 def _shape(harness, fmt: str, uplinks: int, cpu_ms: float, memory: int, seed: int) -> dict:
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
     seen = inspected(harness, fmt, uplinks, seed)
     tables = seen["write_units_by_table"]
-    record_wru = tables.get(localenv.TABLES["RecordsTable"], 0) / uplinks
-    dedup_wru = tables.get(localenv.TABLES["DedupTable"], 0)
+    record_wru = tables.get(local_env.TABLES["RecordsTable"], 0) / uplinks
+    dedup_wru = tables.get(local_env.TABLES["DedupTable"], 0)
     costs = per_million(uplinks, cpu_ms, sum(seen["calls"].values()), record_wru, dedup_wru, memory)
     return {**costs, "calls": seen["calls"], "record_item_bytes_avg": seen["record_item_bytes_avg"]}
 
@@ -83,7 +83,7 @@ def _shape(harness, fmt: str, uplinks: int, cpu_ms: float, memory: int, seed: in
 def measure(harness, cpu_figures: dict, batch: int, repeats: int) -> dict:
     """``cost_per_million`` (format -> uplinks per request -> USD) and ``wru_per_record`` (format -> write units of
     one record), both from this run's measures: CPU of a warm 1-uplink request (fastest of ``repeats``) and of the
-    ``batch``-uplink figures 1-2, AWS calls and item sizes of one more warm request of each shape."""
+    ``batch``-uplink CPU-per-uplink figures, AWS calls and item sizes of one more warm request of each shape."""
     from bench import cpu
 
     memory = memory_mb()

@@ -1,4 +1,4 @@
-"""Figures 1-2: CPU of the whole in-handler path per 1,000-uplink batch, against orjson parsing and dumping it.
+"""CPU per uplink: CPU of the whole in-handler path per 1,000-uplink batch, against orjson parsing and dumping it.
 
 The handler runs warm (key and devices cached) with deduplication on, so each repeat gets its own body: the same
 body twice would be a replay. The baseline parses and dumps the very same bodies; both keep their fastest repeat.

@@ -2,7 +2,7 @@
 
 ``decode_us_per_uplink_<kind>``: 1,000 TTS v3 uplinks of one device type (the LHT65 of ``bench.codecs``) through
 the real handler, warm, with the devices on the connector, minus the very same bodies sent with a key whose tenant's
-devices are ``generic-sensor``; the two alternate and each keeps its fastest repeat (as figures 1-2).
+devices are ``generic-sensor``; the two alternate and each keeps its fastest repeat (as the CPU-per-uplink benchmark).
 ``decode_cold_ms``: in a fresh process with the handler imported, the first ``decode_records`` of one uplink with
 a connector version already read: importing the engine, creating the context, compiling the script and running it.
 """

@@ -1,4 +1,4 @@
-"""Figure 7: the local stack of ``make run`` end to end, single-uplink POSTs from 8 concurrent clients, against the
+"""Local stack end to end: the stack of ``make run``, single-uplink POSTs from 8 concurrent clients, against the
 emulator's own baseline: the same clients each doing one DynamoDB PutItem per request on the stack's moto server.
 The stack serves one invocation at a time (one warm function instance) and stores through moto: both bound it.
 """
@@ -23,7 +23,7 @@ def measure(total: int = 400, clients: int = 8, time_cap: float = 60.0) -> dict:
 
 def _measure(stack: dict, total: int, clients: int, time_cap: float) -> dict:
     from inlet.core.keys import generate_key
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
     endpoint, url, key = stack["endpoint_url"], stack["uplink_url"], generate_key()
     seed_tenant(endpoint, key, TENANT, workloads.serials())
@@ -39,7 +39,7 @@ def _measure(stack: dict, total: int, clients: int, time_cap: float) -> dict:
     load.run(requests.Session, lambda s, i: post(s, warm[i]), len(warm), clients, time_cap)
     stack_figures = load.run(requests.Session, lambda s, i: post(s, bodies[i]), total, clients, time_cap)
 
-    table = localenv.TABLES["RecordsTable"]
+    table = local_env.TABLES["RecordsTable"]
 
     def put(dynamodb, index: int) -> None:
         item = {

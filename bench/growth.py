@@ -1,4 +1,4 @@
-"""Figure 5: time per uplink as the batch grows (TTS v3, warm caches, deduplication on), and its plot."""
+"""Growth: time per uplink as the batch grows (TTS v3, warm caches, deduplication on), and its plot."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def plot(result: dict, path: Path) -> None:
     axes.set_ylim(bottom=0)
     axes.set_xlabel("uplinks per request (TTS v3, ~2 kB each)")
     axes.set_ylabel("µs per uplink (wall time, min of repeats)")
-    axes.set_title(f"Figure 5: time per uplink vs batch size (largest/smallest = {result['ratio']:.2f})")
+    axes.set_title(f"Time per uplink vs batch size (largest/smallest = {result['ratio']:.2f})")
     axes.grid(True, which="both", alpha=0.3)
     axes.legend()
     figure.tight_layout()

@@ -27,12 +27,12 @@ class LambdaContext:
 
 def configure_environment() -> None:
     """The function's environment (template.yaml names), dummy credentials, never a real endpoint."""
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
         os.environ.pop(name, None)
     os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"})
-    os.environ.update(localenv.function_environment(POWERTOOLS_METRICS_DISABLED="false", POWERTOOLS_LOG_LEVEL="INFO"))
+    os.environ.update(local_env.function_environment(POWERTOOLS_METRICS_DISABLED="false", POWERTOOLS_LOG_LEVEL="INFO"))
 
 
 def event(body: bytes, key: str = BENCH_KEY, request_id: str = "bench") -> dict:

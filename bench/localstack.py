@@ -130,9 +130,9 @@ def seed_tenant(endpoint_url: str, key: str, tenant: str, serials: list[str]) ->
     """A key and registered devices, written straight to the emulator (never through a counting proxy)."""
     from inlet.adapters.devices import Device, DeviceStore
     from inlet.adapters.keys import KeyStore
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
-    localenv.put_key(KeyStore(localenv.KEYS_PATH, ssm=aws_client("ssm", endpoint_url)), key, tenant, name="bench")
-    devices = DeviceStore(localenv.TABLES["DevicesTable"], dynamodb=aws_client("dynamodb", endpoint_url))
+    local_env.put_key(KeyStore(local_env.KEYS_PATH, ssm=aws_client("ssm", endpoint_url)), key, tenant, name="bench")
+    devices = DeviceStore(local_env.TABLES["DevicesTable"], dynamodb=aws_client("dynamodb", endpoint_url))
     for serial in serials:
-        devices.add(Device(tenant, serial, name=f"bench {serial}", created_at=localenv.now_iso()))
+        devices.add(Device(tenant, serial, name=f"bench {serial}", created_at=local_env.now_iso()))

@@ -1,5 +1,6 @@
 """``python -m bench.profile [tts|loriot|flat] [--uplinks N] [--repeats N] [--lines N]``: pyinstrument profile of
-figure 1's warm handler run (the real handler, real boto3 clients, AWS answered in-process), as text."""
+the CPU-per-uplink benchmark's warm handler run (the real handler, real boto3 clients, AWS answered in-process),
+as text."""
 
 from __future__ import annotations
 

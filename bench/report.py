@@ -1,4 +1,4 @@
-"""The table of figures (rich) and bench/results.json."""
+"""The table of benchmarks (rich) and bench/results.json."""
 
 from __future__ import annotations
 
@@ -80,28 +80,35 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
         f: f" ({cpu[f]['handler_us_per_uplink']:.0f} us/uplink)" if f in cpu else "" for f in ("tts", "loriot", "flat")
     }
     table = [
-        _ratio_row(results, "cpu_ratio_tts", "1 CPU/uplink, TTS v3", per["tts"]),
-        _ratio_row(results, "cpu_ratio_loriot", "2 CPU/uplink, LORIOT", per["loriot"]),
-        _ratio_row(results, "cpu_ratio_flat", "2 CPU/uplink, flat", per["flat"]),
+        _ratio_row(results, "cpu_ratio_tts", "CPU per uplink, TTS v3", per["tts"]),
+        _ratio_row(results, "cpu_ratio_loriot", "CPU per uplink, LORIOT gw", per["loriot"]),
+        _ratio_row(results, "cpu_ratio_flat", "CPU per uplink, flat schema", per["flat"]),
     ]
     calls = results.get("aws_calls", {})
     for name in SCENARIOS:
         scenario = calls.get(name, {})
         shown = ", ".join(f"{op} {n}" for op, n in scenario.get("calls", {}).items()) or "error"
-        table.append((f"3{name[0]} AWS calls ({name[2:]})", shown, "budget", _verdict(scenario.get("meets_budget"))))
+        table.append(
+            (
+                f"AWS calls per request, ({name[0]}) {name[2:].replace('_', ' ')}",
+                shown,
+                "budget",
+                _verdict(scenario.get("meets_budget")),
+            )
+        )
     remote = calls.get("out_of_process", {})
     if "skipped" in remote:
-        table.append(("3  counted at a proxy", "skipped", "same counts", _verdict(None)))
+        table.append(("AWS calls counted at a proxy", "skipped", "same counts", _verdict(None)))
     elif remote:
         same = all(remote.get(n, {}).get("matches_in_process") for n in SCENARIOS) and not remote.get("idle_calls")
         table.append(
-            ("3  counted at a proxy", "same counts, idle 0" if same else "differ", "same counts", _verdict(same))
+            ("AWS calls counted at a proxy", "same counts, idle 0" if same else "differ", "same counts", _verdict(same))
         )
     ms = results.get("cold_start_ms")
-    table.append(_ratio_row(results, "cold_start_ratio", "4 cold start", f" ({ms:.0f} ms)" if ms else ""))
+    table.append(_ratio_row(results, "cold_start_ratio", "cold start", f" ({ms:.0f} ms)" if ms else ""))
     sizes = [p["uplinks"] for p in (results.get("growth") or {}).get("points", [])]
-    table.append(_ratio_row(results, "growth_ratio", f"5 growth {min(sizes, default=0)}..{max(sizes, default=0)}"))
-    table.append(_ratio_row(results, "memory_ratio", "6 peak RSS / body"))
+    table.append(_ratio_row(results, "growth_ratio", f"growth {min(sizes, default=0)}..{max(sizes, default=0)}"))
+    table.append(_ratio_row(results, "memory_ratio", "peak memory (RSS / body)"))
     table.append(_e2e_row(results.get("e2e", {})))
     table += _decoding_rows(results)
     table += _cost_rows(results)
@@ -116,17 +123,17 @@ def _cost_rows(results: dict) -> list[tuple[str, str, str, str]]:
         limits = [(usd, COST_LIMITS.get((fmt, size))) for size, usd in by_size.items()]
         checked = [usd <= limit for usd, limit in limits if limit is not None]
         target = "<= $2.25 / <= $0.70" if checked else "reported"
-        table.append((f"9 cost per million, {fmt}", shown, target, _verdict(all(checked) if checked else None)))
+        table.append((f"cost per million, {fmt}", shown, target, _verdict(all(checked) if checked else None)))
     shown = ", ".join(f"{fmt} {wru:g}" for fmt, wru in units.items()) or "error"
-    table.append(("9 write units per record", shown, "TTS 1", _verdict(units.get("tts") == 1 if units else None)))
+    table.append(("write units per record", shown, "TTS 1", _verdict(units.get("tts") == 1 if units else None)))
     return table
 
 
 def _decoding_rows(results: dict) -> list[tuple[str, str, str, str]]:
     labels = {
-        "decode_us_per_uplink_ts013": ("8 decode, ts013 codec", "us/uplink"),
-        "decode_us_per_uplink_tagoio": ("8 decode, TagoIO parser", "us/uplink"),
-        "decode_cold_ms": ("8 first decode, fresh process", "ms"),
+        "decode_us_per_uplink_ts013": ("decoder cost, ts013 codec", "us/uplink"),
+        "decode_us_per_uplink_tagoio": ("decoder cost, TagoIO parser", "us/uplink"),
+        "decode_cold_ms": ("first decode, fresh process", "ms"),
     }
     table = []
     for key, (label, unit) in labels.items():
@@ -138,13 +145,18 @@ def _decoding_rows(results: dict) -> list[tuple[str, str, str, str]]:
 
 def _e2e_row(e2e: dict) -> tuple[str, str, str, str]:
     if "stack" not in e2e:
-        return "7 local stack e2e", e2e.get("skipped", e2e.get("error", "n/a"))[:60], TARGETS["e2e"], _verdict(None)
+        return (
+            "local stack end to end",
+            e2e.get("skipped", e2e.get("error", "n/a"))[:60],
+            TARGETS["e2e"],
+            _verdict(None),
+        )
     stack, base = e2e["stack"], e2e["emulator_put_item"]
     shown = (
         f"{stack['requests_per_s']:.0f} req/s p50 {stack['p50_ms']:.0f} p99 {stack['p99_ms']:.0f} ms; "
         f"moto PutItem {base['requests_per_s']:.0f} req/s p50 {base['p50_ms']:.0f} p99 {base['p99_ms']:.0f} ms"
     )
-    return "7 local stack e2e", shown, "reported", "[cyan]INFO[/]"
+    return "local stack end to end", shown, "reported", "[cyan]INFO[/]"
 
 
 def print_table(results: dict) -> None:
@@ -152,7 +164,7 @@ def print_table(results: dict) -> None:
     from rich.table import Table
 
     table = Table(title=f"Inlet benchmarks ({'smoke' if results.get('smoke') else 'full'} run, {results['time']})")
-    for column in ("figure", "measured", "target", ""):
+    for column in ("benchmark", "measured", "target", ""):
         table.add_column(column, overflow="fold")
     for row in rows(results):
         table.add_row(*row)

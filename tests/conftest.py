@@ -6,7 +6,7 @@ import os
 
 import boto3
 import pytest
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 from inlet_cli.template import create_tables
 from moto import mock_aws
 
@@ -20,7 +20,7 @@ def aws_env(monkeypatch):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    for name, value in localenv.function_environment().items():
+    for name, value in local_env.function_environment().items():
         monkeypatch.setenv(name, value)
     yield os.environ
 
@@ -28,9 +28,9 @@ def aws_env(monkeypatch):
 @pytest.fixture
 def moto_aws(aws_env):
     with mock_aws():
-        dynamodb = boto3.client("dynamodb", region_name=localenv.REGION)
-        create_tables(dynamodb, localenv.TABLES)
-        yield {"dynamodb": dynamodb, "ssm": boto3.client("ssm", region_name=localenv.REGION)}
+        dynamodb = boto3.client("dynamodb", region_name=local_env.REGION)
+        create_tables(dynamodb, local_env.TABLES)
+        yield {"dynamodb": dynamodb, "ssm": boto3.client("ssm", region_name=local_env.REGION)}
 
 
 @pytest.fixture(autouse=True)
@@ -47,5 +47,5 @@ def seeded(moto_aws):
     from inlet.service.wiring import dependencies
 
     deps = dependencies()
-    localenv.seed_events_data(deps.keys, deps.devices)
+    local_env.seed_events_data(deps.keys, deps.devices)
     return deps

@@ -9,7 +9,7 @@ import time
 import uuid
 from urllib.parse import urlencode
 
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 
 
 class LambdaContext:
@@ -27,7 +27,7 @@ class LambdaContext:
 def http_event(
     body=None,
     *,
-    key: str | None = localenv.EVENTS_KEY,
+    key: str | None = local_env.EVENTS_KEY,
     content_type: str | None = "application/json",
     query: dict | None = None,
     headers: dict | None = None,

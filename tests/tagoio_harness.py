@@ -7,9 +7,9 @@ import boto3
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.tagoio import TagoApi
 from inlet.core.tagoio_settings import tagoio_settings
-from inlet_cli import localenv
-from inlet_cli.localdeliver import create_delivery_queues, load_deliver_handler, poll_once
-from inlet_cli.localtagoio import LocalTagoIO
+from inlet_cli.local import env as local_env
+from inlet_cli.local.deliver import create_delivery_queues, load_deliver_handler, poll_once
+from inlet_cli.local_tagoio.server import LocalTagoIO
 
 from tests.helpers import http_event, invoke, restart_container
 
@@ -32,7 +32,7 @@ def forget_delivery_containers() -> None:
 class TagoStack:
     def __init__(self, tagoio: LocalTagoIO, moto_aws: dict, monkeypatch, sink: str = "tagoio") -> None:
         self.tagoio = tagoio
-        self.sqs = boto3.client("sqs", region_name=localenv.REGION)
+        self.sqs = boto3.client("sqs", region_name=local_env.REGION)
         self.queue_url, self.dlq_url = create_delivery_queues(self.sqs, "inlet-test")
         self.network_token = tagoio.state.add_network_token()
         moto_aws["ssm"].put_parameter(Name=NETWORK_TOKEN_PARAM, Value=self.network_token, Type="SecureString")
@@ -45,8 +45,8 @@ class TagoStack:
             monkeypatch.setenv(name, value)
         forget_delivery_containers()
         settings = tagoio_settings(NETWORK_TOKEN_PARAM, TAGO_AUTHORIZATION, api_url=tagoio.url)
-        keys = KeyStore(localenv.KEYS_PATH, ssm=moto_aws["ssm"])
-        localenv.put_key(keys, KEY, localenv.EVENTS_TENANT, name="tagoio test key", sink=sink, tagoio=settings)
+        keys = KeyStore(local_env.KEYS_PATH, ssm=moto_aws["ssm"])
+        local_env.put_key(keys, KEY, local_env.EVENTS_TENANT, name="tagoio test key", sink=sink, tagoio=settings)
         self.handler = load_deliver_handler()
         self.delays: list[int] = []
         self._prepare_worker()

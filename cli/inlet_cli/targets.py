@@ -19,8 +19,8 @@ from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
 
-from inlet_cli import localenv
 from inlet_cli.errors import CliError
+from inlet_cli.local import env as local_env
 
 _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=10)
 _LOCAL_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -102,7 +102,7 @@ def resolve(local: bool = False, stack: str | None = None) -> Target:
 
 
 def from_local_state() -> Target:
-    path = localenv.state_dir() / localenv.STATE_FILE
+    path = local_env.state_dir() / local_env.STATE_FILE
     try:
         state = json.loads(path.read_text())
     except FileNotFoundError:
@@ -113,8 +113,8 @@ def from_local_state() -> Target:
     if state.get("emulator") == "moto" and pid and not _alive(int(pid)):
         raise CliError(f"the local stack (pid {pid}) is no longer running: start it with `inlet local run`")
     known = {f.name for f in fields(Target)} - {"source", "local"}
-    # the local stack creates every table of the template under localenv's names, named in local.json or not
-    state.setdefault("connectors_table", localenv.TABLES["ConnectorsTable"])
+    # the local stack creates every table of the template under local.env's names, named in local.json or not
+    state.setdefault("connectors_table", local_env.TABLES["ConnectorsTable"])
     return Target("--local", local=True, **{k: v for k, v in state.items() if k in known})
 
 

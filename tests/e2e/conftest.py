@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 
 ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 60
@@ -32,7 +32,7 @@ def process_env(state_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in FOREIGN_ENV}
     paths = [str(ROOT / "layers" / "common"), str(ROOT / "cli"), str(ROOT / "functions" / "uplink")]
     env["PYTHONPATH"] = os.pathsep.join([*paths, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    env[localenv.STATE_DIR_ENV] = str(state_dir)
+    env[local_env.STATE_DIR_ENV] = str(state_dir)
     env["PYTHONUNBUFFERED"] = "1"
     env.update(extra)
     return env
@@ -71,7 +71,7 @@ class LocalStack:
         )
         self.stdout, self.stderr = Drain(self.process.stdout), Drain(self.process.stderr)
         self.url = self._wait_until_listening()
-        self.key = (state_dir / localenv.DEMO_KEY_FILE).read_text().strip()
+        self.key = (state_dir / local_env.DEMO_KEY_FILE).read_text().strip()
 
     def _wait_until_listening(self) -> str:
         deadline = time.monotonic() + READY_TIMEOUT

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
-from inlet_cli.localenv import DEMO_DEVICES
+from inlet_cli.local.env import DEMO_DEVICES
 
 
 class Raw(str):

@@ -17,7 +17,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
-from inlet_cli.localenv import DEMO_DEVICES, EVENTS_MAPPED_KEY
+from inlet_cli.local.env import DEMO_DEVICES, EVENTS_MAPPED_KEY
 from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,

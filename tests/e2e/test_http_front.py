@@ -9,7 +9,7 @@ import time
 
 import pytest
 import requests
-from inlet_cli.httpserver import JSON, LocalApiServer
+from inlet_cli.local.http_server import JSON, LocalApiServer
 
 pytestmark = pytest.mark.e2e
 

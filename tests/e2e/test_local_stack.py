@@ -13,7 +13,7 @@ import boto3
 import pytest
 import requests
 from inlet.adapters.records import from_item
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 from moto.server import ThreadedMotoServer
 
 from tests.e2e.conftest import READY_TIMEOUT, ROOT, LocalStack, inlet, process_env
@@ -95,20 +95,20 @@ def test_local_invoke_against_the_running_stack(local_stack):
 
 
 def test_demo_key_is_private_and_never_printed(local_stack):
-    key_file = local_stack.state_dir / localenv.DEMO_KEY_FILE
+    key_file = local_stack.state_dir / local_env.DEMO_KEY_FILE
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     post(local_stack, {"serial": "AA-BB-01", "payload": "01"}, params={"authorization": local_stack.key})
     output = local_stack.output()
     assert "POST /uplink 200" in output  # the access log is there...
     assert local_stack.key not in output  # ...without the key, from the header or the query string
-    assert local_stack.key not in (local_stack.state_dir / localenv.STATE_FILE).read_text()
+    assert local_stack.key not in (local_stack.state_dir / local_env.STATE_FILE).read_text()
 
 
 def test_stops_cleanly_and_forgets_its_state(tmp_path):
     stack = LocalStack(tmp_path, process_env(tmp_path))
-    assert (tmp_path / localenv.STATE_FILE).exists()
+    assert (tmp_path / local_env.STATE_FILE).exists()
     assert stack.stop() == 0
-    assert not (tmp_path / localenv.STATE_FILE).exists()  # its moto died with it: --local must not find it
+    assert not (tmp_path / local_env.STATE_FILE).exists()  # its moto died with it: --local must not find it
     gone = inlet(stack.env, "devices", "list", "--tenant", "demo", "--local")
     assert gone.returncode == 1 and "no local stack" in gone.stderr
 
@@ -121,18 +121,18 @@ def test_uses_the_emulator_that_aws_endpoint_url_names(tmp_path):
     aws = {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     stack = LocalStack(tmp_path, process_env(tmp_path, AWS_DEFAULT_REGION="us-east-1", **aws))
     try:
-        state = json.loads((tmp_path / localenv.STATE_FILE).read_text())
+        state = json.loads((tmp_path / local_env.STATE_FILE).read_text())
         assert endpoint in stack.output() and state["endpoint_url"] == endpoint
         assert post(stack, {"serial": "AA-BB-01", "payload": "abcd"}, stack.key).status_code == 200
 
         # The records are in the emulator we started, not in one of the stack's own
         dynamodb = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1", **_credentials())
-        items = dynamodb.scan(TableName=localenv.TABLES["RecordsTable"])["Items"]
+        items = dynamodb.scan(TableName=local_env.TABLES["RecordsTable"])["Items"]
         assert [from_item(item)["payload"] for item in items] == ["abcd"]
     finally:
         assert stack.stop() == 0
         emulator.stop()
-    assert (tmp_path / localenv.STATE_FILE).exists()  # the data outlives this process: --local still works
+    assert (tmp_path / local_env.STATE_FILE).exists()  # the data outlives this process: --local still works
 
 
 def _credentials() -> dict[str, str]:
@@ -148,11 +148,11 @@ def test_a_script_that_waits_for_the_port_finds_the_stack_ready(tmp_path):
     try:
         _wait_for_port(port, server)
         # Then, at that moment, what --local needs exists...
-        assert (tmp_path / localenv.STATE_FILE).exists() and (tmp_path / localenv.DEMO_KEY_FILE).exists()
+        assert (tmp_path / local_env.STATE_FILE).exists() and (tmp_path / local_env.DEMO_KEY_FILE).exists()
         # ...and the CLI run at once finds the tables and the demo data
         listed = inlet(env, "devices", "list", "--tenant", "demo", "--local", "--json")
         assert listed.returncode == 0, listed.stderr
-        assert {d["serial"] for d in json.loads(listed.stdout)} == set(localenv.DEMO_DEVICES)
+        assert {d["serial"] for d in json.loads(listed.stdout)} == set(local_env.DEMO_DEVICES)
     finally:
         server.terminate()
         assert server.wait(15) == 0

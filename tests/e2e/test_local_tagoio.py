@@ -8,9 +8,9 @@ import time
 
 import pytest
 import requests
-from inlet_cli import local
-from inlet_cli.apievent import LambdaContext
-from inlet_cli.localforward import start_tagoio_forwarding
+from inlet_cli.local import stack as local_stack
+from inlet_cli.local.api_event import LambdaContext
+from inlet_cli.local.forward import start_tagoio_forwarding
 
 from tests.helpers import http_event, restart_container
 from tests.tagoio_harness import forget_delivery_containers
@@ -32,13 +32,13 @@ def clean_environment(tmp_path, monkeypatch):
 
 
 def test_an_uplink_of_the_tagoio_demo_key_reaches_the_local_tagoio(clean_environment):
-    with local.local_aws("server") as aws:
-        keys = local.prepare_stack(aws)
+    with local_stack.local_aws("server") as aws:
+        keys = local_stack.prepare_stack(aws)
         forwarding = start_tagoio_forwarding(keys, clean_environment)
         try:
             key = forwarding.key_file.read_text().strip()
             assert oct(forwarding.key_file.stat().st_mode & 0o777) == "0o600"
-            handler = local.load_handler()
+            handler = local_stack.load_handler()
             answer = handler(
                 http_event({"serial": "AA-BB-01", "payload": "0011aa", "port": 10}, key=key), LambdaContext()
             )

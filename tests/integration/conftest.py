@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from inlet_cli.localtagoio import LocalTagoIO
+from inlet_cli.local_tagoio.server import LocalTagoIO
 
 from tests.tagoio_harness import TagoStack, forget_delivery_containers
 

@@ -135,7 +135,7 @@ def _key_parameters(parsed: dict) -> list[dict]:
 
 
 def test_a_malformed_key_store_answer_is_a_503_and_is_not_remembered(seeded):
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
     ssm = client("ssm")
 
@@ -145,10 +145,10 @@ def test_a_malformed_key_store_answer_is_a_503_and_is_not_remembered(seeded):
 
     ssm.meta.events.register("after-call.ssm", mangle)
     mapped = {"devaddr": "AA-BB-01", "payload_raw": "01"}
-    status, body, headers = invoke(http_event(mapped, key=localenv.EVENTS_MAPPED_KEY))
+    status, body, headers = invoke(http_event(mapped, key=local_env.EVENTS_MAPPED_KEY))
     assert (status, body["message"]) == (503, "Key store unavailable, retry later") and headers["retry-after"]
     ssm.meta.events.unregister("after-call.ssm", mangle)
-    status, body, _ = invoke(http_event(mapped, key=localenv.EVENTS_MAPPED_KEY))
+    status, body, _ = invoke(http_event(mapped, key=local_env.EVENTS_MAPPED_KEY))
     assert status == 200, body  # the valid key works as soon as the store answers properly
 
 

@@ -7,12 +7,13 @@ import json
 import boto3
 import pytest
 from inlet.core.keys import is_well_formed
-from inlet_cli import localenv, localstate
 from inlet_cli.commands import records as records_command
-from inlet_cli.local import LocalAws
-from inlet_cli.localchanges import ChangeWatcher
-from inlet_cli.localdeliver import create_delivery_queues
-from inlet_cli.localtagoio import LocalTagoIO
+from inlet_cli.local import env as local_env
+from inlet_cli.local import state as local_state
+from inlet_cli.local.changes import ChangeWatcher
+from inlet_cli.local.deliver import create_delivery_queues
+from inlet_cli.local.stack import LocalAws
+from inlet_cli.local_tagoio.server import LocalTagoIO
 from inlet_cli.main import main
 
 from tests.cli_runs import error_of, run_json
@@ -54,7 +55,7 @@ def test_list_never_shows_keys(seeded, capsys):
 
     assert main(["keys", "list"]) == 0
     table = capsys.readouterr().out
-    assert created["id"] in table and localenv.EVENTS_KEY not in table and created["key"] not in table
+    assert created["id"] in table and local_env.EVENTS_KEY not in table and created["key"] not in table
 
 
 def test_revoked_key_is_refused_once_caches_expire(seeded, capsys):
@@ -192,7 +193,7 @@ def test_without_names_the_error_says_what_to_set(moto_aws, capsys, monkeypatch)
 
 
 def test_local_without_a_running_stack(moto_aws, capsys, monkeypatch, tmp_path):
-    monkeypatch.setenv(localenv.STATE_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(local_env.STATE_DIR_ENV, str(tmp_path))
     assert "start one with `inlet local run`" in error_of(capsys, "devices", "list", "--tenant", "t", "--local")
 
 
@@ -353,8 +354,8 @@ def test_local_changes_are_announced_to_the_local_stack(moto_aws, capsys, monkey
 
 def write_local_state(monkeypatch, directory, **extra: str) -> None:
     """A local state file for the in-process emulator (``mock``: no process to check), as `inlet local run` does."""
-    monkeypatch.setenv(localenv.STATE_DIR_ENV, str(directory))
-    localstate.write_state(directory, LocalAws("", localenv.REGION, "mock"), "http://x/uplink", directory, extra)
+    monkeypatch.setenv(local_env.STATE_DIR_ENV, str(directory))
+    local_state.write_state(directory, LocalAws("", local_env.REGION, "mock"), "http://x/uplink", directory, extra)
 
 
 TAGO_AUTHORIZATION = "at" + "ab" * 16

@@ -11,8 +11,8 @@ import pytest
 from inlet.core.records import build_record
 from inlet.core.uplink import map_item
 from inlet.core.values import format_time
-from inlet_cli import localenv
 from inlet_cli.commands import device_health
+from inlet_cli.local import env as local_env
 from inlet_cli.main import main
 from inlet_cli.targets import Target
 
@@ -43,7 +43,7 @@ def queries(monkeypatch) -> list[dict]:
     client = Target.client
 
     def record_query(params, **_):
-        if params["TableName"] == localenv.TABLES["RecordsTable"]:
+        if params["TableName"] == local_env.TABLES["RecordsTable"]:
             made.append(params)
 
     def counting(self, service):

@@ -8,7 +8,7 @@ import pytest
 from inlet.adapters.connectors import ConnectorStore
 from inlet.core.decoding.references import ConnectorRef
 from inlet.service.decoding import decode_records
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 
 pytestmark = pytest.mark.integration
 
@@ -23,7 +23,7 @@ class Device:
 
 @pytest.fixture
 def store(moto_aws):
-    return ConnectorStore(localenv.TABLES["ConnectorsTable"], dynamodb=moto_aws["dynamodb"])
+    return ConnectorStore(local_env.TABLES["ConnectorsTable"], dynamodb=moto_aws["dynamodb"])
 
 
 def record(serial: str, payload: str = "0a6f", **extra) -> dict:
@@ -45,7 +45,7 @@ def test_versions_are_numbered_and_immutable(store):
 def test_the_latest_version_is_cached_for_a_while(moto_aws):
     now = [0.0]
     store = ConnectorStore(
-        localenv.TABLES["ConnectorsTable"], latest_ttl=60, dynamodb=moto_aws["dynamodb"], clock=lambda: now[0]
+        local_env.TABLES["ConnectorsTable"], latest_ttl=60, dynamodb=moto_aws["dynamodb"], clock=lambda: now[0]
     )
     store.add("acme-th", "ts013", TS013, "")
     assert store.get(ConnectorRef("acme-th")).version == 1

@@ -7,7 +7,7 @@ import pytest
 from inlet.adapters.aws import client
 from inlet.adapters.connectors import ConnectorStore
 from inlet.adapters.devices import Device
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 
 from tests.helpers import http_event, invoke
 
@@ -21,7 +21,7 @@ APPENDS = "payload = payload.concat([{variable: 'celsius', value: parseInt(paylo
 
 @pytest.fixture
 def devices(seeded):
-    store = ConnectorStore(localenv.TABLES["ConnectorsTable"], dynamodb=client("dynamodb"))
+    store = ConnectorStore(local_env.TABLES["ConnectorsTable"], dynamodb=client("dynamodb"))
     for name, script in (("thermo", THERMOMETER), ("throws", THROWS), ("loops", LOOPS)):
         store.add(name, "ts013", script, "")
     store.add("appends", "tagoio", APPENDS, "")

@@ -10,7 +10,7 @@ from inlet.adapters.aws import client
 from inlet.adapters.keys import KeyStore
 from inlet.core.key_tags import tag_secret_name
 from inlet.core.keys import generate_key
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 
 from tests.helpers import http_event, invoke, restart_container
 
@@ -35,12 +35,12 @@ def _admin_store() -> KeyStore:
     """What `inlet keys create` uses: its own client, no cache shared with the function."""
     import boto3
 
-    return KeyStore(localenv.KEYS_PATH, ssm=boto3.client("ssm", region_name=localenv.REGION))
+    return KeyStore(local_env.KEYS_PATH, ssm=boto3.client("ssm", region_name=local_env.REGION))
 
 
-def _issue(store: KeyStore, tenant: str = localenv.EVENTS_TENANT) -> str:
+def _issue(store: KeyStore, tenant: str = local_env.EVENTS_TENANT) -> str:
     key = store.new_key()
-    localenv.put_key(store, key, tenant, name="issued by the CLI")
+    local_env.put_key(store, key, tenant, name="issued by the CLI")
     return key
 
 
@@ -76,10 +76,10 @@ def test_keys_issued_before_the_secret_keep_working_and_new_ones_are_tagged(seed
     restart_container()
     # Then the old keys and the new one are accepted; a key put untagged afterwards is not
     assert invoke(http_event(ONE))[0] == 200
-    assert invoke(http_event({"devaddr": "AA-BB-01", "payload_raw": "01"}, key=localenv.EVENTS_MAPPED_KEY))[0] == 200
+    assert invoke(http_event({"devaddr": "AA-BB-01", "payload_raw": "01"}, key=local_env.EVENTS_MAPPED_KEY))[0] == 200
     assert invoke(http_event({**ONE, "n": 2}, key=new))[0] == 200
     late = generate_key()
-    localenv.put_key(store, late, localenv.EVENTS_TENANT)
+    local_env.put_key(store, late, local_env.EVENTS_TENANT)
     assert invoke(http_event({**ONE, "n": 3}, key=late))[0] == 401
 
 
@@ -91,7 +91,7 @@ def test_a_revoked_tagged_key_is_still_refused(seeded):
     store = _admin_store()
     key = _issue(store)
     config = store.config_for_hash(key_hash(key))
-    store.put(replace(config, revoked_at=localenv.now_iso()), overwrite=True)
+    store.put(replace(config, revoked_at=local_env.now_iso()), overwrite=True)
     assert invoke(http_event(ONE, key=key))[0] == 401
 
 
@@ -110,7 +110,7 @@ def test_a_secret_created_while_a_container_runs_does_not_refuse_the_keys_it_iss
 
 
 def test_a_malformed_secret_is_a_503_and_is_not_remembered(seeded, moto_aws):
-    name = tag_secret_name(localenv.KEYS_PATH)
+    name = tag_secret_name(local_env.KEYS_PATH)
     moto_aws["ssm"].put_parameter(Name=name, Value="{not json", Type="SecureString")
     status, body, headers = invoke(http_event(ONE))
     assert (status, body["message"]) == (503, "Key store unavailable, retry later") and headers["retry-after"]
@@ -124,7 +124,7 @@ def test_two_first_key_creations_share_one_secret(seeded, moto_aws):
     winner: dict[str, str] = {}
 
     def the_other_one_wins(params, **_):
-        if params.get("Name") == tag_secret_name(localenv.KEYS_PATH) and not winner:
+        if params.get("Name") == tag_secret_name(local_env.KEYS_PATH) and not winner:
             winner["key"] = _issue(other)
 
     ours.ssm.meta.events.register("before-parameter-build.ssm.PutParameter", the_other_one_wins)
@@ -142,13 +142,13 @@ def test_inlet_keys_create_issues_a_tagged_key_that_works_beside_the_old_ones(se
     from inlet_cli.main import main
 
     # Given a stack whose keys predate tags, When `inlet keys create` runs for the first time
-    assert main(["keys", "create", "--tenant", localenv.EVENTS_TENANT, "--json"]) == 0
+    assert main(["keys", "create", "--tenant", local_env.EVENTS_TENANT, "--json"]) == 0
     key = json.loads(capsys.readouterr().out)["key"]
     # Then the key is tagged with the secret it created, and the keys that existed are listed in it
-    value = _admin_store().ssm.get_parameter(Name=tag_secret_name(localenv.KEYS_PATH), WithDecryption=True)
+    value = _admin_store().ssm.get_parameter(Name=tag_secret_name(local_env.KEYS_PATH), WithDecryption=True)
     gate = KeyGate.from_value(value["Parameter"]["Value"])
     assert gate.admits(key, key_hash(key)) and key_hash(key)[:16] not in gate.untagged
-    assert key_hash(localenv.EVENTS_KEY)[:16] in gate.untagged
+    assert key_hash(local_env.EVENTS_KEY)[:16] in gate.untagged
     restart_container()
     assert invoke(http_event(ONE, key=key))[0] == 200
     assert invoke(http_event({**ONE, "n": 2}))[0] == 200

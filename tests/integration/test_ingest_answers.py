@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 from inlet.adapters.aws import client
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 
 from tests.helpers import http_event, invoke, restart_container
 
@@ -80,13 +80,13 @@ def test_size_and_item_limits_answer_413_naming_the_limit(seeded, monkeypatch):
 def test_defaults_allow_lambda_sized_bodies_and_2000_items():
     from inlet.settings import settings_from
 
-    settings = settings_from(localenv.function_environment())
+    settings = settings_from(local_env.function_environment())
     assert settings.max_body_bytes >= 6 * 1024 * 1024 and settings.max_items >= 2000
 
 
 def test_query_string_key_and_bearer_header_are_accepted(seeded):
-    assert invoke(http_event(ONE, key=None, query={"authorization": localenv.EVENTS_KEY}))[0] == 200
-    assert invoke(http_event({**ONE, "n": 2}, key=f"Bearer {localenv.EVENTS_KEY}"))[0] == 200
+    assert invoke(http_event(ONE, key=None, query={"authorization": local_env.EVENTS_KEY}))[0] == 200
+    assert invoke(http_event({**ONE, "n": 2}, key=f"Bearer {local_env.EVENTS_KEY}"))[0] == 200
 
 
 def test_body_less_request_takes_its_item_from_the_query(seeded):
@@ -119,7 +119,7 @@ def test_a_revoked_key_is_refused_once_the_cache_expires(seeded, monkeypatch):
 
     from inlet.core.keys import key_hash
 
-    config = seeded.keys.find(key_hash(localenv.EVENTS_KEY))
+    config = seeded.keys.find(key_hash(local_env.EVENTS_KEY))
     seeded.keys.put(replace(config, revoked_at="2026-01-01T00:00:00Z"), overwrite=True)
     seeded.keys._cache.clear()  # what KEY_CACHE_SECONDS of waiting does on a warm container
     assert invoke(http_event(ONE))[1]["message"] == "Invalid authorization"
@@ -127,14 +127,14 @@ def test_a_revoked_key_is_refused_once_the_cache_expires(seeded, monkeypatch):
 
 def test_tenants_never_reach_each_others_devices(seeded):
     other_key = "at" + "1" * 32
-    localenv.put_key(seeded.keys, other_key, "other-tenant")
+    local_env.put_key(seeded.keys, other_key, "other-tenant")
     status, body, _ = invoke(http_event(ONE, key=other_key))
     assert status == 404 and body["items"][0]["reason"] == "device_not_found"
 
 
 def test_provisioning_keys_create_unknown_devices_on_first_sight(seeded):
     key = "at" + "2" * 32
-    localenv.put_key(seeded.keys, key, "demo", unknown_devices="provision")
+    local_env.put_key(seeded.keys, key, "demo", unknown_devices="provision")
     status, body, _ = invoke(http_event({"serial": "new-device-9", "payload": "01"}, key=key))
     assert status == 200 and body["accepted"] == 1
     device = seeded.devices.get_many("demo", {"NEW-DEVICE-9"})["NEW-DEVICE-9"]
@@ -142,12 +142,12 @@ def test_provisioning_keys_create_unknown_devices_on_first_sight(seeded):
 
 
 def test_the_key_never_reaches_a_log_line(seeded, capsys, caplog):
-    invoke(http_event(ONE, key=None, query={"authorization": localenv.EVENTS_KEY}))
+    invoke(http_event(ONE, key=None, query={"authorization": local_env.EVENTS_KEY}))
     invoke(http_event({"serial": "NOPE-2"}))
     invoke(http_event(ONE, content_type="text/plain"))
     captured = capsys.readouterr()
     logged = captured.out + captured.err + caplog.text
-    assert "uplink stored" in logged and localenv.EVENTS_KEY not in logged
+    assert "uplink stored" in logged and local_env.EVENTS_KEY not in logged
 
 
 @pytest.mark.parametrize(

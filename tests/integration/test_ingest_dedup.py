@@ -112,10 +112,10 @@ def test_dedup_window_zero_turns_deduplication_off(seeded, monkeypatch):
 
 
 def test_same_body_with_another_key_is_not_a_duplicate(seeded):
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
     second_key = "at" + "3" * 32
-    localenv.put_key(seeded.keys, second_key, "demo")
+    local_env.put_key(seeded.keys, second_key, "demo")
     assert invoke(http_event(BATCH))[0] == 200
     assert invoke(http_event(BATCH, key=second_key))[0] == 200
     assert count_records(seeded) == 120

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -14,15 +15,16 @@ from inlet.adapters.connectors import ConnectorStore
 from inlet.adapters.devices import Device
 from inlet.adapters.request_log import RequestLogStore, from_item
 from inlet.core.keys import key_hash
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 
 from tests.helpers import http_event, invoke, restart_container
 
 pytestmark = pytest.mark.integration
 
-KEY = localenv.EVENTS_KEY
-RECORDS = localenv.TABLES["RecordsTable"]
+KEY = local_env.EVENTS_KEY
+RECORDS = local_env.TABLES["RecordsTable"]
 ONE = {"serial": "AA-BB-01", "payload": "0011aa", "port": 10}
+TTS_UPLINK = json.loads((Path(__file__).parents[1] / "fixtures/lns/tts_v3.json").read_text())["item"]
 CHATTY = "function decodeUplink(i) { console.log('first byte', i.bytes[0]); return {data: {b: i.bytes[0]}}; }"
 
 
@@ -73,6 +75,22 @@ def test_with_the_log_on_each_request_adds_one_put_item(seeded):
     assert bad["status"] == 400 and bad["message"].startswith("Invalid JSON body") and bad["items"] == []
 
 
+@pytest.mark.parametrize("body", [ONE, TTS_UPLINK, [ONE, {**ONE, "payload": "02"}]], ids=["generic", "tts", "batch"])
+def test_switching_the_log_on_adds_exactly_one_put_item_to_a_request(seeded, body):
+    # Given the same kind of request on each path the endpoint has (claimed, written by its own record, a batch)
+    seeded.devices.add(Device("demo", "70B3D57ED005A1B2"))
+    counts = []
+    for seconds, port in ((-1, 1), (600, 2)):  # a different port: a new request each time, never a replay
+        log_for(seeded, seconds)
+        calls = calls_to_put_item()
+        request = [{**b, "port": port} for b in body] if isinstance(body, list) else {**body, "port_": port}
+        assert invoke(http_event(request))[0] == 200
+        counts.append(calls.count(RECORDS))
+    # Then the request with the log on wrote one item more to the Records table, and that item is the entry
+    assert counts[1] == counts[0] + 1
+    assert len(logged()) == 1
+
+
 def test_a_request_refused_before_its_key_is_known_is_not_logged(seeded):
     log_for(seeded, 600)
     put_items = calls_to_put_item()
@@ -115,7 +133,7 @@ def test_a_failed_log_write_leaves_the_answer_as_it_was_and_is_counted(seeded, c
 
 
 def test_decoded_values_and_console_lines_are_logged_but_console_lines_are_not_stored(seeded):
-    ConnectorStore(localenv.TABLES["ConnectorsTable"], dynamodb=client("dynamodb")).add("chatty", "ts013", CHATTY, "")
+    ConnectorStore(local_env.TABLES["ConnectorsTable"], dynamodb=client("dynamodb")).add("chatty", "ts013", CHATTY, "")
     seeded.devices.add(Device("demo", "T-1", connector="chatty"))
     log_for(seeded, 600)
     assert invoke(http_event({"serial": "T-1", "payload": "0a6f", "port": 2}))[0] == 200

@@ -8,14 +8,14 @@ import json
 import pytest
 from inlet.adapters.aws import client
 from inlet.adapters.record_items import COMPRESSED, DICTIONARY
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 from inlet_cli.main import main
 
 from tests.helpers import http_event, invoke
 
 pytestmark = pytest.mark.integration
 
-TABLE = localenv.TABLES["RecordsTable"]
+TABLE = local_env.TABLES["RecordsTable"]
 OLD_SK = "2020-01-01T00:00:00.000Z#" + "cd" * 12 + "#00000"
 
 

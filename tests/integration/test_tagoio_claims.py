@@ -6,7 +6,7 @@ from __future__ import annotations
 import boto3
 import pytest
 from inlet.adapters.delivery_claims import DONE, LEASE_SECONDS, POSTING, DeliveryClaims
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 
 pytestmark = pytest.mark.integration
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def claims(moto_aws):
     now = [1_000_000.0]
-    store = DeliveryClaims(localenv.TABLES["DedupTable"], boto3.client("dynamodb", region_name=localenv.REGION),
+    store = DeliveryClaims(local_env.TABLES["DedupTable"], boto3.client("dynamodb", region_name=local_env.REGION),
                            clock=lambda: now[0])  # fmt: skip
     return store, now
 

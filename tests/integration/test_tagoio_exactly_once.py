@@ -14,8 +14,8 @@ from inlet.service import group_checks
 from inlet.service.deliver import deliver_batch
 from inlet.service.deliver_wiring import build_delivery_dependencies
 from inlet.settings import load_delivery_settings
-from inlet_cli import localenv
-from inlet_cli.localdeliver import sqs_event
+from inlet_cli.local import env as local_env
+from inlet_cli.local.deliver import sqs_event
 from inlet_cli.main import main
 
 from tests.helpers import Atomic
@@ -61,8 +61,8 @@ def with_parser(stack, source: str) -> None:
 
 
 def device_state(serial: str) -> dict:
-    dynamodb = boto3.client("dynamodb", region_name=localenv.REGION)
-    items = dynamodb.scan(TableName=localenv.TABLES["DedupTable"])["Items"]
+    dynamodb = boto3.client("dynamodb", region_name=local_env.REGION)
+    items = dynamodb.scan(TableName=local_env.TABLES["DedupTable"])["Items"]
     found = [i for i in items if i["id"]["S"].startswith("tagoio-device#") and i["id"]["S"].endswith(f"#{serial}")]
     return {k: next(iter(v.values())) for k, v in found[0].items()} if found else {}
 

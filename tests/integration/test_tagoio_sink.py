@@ -116,13 +116,13 @@ def test_the_network_token_and_device_tokens_never_reach_the_logs(stack, capfd):
 
 def test_keys_create_stores_the_tagoio_settings_and_refuses_plain_http(moto_aws, capsys):
     from inlet.adapters.keys import KeyStore
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
     from inlet_cli.main import main
 
     options = ["--network-token-param", "my-network", "--tagoio-authorization", TAGO_AUTHORIZATION, "--json"]
     assert main(["keys", "create", "--tenant", "demo", "--sink", "both", "--tagoio-region", "eu-w1", *options]) == 0
     created = json.loads(capsys.readouterr().out)
-    config = KeyStore(localenv.KEYS_PATH, ssm=moto_aws["ssm"]).find(created["id"])
+    config = KeyStore(local_env.KEYS_PATH, ssm=moto_aws["ssm"]).find(created["id"])
     assert config.sink == "both"
     assert config.tagoio == {
         "region": "eu-w1",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from inlet.settings import delivery_settings_from
-from inlet_cli import localdeliver
+from inlet_cli.local import deliver as local_deliver
 from inlet_cli.template import load_template
 
 pytestmark = pytest.mark.integration
@@ -64,5 +64,5 @@ def test_the_outputs_name_the_queues_for_inlet_replay():
 def test_the_local_stack_s_queues_match_the_template(resources):
     queue = resources["DeliveryQueue"]["Properties"]
     parameters = load_template()["Parameters"]
-    assert queue["VisibilityTimeout"] == localdeliver.VISIBILITY_TIMEOUT
-    assert parameters["DeliveryMaxReceiveCount"]["Default"] == localdeliver.MAX_RECEIVE_COUNT
+    assert queue["VisibilityTimeout"] == local_deliver.VISIBILITY_TIMEOUT
+    assert parameters["DeliveryMaxReceiveCount"]["Default"] == local_deliver.MAX_RECEIVE_COUNT

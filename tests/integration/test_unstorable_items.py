@@ -99,9 +99,9 @@ def test_a_large_item_in_a_batch_rejects_that_item_only_before_any_chunk_is_writ
     ],
 )
 def test_a_serial_outside_the_rule_is_a_400_even_for_a_provisioning_key(seeded, serial, why):
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
-    localenv.put_key(seeded.keys, PROVISIONING_KEY, "demo", unknown_devices="provision")
+    local_env.put_key(seeded.keys, PROVISIONING_KEY, "demo", unknown_devices="provision")
     status, body, _ = invoke(http_event({"serial": serial}, key=PROVISIONING_KEY))
     assert status == 400, body
     assert body["message"].startswith("Invalid serial: ") and why in body["message"]
@@ -123,9 +123,9 @@ def test_a_batch_with_nothing_accepted_for_several_reasons_is_a_400_that_counts_
 
 
 def test_a_serial_at_the_limit_is_accepted(seeded):
-    from inlet_cli import localenv
+    from inlet_cli.local import env as local_env
 
-    localenv.put_key(seeded.keys, PROVISIONING_KEY, "demo", unknown_devices="provision")
+    local_env.put_key(seeded.keys, PROVISIONING_KEY, "demo", unknown_devices="provision")
     serial = "A-" + "B" * (MAX_SERIAL_LENGTH - 2)
     status, body, _ = invoke(http_event({"serial": serial, "payload": "01"}, key=PROVISIONING_KEY))
     assert status == 200, body

@@ -26,7 +26,7 @@ from inlet_cli.commands import connector_examples, target_of
 from inlet_cli.commands.decode import read_script
 from inlet_cli.commands.visibility import LOCAL_AT_ONCE, made_visible
 from inlet_cli.errors import CliError
-from inlet_cli.localenv import now_iso
+from inlet_cli.local.env import now_iso
 from inlet_cli.output import note, print_json, print_table, say
 
 BUILTIN_KIND = "built-in"

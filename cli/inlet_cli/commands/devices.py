@@ -13,7 +13,7 @@ from inlet_cli.commands.device_connectors import checked_connector
 from inlet_cli.commands.device_health import health_of, shown_age, shown_count
 from inlet_cli.commands.visibility import DEVICES_ADDED, DEVICES_REMOVED, made_visible
 from inlet_cli.errors import CliError
-from inlet_cli.localenv import now_iso
+from inlet_cli.local.env import now_iso
 from inlet_cli.output import note, print_json, print_table, say
 
 DEVICE_ENCODINGS = ("hex", "base64")

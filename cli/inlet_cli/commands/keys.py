@@ -18,11 +18,11 @@ from inlet.errors import InletError
 
 from inlet_cli.commands import checked_tenant, target_of
 from inlet_cli.commands.request_logging import LOGGING_DELAY, duration_seconds, now_s, set_log_until
+from inlet_cli.commands.tagoio_options import add_tagoio_options, tagoio_from_args
 from inlet_cli.commands.visibility import KEY_REVOKED, LOCAL_AT_ONCE, made_visible
 from inlet_cli.errors import KEY_SHAPED, CliError
-from inlet_cli.localenv import now_iso
+from inlet_cli.local.env import now_iso
 from inlet_cli.output import note, print_json, print_table, say
-from inlet_cli.tagoio_options import add_tagoio_options, tagoio_from_args
 
 PUBLIC_FIELDS = (
     "id",

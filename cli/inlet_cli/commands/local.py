@@ -11,12 +11,14 @@ import signal
 import sys
 from pathlib import Path
 
-from inlet_cli import local, localenv, localstate
-from inlet_cli.apievent import ROUTE_PATH, LambdaContext
 from inlet_cli.errors import CliError
-from inlet_cli.httpserver import Invoker, LocalApiServer
-from inlet_cli.localchanges import ChangeWatcher
-from inlet_cli.localforward import LocalForwarding, start_tagoio_forwarding
+from inlet_cli.local import env as local_env
+from inlet_cli.local import stack as local_stack
+from inlet_cli.local import state as local_state
+from inlet_cli.local.api_event import ROUTE_PATH, LambdaContext
+from inlet_cli.local.changes import ChangeWatcher
+from inlet_cli.local.forward import LocalForwarding, start_tagoio_forwarding
+from inlet_cli.local.http_server import Invoker, LocalApiServer
 from inlet_cli.output import print_json
 from inlet_cli.targets import from_local_state
 
@@ -57,10 +59,10 @@ def run_stack(args: argparse.Namespace) -> int:
         ) from None
     for signum in (signal.SIGINT, signal.SIGTERM):  # `kill` stops as cleanly as Ctrl-C, even in a background job
         signal.signal(signum, _interrupt)
-    with server, local.local_aws("server") as aws:
+    with server, local_stack.local_aws("server") as aws:
         key_file, forwarding = _prepare(server, aws, args.with_tagoio)
         extra = forwarding.state() if forwarding else None
-        state = localstate.write_state(localenv.state_dir(), aws, _url(server), key_file, extra)
+        state = local_state.write_state(local_env.state_dir(), aws, _url(server), key_file, extra)
         try:
             # Only now: whoever connects (a script waiting for the port) finds the state file, tables and demo data
             server.server_activate()
@@ -74,19 +76,21 @@ def run_stack(args: argparse.Namespace) -> int:
             if forwarding:
                 forwarding.stop()
             if aws.emulator == "moto":
-                localstate.remove_state(state)
+                local_state.remove_state(state)
     return 0
 
 
-def _prepare(server: LocalApiServer, aws: local.LocalAws, with_tagoio: bool) -> tuple[Path, LocalForwarding | None]:
+def _prepare(
+    server: LocalApiServer, aws: local_stack.LocalAws, with_tagoio: bool
+) -> tuple[Path, LocalForwarding | None]:
     """Tables, demo data and keys, the function behind the server; TagoIO forwarding when asked for."""
-    keys = local.prepare_stack(aws)
-    directory = localenv.state_dir()
-    key_file = localstate.create_demo_key(keys, directory)
+    keys = local_stack.prepare_stack(aws)
+    directory = local_env.state_dir()
+    key_file = local_state.create_demo_key(keys, directory)
     # only with --with-tagoio: the poller standing in for SQS is the local stack's only background AWS work
     forwarding = start_tagoio_forwarding(keys, directory) if with_tagoio else None
-    watcher = ChangeWatcher(directory, local.recycle_function)  # the CLI's --local changes apply at once
-    server.invoke = Invoker(local.load_handler(), before=watcher.check)
+    watcher = ChangeWatcher(directory, local_stack.recycle_function)  # the CLI's --local changes apply at once
+    server.invoke = Invoker(local_stack.load_handler(), before=watcher.check)
     return key_file, forwarding
 
 
@@ -98,10 +102,10 @@ def invoke_once(args: argparse.Namespace) -> int:
     event = _read_event(Path(args.event))
     if args.local:
         stack = from_local_state()
-        local.use_endpoint(stack.endpoint_url or "", stack.region or localenv.REGION, dummy=True)
-    with local.local_aws("mock") as aws:
-        local.prepare_stack(aws)
-        result = local.load_handler()(event, LambdaContext())
+        local_stack.use_endpoint(stack.endpoint_url or "", stack.region or local_env.REGION, dummy=True)
+    with local_stack.local_aws("mock") as aws:
+        local_stack.prepare_stack(aws)
+        result = local_stack.load_handler()(event, LambdaContext())
     print_json(result, indent=None)
     return 0
 
@@ -135,17 +139,17 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _announce(url: str, aws: local.LocalAws, key_file: Path) -> None:
+def _announce(url: str, aws: local_stack.LocalAws, key_file: Path) -> None:
     key_path = shlex.quote(_shown(key_file))
-    state = os.environ.get(localenv.STATE_DIR_ENV)
-    prefix = f"{localenv.STATE_DIR_ENV}={shlex.quote(state)} " if state else ""
+    state = os.environ.get(local_env.STATE_DIR_ENV)
+    prefix = f"{local_env.STATE_DIR_ENV}={shlex.quote(state)} " if state else ""
     emulator = {"moto": f"moto in this process at {aws.endpoint_url} (data lasts until Ctrl-C)"}.get(
         aws.emulator, f"{aws.endpoint_url} (AWS_ENDPOINT_URL)"
     )
     lines = [
         f"Inlet listening on {url}",
         f"  AWS emulator: {emulator}",
-        f"  tenant demo, devices {', '.join(localenv.DEMO_DEVICES)}",
+        f"  tenant demo, devices {', '.join(local_env.DEMO_DEVICES)}",
         f"  demo key in {_shown(key_file)} (mode 0600; it is never printed)",
         "",
         "Send an uplink:",

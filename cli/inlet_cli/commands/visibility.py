@@ -2,13 +2,13 @@
 
 A deployed function keeps what it looked up in its warm containers (``DEVICE_MISS_CACHE_SECONDS``,
 ``DEVICE_CACHE_SECONDS``, ``KEY_CACHE_SECONDS``); the CLI cannot reach them, so it says how long the change may take.
-The local stack is told (``localchanges``) and recycles its function instance before the next request.
+The local stack is told (``local.changes``) and recycles its function instance before the next request.
 """
 
 from __future__ import annotations
 
-from inlet_cli import localenv
-from inlet_cli.localchanges import announce_change
+from inlet_cli.local import env as local_env
+from inlet_cli.local.changes import announce_change
 from inlet_cli.output import note
 from inlet_cli.targets import Target
 
@@ -25,7 +25,7 @@ def made_visible(target: Target, delay: str, as_json: bool, local_note: str = ""
     """After a change of keys or devices: tell the local stack, or say how long deployed functions may lag (to
     people: like every note, not under ``--json``)."""
     if target.local:
-        announce_change(localenv.state_dir())
+        announce_change(local_env.state_dir())
     shown = local_note if target.local else delay
     if shown and not as_json:
         note(shown)

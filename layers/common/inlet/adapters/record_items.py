@@ -1,8 +1,10 @@
 """The stored form of a record, an item of the Records table (versioned), and the one way back from any such item.
 
 Every item has ``device`` (S: ``tenant#SERIAL``, device events ``tenant#SERIAL#events``), ``sk`` (S:
-``received_at#group#index``) and, with retention on, ``expires_at`` (N, the TTL). The record's other fields are one
-JSON document (``inlet.core.records.encode_document``), stored in one of two formats:
+``time#group#index``: the server time ``received_at``, or for a single uplink deduplicated by its own write the
+network server's time, ``inlet.core.retry_keys``, and then ``received_at`` is in the document) and, with
+retention on, ``expires_at`` (N, the TTL). The record's other fields are one JSON document
+(``inlet.core.records.encode_document``), stored in one of two formats:
 
 - format 1, ``record`` (S): the document as JSON text. Written by earlier versions, read forever.
 - format 2, ``record_zstd`` (B) and ``dictionary`` (N): the document as one zstd frame (level 3, content size in
@@ -122,7 +124,8 @@ def from_item(item: dict) -> dict:
     """Any stored item (low-level DynamoDB attribute values, any format) as a record, variables in TagoIO's form."""
     document = document_of(item)
     tenant, serial = item["device"]["S"].removesuffix(EVENTS_SUFFIX).split("#", 1)
-    received_at, group, index = item["sk"]["S"].split("#")
+    key_time, group, index = item["sk"]["S"].split("#")
+    received_at = document.get("received_at", key_time)  # in the document when the key starts with another time
     return {
         "id": f"{group}-{int(index)}",
         "tenant": tenant,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from inlet.adapters.aws import SDK_ERRORS, LazyClient, unavailable
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, unavailable
 from inlet.adapters.record_items import device_key, from_item, item_size, to_item
 from inlet.adapters.retry import until_processed
 from inlet.core.device_events import EVENTS_SUFFIX
@@ -47,6 +47,26 @@ class RecordStore:
                 until_processed(lambda r: self.dynamodb.batch_write_item(RequestItems=r), request, "UnprocessedItems")
         except (*SDK_ERRORS, TimeoutError) as exc:
             raise unavailable("Record store", exc) from exc
+
+    def put_first(self, record: dict, now_s: int) -> bool:
+        """Write the record unless an item with its key is already there (a retry of the request that wrote it,
+        ``inlet.core.retry_keys``): True if this call stored it. One conditional PutItem; an item past its TTL that
+        DynamoDB has not deleted yet counts as gone. If the SDK's own retry of a lost PutItem meets the item, False
+        is right too: the item is that same record."""
+        try:
+            self.dynamodb.put_item(
+                TableName=self._table,
+                Item=to_item(record),
+                ConditionExpression="attribute_not_exists(device) OR expires_at < :now",
+                ExpressionAttributeValues={":now": {"N": str(now_s)}},
+            )
+        except SDK_ERRORS as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise unavailable("Record store", exc) from exc
+        except TimeoutError as exc:
+            raise unavailable("Record store", exc) from exc
+        return True
 
     def latest(
         self, tenant: str, serial: str, limit: int = 10, after_sk: str | None = None, events: bool = False

@@ -22,7 +22,8 @@ ITEM_NOT_STORABLE = "item_not_storable"
 IGNORED = "ignored"
 
 # Fields of a record kept in its JSON document when they have a value. The others are in the storage key: tenant
-# and serial, received_at, group and index (so the id). Nothing is stored twice: smaller items cost fewer write units.
+# and serial, received_at (unless the key starts with another time), group and index (so the id). Nothing is
+# stored twice: smaller items cost fewer write units.
 DOCUMENT_FIELDS = ("time", "port", "payload", "fields", "location", "flags", "format", "event", "decoded", "decoder")
 MAX_DOCUMENT_DEPTH = 250  # orjson writes at most ~254 levels of nesting (it reads 1,024)
 
@@ -67,8 +68,15 @@ def _update_framed(digest, part: bytes) -> None:
 
 
 def build_record(
-    uplink: Uplink, tenant: str, group: str, received_at: str, encoding: str | None, expires_at: int | None
+    uplink: Uplink,
+    tenant: str,
+    group: str,
+    received_at: str,
+    encoding: str | None,
+    expires_at: int | None,
+    key_time: str | None = None,
 ) -> dict:
+    """``key_time``: the time the storage key starts with when it is not the server time (``core.retry_keys``)."""
     payload = uplink.payload
     flags = uplink.flags
     if payload is not None:
@@ -77,7 +85,7 @@ def build_record(
             flags = [*flags, FLAG_PAYLOAD]
     return {
         "id": f"{group}-{uplink.index}",
-        "sk": f"{received_at}#{group}#{uplink.index:05d}",
+        "sk": f"{key_time or received_at}#{group}#{uplink.index:05d}",
         "tenant": tenant,
         "serial": uplink.serial,
         "group": group,
@@ -100,6 +108,9 @@ def encode_document(record: dict) -> bytes:
     own and nothing of the request has been written yet.
     """
     document = {k: value for k in DOCUMENT_FIELDS if (value := record.get(k)) or value == 0}
+    received_at = record.get("received_at")
+    if received_at and not record.get("sk", "").startswith(received_at):
+        document["received_at"] = received_at  # the key starts with another time (core.retry_keys)
     try:
         encoded = orjson.dumps(document)
     except orjson.JSONEncodeError as exc:

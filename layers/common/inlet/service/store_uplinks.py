@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 def store_uplinks(
     uplinks: list[Uplink], messages: list[Message], items: list[dict], config: KeyConfig, deps: Dependencies,
-    group: str, received_ms: int, trace: RequestTrace | None = None,
+    group: str, received_ms: int, key_time: str | None = None, trace: RequestTrace | None = None,
 ) -> Outcome:  # fmt: skip
+    """``key_time``: the request is one uplink deduplicated by its record's own write (``core.retry_keys``)."""
     rejected: dict[int, Rejection] = {}
     ignored = not_uplinks(uplinks, messages)
     valid = _valid_serials([u for u in uplinks if u.index not in ignored], rejected)
@@ -50,7 +51,9 @@ def store_uplinks(
             rejected[uplink.index] = Rejection(DEVICE_NOT_FOUND)
             continue
         encoding = _encoding(config, device, uplink)
-        built[uplink.index] = build_record(uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at)
+        built[uplink.index] = build_record(
+            uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at, key_time
+        )
     if trace is not None:
         trace.records = built
     console = trace.console if trace is not None else None
@@ -68,12 +71,13 @@ def store_uplinks(
     body = receipt(group, uplinks, accepted, rejected, ignored, {e["index"]: e["id"] for e in events})
     if not records and not ignored:
         raise nothing_accepted(rejected, body["items"])
-    for sink in sinks:
+    replayed = key_time is not None and not deps.records.put_first(records[0], received_ms // 1000)
+    for sink in sinks if key_time is None else ():
         written = records + events if sink is deps.records else records
         if written:
             _add_warnings(body, sink.put_many(written))
     return Outcome(
-        200, body, key_id=config.id, tenant=config.tenant,
+        200, body, replayed=replayed, key_id=config.id, tenant=config.tenant,
         rejected_by_reason=dict(Counter(r.reason for r in rejected.values())),
         ignored_by_type=dict(Counter(ignored.values())),
     )  # fmt: skip

@@ -12,7 +12,7 @@ import json
 import threading
 from collections.abc import Callable
 
-from inlet_cli.apievent import LambdaContext
+from inlet_cli.local.api_event import LambdaContext
 from inlet_cli.template import ROOT
 
 DELIVER_APP = ROOT / "functions" / "deliver" / "app.py"

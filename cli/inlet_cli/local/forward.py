@@ -19,11 +19,11 @@ from inlet.adapters.keys import KeyStore
 from inlet.core.keys import generate_key
 from inlet.core.tagoio_settings import tagoio_settings
 
-from inlet_cli import localenv
-from inlet_cli.localdeliver import Poller, create_delivery_queues, load_deliver_handler
-from inlet_cli.localtagoio import LocalTagoIO
+from inlet_cli.local import env as local_env
+from inlet_cli.local.deliver import Poller, create_delivery_queues, load_deliver_handler
+from inlet_cli.local_tagoio.server import LocalTagoIO
 
-NETWORK_TOKEN_PARAM = f"{localenv.NETWORK_TOKEN_PATH}/local-network"
+NETWORK_TOKEN_PARAM = f"{local_env.NETWORK_TOKEN_PATH}/local-network"
 TAGOIO_KEY_FILE = "tagoio-demo-key"
 
 
@@ -46,7 +46,7 @@ class LocalForwarding:
 
     def describe(self) -> list[str]:
         return [
-            f"  local TagoIO at {self.tagoio.url} (devices {', '.join(localenv.DEMO_DEVICES)})",
+            f"  local TagoIO at {self.tagoio.url} (devices {', '.join(local_env.DEMO_DEVICES)})",
             f"  TagoIO demo key in {self.key_file} (sink tagoio; its uplinks are forwarded there)",
             f"  see them: curl -s '{self.tagoio.url}/_admin/data?serial=AA-BB-01'",
         ]
@@ -65,11 +65,11 @@ def start_tagoio_forwarding(keys: KeyStore, directory: Path, port: int = 0) -> L
         Name=NETWORK_TOKEN_PARAM, Value=tagoio.state.add_network_token(), Type="SecureString", Overwrite=True
     )
     authorization = "at" + secrets.token_hex(16)
-    for serial in localenv.DEMO_DEVICES:
+    for serial in local_env.DEMO_DEVICES:
         tagoio.state.add_device(authorization, serial)
     key = generate_key()
     settings = tagoio_settings(NETWORK_TOKEN_PARAM, authorization, api_url=tagoio.url)
-    localenv.put_key(keys, key, localenv.EVENTS_TENANT, name="local TagoIO demo key", sink="tagoio", tagoio=settings)
+    local_env.put_key(keys, key, local_env.EVENTS_TENANT, name="local TagoIO demo key", sink="tagoio", tagoio=settings)
     key_file = directory / TAGOIO_KEY_FILE
     _write_private(key_file, key + "\n")
     poller = Poller(sqs, queue_url, load_deliver_handler())

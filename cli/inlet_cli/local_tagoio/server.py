@@ -3,10 +3,10 @@
 Routes (TagoIO's envelope ``{"status": true, "result": ...}`` / ``{"status": false, "message": ...}``):
 - ``GET /integration/network/resolve/{serial}[/{authorization}]``, header ``Token`` = a network token: the device token;
 - ``POST /data``, header ``Device-Token``: one record or an array, checked as TagoIO documents it, run through the
-  device's payload parser if it has one (``localtagoio_parsers``) -> "N Data Added";
+  device's payload parser if it has one (``parsers``) -> "N Data Added";
 - ``GET /data?groups=&variables=&qty=`` (default 15, newest first), header ``Device-Token``; several values as
   ``groups[0]=a&groups[1]=b`` (the API description's form; commas only with the ``groups_commas`` switch);
-- ``/_admin/...``: ``POST switches`` (see ``localtagoio_state``), ``POST devices`` {authorization, serial[, token]},
+- ``/_admin/...``: ``POST switches`` (see ``state``), ``POST devices`` {authorization, serial[, token]},
   ``POST parsers`` {authorization, serial, source}, ``POST network-tokens`` {token}, ``GET data?serial=``,
   ``POST reset``. Python callers use ``.state`` directly.
 """
@@ -21,10 +21,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from inlet_cli.localtagoio_admin import admin
-from inlet_cli.localtagoio_parsers import run_parser
-from inlet_cli.localtagoio_rules import MAX_BODY, parse_body, time_error
-from inlet_cli.localtagoio_state import TagoState
+from inlet_cli.local_tagoio.admin import admin
+from inlet_cli.local_tagoio.parsers import run_parser
+from inlet_cli.local_tagoio.rules import MAX_BODY, parse_body, time_error
+from inlet_cli.local_tagoio.state import TagoState
 
 RESOLVE = "/integration/network/resolve/"
 _INDEXED = re.compile(r"^(groups|variables)\[\d+\]$")  # qs's form of an array (the official JS SDK sends it)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from inlet_cli.localtagoio_state import TagoState
+from inlet_cli.local_tagoio.state import TagoState
 
 
 def admin(state: TagoState, method: str, name: str, query: dict[str, list[str]], raw: bytes) -> tuple[int, dict, dict]:

@@ -1,5 +1,5 @@
 """The local stack without an AWS account or Docker: an AWS emulator, the template's tables, the demo data and the
-real handler (``localstate`` writes what the CLI's ``--local`` reads).
+real handler (``state`` writes what the CLI's ``--local`` reads).
 
 The emulator is moto in this process (a server on a free port for ``inlet local run``, ``mock_aws`` for
 ``inlet local invoke``) unless ``AWS_ENDPOINT_URL`` already names one (LocalStack, a counting proxy...).
@@ -19,7 +19,7 @@ import boto3
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
 
-from inlet_cli import localenv
+from inlet_cli.local import env as local_env
 from inlet_cli.template import ROOT, create_tables
 
 FUNCTION_DIR = ROOT / "functions" / "uplink"
@@ -45,7 +45,7 @@ def local_aws(in_process: str = "server") -> Iterator[LocalAws]:
         from moto import mock_aws
 
         with mock_aws():
-            yield use_endpoint("", localenv.REGION, dummy=True, emulator="mock")
+            yield use_endpoint("", local_env.REGION, dummy=True, emulator="mock")
         return
     from moto.server import ThreadedMotoServer
 
@@ -54,13 +54,13 @@ def local_aws(in_process: str = "server") -> Iterator[LocalAws]:
     server.start()
     try:
         host, port = server.get_host_and_port()
-        yield use_endpoint(f"http://{host}:{port}", localenv.REGION, dummy=True, emulator="moto")
+        yield use_endpoint(f"http://{host}:{port}", local_env.REGION, dummy=True, emulator="moto")
     finally:
         server.stop()
 
 
 def external_region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or localenv.REGION
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or local_env.REGION
 
 
 def use_endpoint(url: str, region: str, dummy: bool, emulator: str = "external") -> LocalAws:
@@ -79,7 +79,7 @@ def use_endpoint(url: str, region: str, dummy: bool, emulator: str = "external")
 
 def prepare_stack(aws: LocalAws) -> KeyStore:
     """The function's environment, the template's tables and the events' demo data; returns the key store."""
-    environment = localenv.function_environment(AWS_DEFAULT_REGION=aws.region)
+    environment = local_env.function_environment(AWS_DEFAULT_REGION=aws.region)
     names = {"KEYS_PATH", "DEVICES_TABLE", "RECORDS_TABLE", "DEDUP_TABLE", "NETWORK_TOKEN_PATH", "AWS_DEFAULT_REGION"}
     for name, value in environment.items():
         if name in names:
@@ -88,9 +88,9 @@ def prepare_stack(aws: LocalAws) -> KeyStore:
             os.environ.setdefault(name, value)  # tuning (dedup window, log level...) may be overridden
     os.environ.update(FORCED_ENVIRONMENT)
     dynamodb = boto3.client("dynamodb")
-    create_tables(dynamodb, localenv.TABLES)
-    keys = KeyStore(localenv.KEYS_PATH, ssm=boto3.client("ssm"))
-    localenv.seed_events_data(keys, DeviceStore(localenv.TABLES["DevicesTable"], dynamodb=dynamodb))
+    create_tables(dynamodb, local_env.TABLES)
+    keys = KeyStore(local_env.KEYS_PATH, ssm=boto3.client("ssm"))
+    local_env.seed_events_data(keys, DeviceStore(local_env.TABLES["DevicesTable"], dynamodb=dynamodb))
     return keys
 
 

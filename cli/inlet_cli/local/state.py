@@ -11,15 +11,15 @@ from pathlib import Path
 from inlet.adapters.keys import KeyStore
 from inlet.core.keys import generate_key
 
-from inlet_cli import localenv
-from inlet_cli.local import LocalAws
+from inlet_cli.local import env as local_env
+from inlet_cli.local.stack import LocalAws
 
 
 def create_demo_key(keys: KeyStore, directory: Path) -> Path:
     """A fresh random key for tenant demo, written to a 0600 file (never printed)."""
     key = generate_key()
-    localenv.put_key(keys, key, localenv.EVENTS_TENANT, name="local demo key")
-    path = directory / localenv.DEMO_KEY_FILE
+    local_env.put_key(keys, key, local_env.EVENTS_TENANT, name="local demo key")
+    path = directory / local_env.DEMO_KEY_FILE
     write_private(path, key + "\n")
     return path
 
@@ -37,18 +37,18 @@ def write_state(directory: Path, aws: LocalAws, uplink_url: str, key_file: Path,
     state = {
         "endpoint_url": aws.endpoint_url,
         "region": aws.region,
-        "keys_path": localenv.KEYS_PATH,
-        "network_token_path": localenv.NETWORK_TOKEN_PATH,
-        "devices_table": localenv.TABLES["DevicesTable"],
-        "records_table": localenv.TABLES["RecordsTable"],
-        "dedup_table": localenv.TABLES["DedupTable"],
+        "keys_path": local_env.KEYS_PATH,
+        "network_token_path": local_env.NETWORK_TOKEN_PATH,
+        "devices_table": local_env.TABLES["DevicesTable"],
+        "records_table": local_env.TABLES["RecordsTable"],
+        "dedup_table": local_env.TABLES["DedupTable"],
         "uplink_url": uplink_url,
         "demo_key_file": str(key_file),
         "emulator": aws.emulator,
         "pid": os.getpid(),
         **(extra or {}),
     }
-    path = directory / localenv.STATE_FILE
+    path = directory / local_env.STATE_FILE
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     path.write_text(json.dumps(state, indent=2) + "\n")
     return path

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from inlet_cli.apievent import ROUTE_PATH, LambdaContext, http_answer, http_api_event
+from inlet_cli.local.api_event import ROUTE_PATH, LambdaContext, http_answer, http_api_event
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # HTTP API's payload limit; the function's own (6 MB) is checked by the function
 JSON = [("content-type", "application/json")]
