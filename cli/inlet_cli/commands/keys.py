@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from inlet.core.keys import (
     PAYLOAD_ENCODINGS,
@@ -168,6 +169,4 @@ def log_requests(args: argparse.Namespace) -> int:
 
 
 def _iso(epoch_s: int) -> str:
-    from datetime import UTC, datetime
-
     return datetime.fromtimestamp(epoch_s, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
