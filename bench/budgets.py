@@ -23,10 +23,12 @@ def _unexpected(calls: dict[str, int]) -> int:
 
 def meets_budget(scenario: str, calls: dict[str, int], uplinks: int) -> bool:
     """(a) new key: 1 SSM read; (b) cold: 1 SSM read, <= 1 device read; (c) warm: none; (b, c): 25 records a
-    BatchWriteItem, <= 2 dedup calls, nothing else."""
+    BatchWriteItem, <= 2 dedup calls, nothing else; (d) one warm uplink: its record's PutItem and nothing else."""
     ssm, reads, dedup = _sum(calls, SSM_READS), _sum(calls, DEVICE_READS), _sum(calls, DEDUP_CALLS)
     if scenario == "a_new_key":
         return ssm == 1
+    if scenario == "d_warm_single":
+        return calls == {"PutItem": 1}
     writes_ok = calls.get(BATCH_WRITE, 0) == math.ceil(uplinks / RECORDS_PER_BATCH_WRITE)
     rest_ok = writes_ok and dedup <= 2 and _unexpected(calls) == 0
     if scenario == "b_cold":

@@ -10,12 +10,12 @@ import requests
 
 from bench import workloads
 from bench.budgets import SSM_READS, meets_budget
-from bench.calls import scenarios
+from bench.calls import SINGLE_UPLINK, scenarios
 from bench.localstack import StackUnavailable, local_stack, moto_server, seed_tenant
 from bench.proxy import CountingProxy
 
 IDLE_SECONDS = 2.0
-TENANTS = {"a_new_key": "bench-a", "b_cold": "bench-b", "c_warm": "bench-b"}
+TENANTS = {"a_new_key": "bench-a", "b_cold": "bench-b", "c_warm": "bench-b", "d_warm_single": "bench-b"}
 
 
 def _post(session: requests.Session, url: str, key: str, body: bytes) -> None:
@@ -49,7 +49,7 @@ def _scenarios(moto: str, proxy: CountingProxy, url: str, in_process: dict, batc
             proxy.start_counting()
             _post(session, url, key, body)
             calls = proxy.stop_counting()
-            uplinks = 1 if name == "a_new_key" else batch
+            uplinks = 1 if name in SINGLE_UPLINK else batch
             results[name] = {
                 "calls": calls,
                 "meets_budget": meets_budget(name, calls, uplinks),

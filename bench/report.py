@@ -34,7 +34,7 @@ LIMITS = {
     "growth_ratio": 1.3,
     "memory_ratio": 8,
 }
-SCENARIOS = ("a_new_key", "b_cold", "c_warm")
+SCENARIOS = ("a_new_key", "b_cold", "c_warm", "d_warm_single")
 
 
 def machine() -> dict:

@@ -30,7 +30,7 @@ NUMERIC_KEYS = (
     "decode_us_per_uplink_tagoio",
     "decode_cold_ms",
 )
-SCENARIOS = ("a_new_key", "b_cold", "c_warm")
+SCENARIOS = ("a_new_key", "b_cold", "c_warm", "d_warm_single")
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +81,7 @@ def test_aws_calls_budgets_in_detail(results):
         assert calls[name]["BatchWriteItem"] == 40
         assert results["aws_calls"][name]["records_per_batch_write"] == [25]
         assert sum(calls[name].get(op, 0) for op in ("PutItem", "UpdateItem", "DeleteItem")) <= 2
+    assert calls["d_warm_single"] == {"PutItem": 1}  # one write: the record's own conditional PutItem
 
 
 def test_growth_is_measured_at_four_sizes_and_drawn(results, out):

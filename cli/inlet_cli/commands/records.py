@@ -22,9 +22,10 @@ from inlet_cli.output import note, print_json, print_table, stdout
 
 POLL_SECONDS = 1.0
 POLL_LIMIT = 100
-# A request that started earlier may finish (and commit its records) a little later than a newer one: each poll
-# looks back this far and skips what was already shown, instead of trusting "newer than the newest seen" alone.
-LOOKBACK = timedelta(seconds=5)
+# A request that started earlier may finish (and commit its records) a little later than a newer one, and a single
+# network-server uplink sorts by that server's time, which a late delivery puts in the past: each poll looks back
+# this far and skips what was already shown, instead of trusting "newer than the newest seen" alone.
+LOOKBACK = timedelta(minutes=2)
 DEFAULT_LIMIT = 10
 
 
