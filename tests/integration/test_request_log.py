@@ -143,3 +143,16 @@ def test_decoded_values_and_console_lines_are_logged_but_console_lines_are_not_s
     assert item["decoder"] == {"connector": "chatty@1", "errors": [], "warnings": []}
     record = seeded.records.latest("demo", "T-1", 1)[0]
     assert record["decoded"] == {"b": 10} and "first byte" not in json.dumps(record)
+
+
+def test_an_expired_entry_not_yet_deleted_by_dynamodb_is_not_read(seeded):
+    log_for(seeded, 600)
+    assert invoke(http_event(ONE))[0] == 200
+    [entry] = logged()
+    client("dynamodb").update_item(
+        TableName=RECORDS,
+        Key={"device": {"S": "demo#requests"}, "sk": {"S": entry["sk"]}},
+        UpdateExpression="SET expires_at = :past",
+        ExpressionAttributeValues={":past": {"N": str(int(time.time()) - 1)}},
+    )
+    assert logged() == []

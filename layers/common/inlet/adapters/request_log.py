@@ -8,6 +8,8 @@ large one costs a third of the write units.
 
 from __future__ import annotations
 
+import time
+
 import orjson
 
 from inlet.adapters.aws import SDK_ERRORS, LazyClient
@@ -34,14 +36,17 @@ class RequestLogStore:
         return True
 
     def after(self, tenant: str, after_sk: str | None = None, limit: int = 200) -> list[dict]:
-        """Entries newer than ``after_sk`` (all kept ones without), oldest first: one Query (its first page)."""
-        condition, values = "device = :d", {":d": {"S": partition(tenant)}}
+        """Entries newer than ``after_sk`` (all kept ones without), oldest first: one Query (its first page).
+        DynamoDB deletes expired items within days, not at once: the expired ones are filtered out."""
+        condition = "device = :d"
+        values = {":d": {"S": partition(tenant)}, ":now": {"N": str(int(time.time()))}}
         if after_sk:
             condition += " AND sk > :after"
             values[":after"] = {"S": after_sk}
         answer = self.dynamodb.query(
             TableName=self._table,
             KeyConditionExpression=condition,
+            FilterExpression="expires_at > :now",
             ExpressionAttributeValues=values,
             ScanIndexForward=after_sk is not None,  # newest `limit` when catching up, else the next ones in order
             Limit=limit,
