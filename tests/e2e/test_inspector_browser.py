@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 import requests
+from inlet_cli.local import env as local_env
+from inlet_cli.targets import from_local_state
 
 from tests.e2e.conftest import ROOT, Drain
 
@@ -143,9 +145,11 @@ def test_the_page_shows_every_request_live_and_filters_and_charts_a_device(shop,
         page.screenshot(path=os.environ["INLET_SCREENSHOT"], full_page=True)
 
 
-def test_stopping_the_inspector_switches_the_log_off(shop, page):
+def test_stopping_the_inspector_switches_the_log_off(shop, page, monkeypatch):
     notes = shop["inspector"].stop()
     assert "request log off for 1 key(s)" in notes
     listed = shop["stack"].cli("keys", "list", "--tenant", "shop", "--local", "--json")
     assert [k["log_until"] for k in json.loads(listed.stdout)] == [0]
-    assert post(shop, {"serial": "SHOP-2", "payload": "01", "port": 1}) == 200  # served, and no longer logged
+    assert post(shop, {"serial": "SHOP-2", "payload": "01", "port": 1}) == 200
+    monkeypatch.setenv(local_env.STATE_DIR_ENV, str(shop["stack"].state_dir))
+    assert len(from_local_state().request_log_store().after("shop")) == 6  # served, and no longer logged
