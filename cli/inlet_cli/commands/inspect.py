@@ -23,7 +23,7 @@ from inlet_cli.commands.request_logging import (
 from inlet_cli.commands.visibility import LOCAL_AT_ONCE, made_visible
 from inlet_cli.errors import CliError
 from inlet_cli.inspector.server import Inspector
-from inlet_cli.output import note, say
+from inlet_cli.output import note, print_json, say
 
 DEFAULT_PORT = 8411
 RENEW_CHECK_SECONDS = 60
@@ -58,7 +58,10 @@ def run_inspector(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     switch.on()
     server.start()
-    say(f"Inspector of tenant {tenant} on {server.url} (Ctrl-C stops)")
+    if args.json:  # for scripts: where the page is, on one line
+        print_json({"url": server.url, "tenant": tenant, "keys": ids, "log_until": switch.until}, indent=None)
+    else:
+        say(f"Inspector of tenant {tenant} on {server.url} (Ctrl-C stops)")
     if not args.no_open:
         webbrowser.open(server.url)
     try:
