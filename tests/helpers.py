@@ -100,3 +100,20 @@ class Atomic:
                 return method(*args, **kwargs)
 
         return call
+
+
+def all_at_once(count: int, action):
+    """``action()`` in ``count`` threads released together (a barrier): what each returned, in finishing order."""
+    results = []
+    barrier = threading.Barrier(count)
+
+    def run():
+        barrier.wait()
+        results.append(action())
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results

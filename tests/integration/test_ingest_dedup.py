@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from botocore.exceptions import ClientError
 from inlet.adapters.aws import client
 
-from tests.helpers import Atomic, http_event, invoke, restart_container
+from tests.helpers import Atomic, all_at_once, http_event, invoke, restart_container
 
 pytestmark = pytest.mark.integration
 
@@ -67,18 +65,7 @@ def test_a_crashed_attempt_blocks_duplicates_until_its_lease_ends_then_is_resume
 
 def test_identical_requests_arriving_together_store_one_copy(seeded):
     seeded.dedup._dynamodb = Atomic(client("dynamodb"))  # DynamoDB's per-request atomicity, which moto lacks
-    results = []
-    barrier = threading.Barrier(6)
-
-    def send():
-        barrier.wait()
-        results.append(invoke(http_event(BATCH))[0])
-
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = all_at_once(6, lambda: invoke(http_event(BATCH))[0])
     assert sorted(set(results)) in ([200], [200, 409]) and results.count(200) >= 1
     assert count_records(seeded) == 60
 

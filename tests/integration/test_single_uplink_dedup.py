@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from inlet.adapters.aws import client
 from inlet.adapters.devices import Device
 from inlet.adapters.records import RecordStore
 
-from tests.helpers import Atomic, http_event, invoke, restart_container
+from tests.helpers import Atomic, all_at_once, http_event, invoke, restart_container
 
 pytestmark = pytest.mark.integration
 
@@ -97,19 +96,12 @@ def test_identical_bodies_after_the_window_are_still_the_same_uplink(device, mon
 
 def test_identical_requests_arriving_together_store_one_copy_and_all_get_the_answer(device):
     device.records._dynamodb = Atomic(client("dynamodb"))  # DynamoDB's per-request atomicity, which moto lacks
-    results = []
-    barrier = threading.Barrier(6)
 
     def send():
-        barrier.wait()
         status, body, headers = invoke(http_event(TTS))
-        results.append((status, body["items"][0]["id"], headers.get("x-inlet-replayed")))
+        return status, body["items"][0]["id"], headers.get("x-inlet-replayed")
 
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = all_at_once(6, send)
     assert {(status, record_id) for status, record_id, _ in results} == {(200, stored(device)[0]["id"])}
     assert [replayed for *_, replayed in results].count(None) == 1  # one stored it, five were told it was stored
     assert len(stored(device)) == 1

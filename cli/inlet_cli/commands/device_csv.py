@@ -14,8 +14,8 @@ from pathlib import Path
 
 from inlet_cli.errors import CliError
 
-COLUMNS = ("serial", "name", "connector", "payload_encoding")
-EXPECTED_HEADER = "expected a header serial[,name,connector,payload_encoding]"
+COLUMNS = ("serial", "name", "connector", "payload_encoding", "params")
+EXPECTED_HEADER = "expected a header serial[,name,connector,payload_encoding,params]"
 
 
 @dataclass(frozen=True)

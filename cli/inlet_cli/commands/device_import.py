@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device, DeviceStore
+from inlet.core.device_params import parse_param_list
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from inlet_cli.commands import checked_tenant, parse_serial, target_of
@@ -87,8 +88,14 @@ def import_line(store: DeviceStore, line: Line, report: Report, connectors: Conn
     if problem:
         report.invalid.append({"line": line.number, "reason": problem})
         return
+    try:
+        params = parse_param_list(row.get("params") or "")
+    except ValueError as exc:
+        report.invalid.append({"line": line.number, "reason": str(exc)})
+        return
     report.first_line[serial] = line.number
-    device = Device(report.tenant, serial, connector, (row.get("name") or "").strip(), now_iso(), encoding)
+    name = (row.get("name") or "").strip()
+    device = Device(report.tenant, serial, connector, name, now_iso(), encoding, params)
     if store.add(device):
         report.added.append(serial)
         report.added_lines.append(line.number)

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device
+from inlet.core.device_params import parse_params
 
 from inlet_cli.commands import checked_serial, checked_tenant, device_import, target_of
 from inlet_cli.commands.device_connectors import checked_connector
@@ -29,6 +30,9 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     add.add_argument("--connector", default=GENERIC_SENSOR, metavar="NAME[@VERSION]", help=f"default: {GENERIC_SENSOR}")
     add.add_argument("--name", default="", help="a label for people")
     add.add_argument("--payload-encoding", choices=DEVICE_ENCODINGS, default="", help="default: what the LNS sends")
+    add.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", help="a payload parser's device.params (repeat)"
+    )
     add.set_defaults(run=add_devices)
 
     listing = commands.add_parser("list", parents=[common], help="list a tenant's devices and when each was heard")
@@ -44,7 +48,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     remove.set_defaults(run=remove_devices)
 
     bulk = commands.add_parser("import", parents=[common], help="add the devices of a CSV file")
-    bulk.add_argument("file", metavar="FILE.csv", help="header: serial[,name,connector,payload_encoding]")
+    bulk.add_argument("file", metavar="FILE.csv", help="header: serial[,name,connector,payload_encoding,params]")
     bulk.add_argument("--tenant", required=True)
     bulk.set_defaults(run=device_import.import_devices)
 
@@ -62,12 +66,16 @@ def canonical_serials(values: list[str]) -> list[str]:
 def add_devices(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
     serials = canonical_serials(args.serials)
+    try:
+        params = parse_params(args.param)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
     target = target_of(args)
     connector = checked_connector(target, args.connector, args.json)
     store = target.device_store()
     added, existing = [], []
     for serial in serials:
-        device = Device(tenant, serial, connector, args.name, now_iso(), args.payload_encoding)
+        device = Device(tenant, serial, connector, args.name, now_iso(), args.payload_encoding, params)
         (added if store.add(device) else existing).append(serial)
     if added:
         made_visible(target, DEVICES_ADDED, args.json)

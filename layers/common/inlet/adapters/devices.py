@@ -7,7 +7,7 @@ briefly so that an unknown device sending every second does not cost a read each
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, unavailable
 from inlet.adapters.retry import until_processed
@@ -25,14 +25,19 @@ class Device:
     name: str = ""
     created_at: str = ""
     payload_encoding: str = ""  # "", "hex" or "base64" (TagoIO's per-device payload_type)
+    params: dict[str, str] = field(default_factory=dict, hash=False)  # a payload parser's device.params
 
     def to_item(self) -> dict:
-        item = {k: {"S": v} for k, v in vars(self).items() if v}
+        item = {k: {"S": v} for k, v in vars(self).items() if v and k != "params"}
+        if self.params:
+            item["params"] = {"M": {name: {"S": value} for name, value in self.params.items()}}
         return item
 
     @classmethod
     def from_item(cls, item: dict) -> Device:
-        return cls(**{k: item[k]["S"] for k in cls.__dataclass_fields__ if k in item})
+        known = {k: item[k]["S"] for k in cls.__dataclass_fields__ if k in item and k != "params"}
+        params = {name: value["S"] for name, value in item.get("params", {}).get("M", {}).items()}
+        return cls(**known, params=params)
 
 
 class DeviceStore:
