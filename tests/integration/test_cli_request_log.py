@@ -44,6 +44,20 @@ def test_keys_log_switches_a_key_s_log_on_for_a_while_and_off(seeded, capsys):
     assert len(log_store().after("demo")) == 1  # nothing more was logged
 
 
+def test_keys_list_shows_until_when_a_key_logs(seeded, capsys, monkeypatch):
+    from inlet_cli.main import main
+
+    monkeypatch.setenv("COLUMNS", "200")
+    until = run_json(capsys, "keys", "log", KEY_ID, "--for", "2h")["log_until"]
+    assert main(["keys", "list"]) == 0
+    [logging] = [line for line in capsys.readouterr().out.splitlines() if KEY_ID in line]
+    shown = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(until))
+    assert f"until {shown}" in logging
+    run_json(capsys, "keys", "log", KEY_ID, "--off")
+    assert main(["keys", "list"]) == 0
+    assert "until" not in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(("duration", "why"), [("25h", "between 1 second and 24 hours"), ("soon", "not a duration")])
 def test_keys_log_refuses_a_duration_it_cannot_honour(seeded, capsys, duration, why):
     assert why in error_of(capsys, "keys", "log", KEY_ID, "--for", duration)

@@ -110,8 +110,17 @@ def list_keys(args: argparse.Namespace) -> int:
     if args.json:
         print_json([public(c) for c in configs])
         return 0
-    rows = ((c.id, c.tenant, c.name, c.mapping, c.created_at, c.revoked_at) for c in configs)
-    print_table(("id", "tenant", "name", "mapping", "created", "revoked"), rows, empty="no keys", whole=("id",))
+    now = now_s()
+    rows = ((c.id, c.tenant, c.name, c.mapping, c.created_at, c.revoked_at, _logging(c, now)) for c in configs)
+    columns = ("id", "tenant", "name", "mapping", "created", "revoked", "request log")
+    print_table(columns, rows, empty="no keys", whole=("id",))
+
+
+def _logging(config: KeyConfig, now: float) -> str:
+    """Until when the key's requests are logged (the inspector's request log), or "" when they are not."""
+    if not config.logs_requests(now):
+        return ""
+    return "until " + datetime.fromtimestamp(config.log_until, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     return 0
 
 
