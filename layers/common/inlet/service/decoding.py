@@ -3,8 +3,8 @@
 Called by the ingest use case once the records are built and their devices resolved. ``generic-sensor`` leaves a
 record as it is; ``cayenne-lpp`` is decoded in Python; any other connector is a stored JavaScript version run by
 the engine, which is imported here on the first such device only (the cold start of a deployment without
-JavaScript connectors does not pay for it). Records are decoded grouped by connector and device, so that the
-engine's context changes device as rarely as possible.
+JavaScript connectors does not pay for it). The records of one connector and tenant go to the engine as one batch,
+ordered by device, so that the engine's context changes device as rarely as possible.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Protocol
 
 from inlet.adapters.aws import SDK_ERRORS
 from inlet.core.decoding.cayenne import CayenneError, decode_cayenne
-from inlet.core.decoding.contracts import payload_bytes, tagoio_input_of, ts013_input
+from inlet.core.decoding.contracts import payload_bytes, ts013_input
 from inlet.core.decoding.outcome import Decoding, apply_decoding
 from inlet.core.decoding.references import (
     BUILTIN_VERSION,
@@ -26,6 +26,7 @@ from inlet.core.decoding.references import (
     InvalidReference,
     parse_reference,
 )
+from inlet.core.decoding.tagoio_columns import tagoio_columns_of
 
 
 class ConnectorSource(Protocol):
@@ -51,40 +52,41 @@ def decode_records(
     connector store (cached per warm container). ``console``, when given (the request log is on), receives each
     script's console lines by record id; they are never stored in the record.
     """
-    planned = []
+    groups: dict[str, list[tuple[dict, object]]] = {}
     for record in records:
         device = devices.get(record.get("serial"))
         text = getattr(device, "connector", None) or GENERIC_SENSOR
         if text != GENERIC_SENSOR:
-            planned.append((text, record.get("serial") or "", record, device))
-    planned.sort(key=lambda p: (p[0], p[1]))
-    for text, _, record, device in planned:
-        decoding = decode_one(record, device, text, connectors, logs=console is not None)
-        if decoding is not None:
-            apply_decoding(record, decoding)
-            if console is not None and decoding.logs:
-                console[record["id"]] = decoding.logs
+            groups.setdefault(text, []).append((record, device))
+    for text, members in groups.items():
+        members.sort(key=lambda member: (member[0].get("tenant") or "", member[0].get("serial") or ""))
+        for (record, _), decoding in zip(members, decode_group(text, members, connectors, console), strict=True):
+            if decoding is not None:
+                apply_decoding(record, decoding)
+                if console is not None and decoding.logs:
+                    console[record["id"]] = decoding.logs
 
 
-def decode_one(
-    record: dict, device: object, text: str, connectors: ConnectorSource, logs: bool = False
-) -> Decoding | None:
-    """The decode of one record with the connector ``text`` names (``None``: generic-sensor, nothing to do)."""
+def decode_group(
+    text: str, members: list[tuple[dict, object]], connectors: ConnectorSource, console: dict | None = None
+) -> list:
+    """The decodes of records whose devices name the same connector (``None``: generic-sensor, nothing to do)."""
     try:
         ref = parse_reference(text)
     except InvalidReference as exc:
-        return Decoding.failure(text, f"invalid connector: {exc}")
+        return [Decoding.failure(text, f"invalid connector: {exc}") for _ in members]
     if ref.name == GENERIC_SENSOR:
-        return None
+        return [None for _ in members]
     if ref.name == CAYENNE_LPP:
-        return _cayenne(record)
+        return [_cayenne(record) for record, _ in members]
     try:
         connector = connectors.get(ref)
     except SDK_ERRORS as exc:
-        return Decoding.failure(str(ref), f"connector store unavailable ({type(exc).__name__}); the payload is kept")
+        reason = f"connector store unavailable ({type(exc).__name__}); the payload is kept"
+        return [Decoding.failure(str(ref), reason) for _ in members]
     if connector is None:
-        return Decoding.failure(str(ref), f"connector {ref} does not exist")
-    return _run_script(connector, record, device, logs)
+        return [Decoding.failure(str(ref), f"connector {ref} does not exist") for _ in members]
+    return _run_scripts(connector, members, logs=console is not None)
 
 
 def _cayenne(record: dict) -> Decoding:
@@ -99,16 +101,37 @@ def _cayenne(record: dict) -> Decoding:
     return Decoding(label, decoded=data, warnings=warnings)
 
 
-def _run_script(connector: Connector, record: dict, device: object, logs: bool = False) -> Decoding:
-    tenant, serial = record.get("tenant") or "", record.get("serial") or ""
-    if connector.kind == KIND_TAGOIO:
-        info = {"id": serial, "params": _params(device), "tags": []}
-        return script_engine().decode(connector, tenant, serial, tagoio_input_of(record), info, logs=logs)
-    payload = payload_bytes(record)
-    if payload is None:
-        return Decoding.failure(connector.label, "no hex payload to decode")
-    script_input = ts013_input(payload, record.get("port"), record.get("time"))
-    return script_engine().decode(connector, tenant, serial, script_input, logs=logs)
+def _run_scripts(connector: Connector, members: list[tuple[dict, object]], logs: bool = False) -> list[Decoding]:
+    """Every record's script input, then one engine batch per tenant (two tenants never share a context).
+    ``logs`` (the request log is on): one call per uplink instead, so that each keeps its own console lines."""
+    from inlet.adapters.javascript.engine import Job
+
+    results: list[Decoding | None] = [None] * len(members)
+    batches: dict[str, list[tuple[int, Job]]] = {}
+    for index, (record, device) in enumerate(members):
+        tenant, serial = record.get("tenant") or "", record.get("serial") or ""
+        if connector.kind == KIND_TAGOIO:
+            info = {"id": serial, "params": _params(device), "tags": []}
+            batches.setdefault(tenant, []).append((index, Job(serial, tagoio_columns_of(record), info)))
+            continue
+        payload = payload_bytes(record)
+        if payload is None:
+            results[index] = Decoding.failure(connector.label, "no hex payload to decode")
+            continue
+        script_input = ts013_input(payload, record.get("port"), record.get("time"))
+        batches.setdefault(tenant, []).append((index, Job(serial, script_input)))
+    for tenant, batch in batches.items():
+        decodings = _decodings(connector, tenant, [job for _, job in batch], logs)
+        for (index, _), decoding in zip(batch, decodings, strict=True):
+            results[index] = decoding
+    return results  # type: ignore[return-value]  # every record has its Decoding
+
+
+def _decodings(connector: Connector, tenant: str, jobs: list, logs: bool) -> list[Decoding]:
+    engine = script_engine()
+    if not logs:
+        return engine.decode_many(connector, tenant, jobs)
+    return [engine.decode(connector, tenant, job.device, job.script_input, job.device_info, logs=True) for job in jobs]
 
 
 def _params(device: object) -> list[dict]:

@@ -1,26 +1,26 @@
 /*
- * The JavaScript side of a sandbox: console, the runners of both contracts, and the isolation check.
+ * The JavaScript side of a sandbox: console, the runners of both contracts, and the loop that decodes a batch.
  *
  * Evaluated once per context, before any script, it defines nothing on ``globalThis``: a script sees ``Buffer``,
  * ``console`` (and for TagoIO ``payload``, ``device``, ``raw_payload``) as parameters of the function that wraps it.
- * Its functions reach Python only through the values the evaluation returns.
+ * Its functions reach Python only through the values the evaluation returns, and use only functions captured here,
+ * never methods a script could have replaced. Isolation between devices: realm.js.
  *
- * Isolation. A script's own top-level variables are created afresh for every uplink (its wrapper runs again), so
- * they never carry anything to the next one. What outlives a call is the realm: ``globalThis`` and the built-in
- * objects. ``switchDevice`` runs before an uplink of another device than the previous one: it deletes the globals a
- * script created by assignment (sloppy code does ``i = 0``), and reports whether anything else differs from the
- * snapshot taken before any script ran: a global replaced, a property added to or removed from a built-in object,
- * its prototype, ``Buffer`` or ``console``, or a prototype changed. The Python side then throws the context away.
- * The check uses only functions captured here, never methods a script could have replaced. Not detected: an existing
- * property of a built-in object (not of ``globalThis``) given a new value, e.g. ``Array.prototype.map = ...``; that
- * context is still never shared with another tenant.
+ * A batch is one call from Python for many uplinks (each crossing costs microseconds): one job per line, each a JSON
+ * array ``[device, input]`` (TagoIO: ``[device, payload, device info]``), parsed when its turn comes (so that an
+ * uplink's time and memory are its own) and decoded in order, the realm checked whenever the device changes. Each uplink's answer is kept as soon as it is made, so that what was done before a limit
+ * stopped the call can still be taken (``takeDone``). The batch stops early, saying where and why, when the realm
+ * changed (the rest needs a fresh context), when a script caught a memory or stack error (the context is not
+ * trusted again), or when the answers kept grow past a megabyte.
  */
-(function (makeBuffer) {
+(function (makeBuffer, guardRealm, tagoioPayloads) {
   "use strict";
-  var G = globalThis, stringify = JSON.stringify, parse = JSON.parse, ownKeys = Reflect.ownKeys;
-  var getProto = Object.getPrototypeOf, describeProperty = Object.getOwnPropertyDescriptor;
-  var deleteProperty = Reflect.deleteProperty, DateCtor = Date, ErrorCtor = Error, StringCtor = String;
-  var MAX_LOGS = 100, MAX_LOG_CHARS = 1000, logs = [];
+  var stringify = JSON.stringify, parse = JSON.parse, apply = Reflect.apply;
+  var join = Array.prototype.join, split = String.prototype.split;
+  var DateCtor = Date, ErrorCtor = Error, StringCtor = String, freeze = Object.freeze;
+  var MAX_LOGS = 100, MAX_LOG_CHARS = 1000, MAX_KEPT_CHARS = 1024 * 1024, logs = [];
+  function flat(parts) { return apply(join, parts, [""]); }  // the Python binding cannot read concatenation ropes:
+  // answers are concatenated, the text that goes to Python is joined
 
   function show(value) {
     if (typeof value === "string") return value;
@@ -34,93 +34,89 @@
     logs[logs.length] = line.length > MAX_LOG_CHARS ? line.slice(0, MAX_LOG_CHARS) : line;
   }
   var console = { log: log, info: log, warn: log, error: log, debug: log, trace: log };
-  var Buffer = makeBuffer(G.atob, G.btoa);
+  var Buffer = makeBuffer(globalThis.atob, globalThis.btoa);
+  var switchDevice = guardRealm([Buffer, Buffer.prototype, console]);
+  var payloads = tagoioPayloads(stringify), buildPayload = payloads[0], encodePayload = payloads[1];
 
-  // --- the snapshot: every object a script could keep something on, with its own keys and their values -----------
-  var roots = [], snapshot = [];
-  function isObject(value) { return value !== null && (typeof value === "object" || typeof value === "function"); }
-  function addRoot(value) {
-    if (!isObject(value)) return;
-    for (var i = 0; i < roots.length; i++) if (roots[i] === value) return;
-    roots[roots.length] = value;
-  }
-  var globalKeys = ownKeys(G);
-  addRoot(G);
-  for (var g = 0; g < globalKeys.length; g++) {
-    var found = describeProperty(G, globalKeys[g]);
-    if (found && isObject(found.value)) { addRoot(found.value); addRoot(found.value.prototype); }
-  }
-  [getProto(Int8Array), getProto(Int8Array.prototype), getProto([][Symbol.iterator]()), getProto(function* () {}),
-   getProto(function* () {}).prototype, getProto(async function () {}), Buffer, Buffer.prototype, console]
-    .forEach(addRoot);
-  // globalThis is compared key by key and value by value; the other roots by their number of keys and prototype
-  // (reading every property of every built-in costs milliseconds; counting them, tens of microseconds).
-  var globalValues = [];
-  for (var v = 0; v < globalKeys.length; v++) globalValues[v] = valueOf(G, globalKeys[v]);
-  for (var r = 0; r < roots.length; r++) snapshot[r] = [ownKeys(roots[r]).length, getProto(roots[r])];
-  function valueOf(object, key) { var d = describeProperty(object, key); return d.get || d.set || d.value; }
-  function same(a, b) { return a === b || (a !== a && b !== b); }  // NaN is itself
-
-  function removeNewGlobals() {
-    var keys = ownKeys(G), i;
-    if (keys.length === globalKeys.length) {
-      for (i = 0; i < keys.length && keys[i] === globalKeys[i]; i++);
-      if (i === keys.length) return true;
-    }
-    for (i = 0; i < keys.length; i++) {
-      var known = false;
-      for (var k = 0; k < globalKeys.length && !known; k++) known = globalKeys[k] === keys[i];
-      if (!known && !deleteProperty(G, keys[i])) return false;
-    }
-    return ownKeys(G).length === globalKeys.length;
-  }
-  function globalsUnchanged() {
-    for (var j = 0; j < globalKeys.length; j++) if (!same(valueOf(G, globalKeys[j]), globalValues[j])) return false;
-    return true;
-  }
-  function rootsUnchanged() {
-    for (var i = 0; i < roots.length; i++)
-      if (ownKeys(roots[i]).length !== snapshot[i][0] || getProto(roots[i]) !== snapshot[i][1]) return false;
-    return true;
-  }
-  function switchDevice() { return removeNewGlobals() && globalsUnchanged() && rootsUnchanged(); }
-
-  // --- the runners ------------------------------------------------------------------------------------------------
   function describe(error) {
     try {
       if (error instanceof ErrorCtor) return StringCtor(error.name) + ": " + StringCtor(error.message);
       return "threw " + show(error);
     } catch (e) { return "threw a value that cannot be shown"; }
   }
-  function answer(routine, value) {
-    var text = stringify(value);
-    // join builds a flat string: the Python binding cannot read QuickJS's concatenation ropes
-    return ["R", routine, "\n", text === undefined ? "null" : text].join("");
+  function isLimit(message) {  // a script may catch these; they still end its context
+    return message.indexOf("InternalError: out of memory") === 0 ||
+      message.indexOf("RangeError: Maximum call stack size exceeded") === 0;
   }
-  function ts013(factory, inputText) {
-    var input = parse(inputText);
+  function ts013(factory, job) {
+    var input = job[1];
     if (input.recvTime) input.recvTime = new DateCtor(input.recvTime); else delete input.recvTime;
     var module = { exports: {} };
     var api = factory(Buffer, console, module, module.exports), exported = module.exports || {};
     var decodeUplink = api.decodeUplink || exported.decodeUplink;
-    if (typeof decodeUplink === "function") return answer("decodeUplink", decodeUplink(input));
+    if (typeof decodeUplink === "function") return ["decodeUplink", decodeUplink(input)];
     var decode = api.Decode || exported.Decode;
-    if (typeof decode === "function") return answer("Decode", decode(input.fPort, input.bytes, input.variables || {}));
+    if (typeof decode === "function") return ["Decode", decode(input.fPort, input.bytes, input.variables || {})];
     var decoder = api.Decoder || exported.Decoder;
-    if (typeof decoder === "function") return answer("Decoder", decoder(input.bytes, input.fPort));
+    if (typeof decoder === "function") return ["Decoder", decoder(input.bytes, input.fPort)];
     throw new ErrorCtor("the script defines none of decodeUplink, Decode or Decoder");
   }
-  function tagoio(factory, inputText, deviceText) {
-    return answer("payload", factory(Buffer, console, parse(inputText), parse(deviceText), parse(inputText)));
+  function tagoio(factory, job, raw) {  // job: see tagoio.js
+    var made = buildPayload(job), copy = raw === undefined ? undefined : buildPayload(raw)[0];
+    return ["payload", factory(Buffer, console, made[0], job[1], copy), made[1]];
   }
-  function runner(kind, factory) {
-    var run = kind === "tagoio" ? tagoio : ts013;
-    return function (inputText, deviceText) {
-      logs = [];
-      try { return run(factory, inputText, deviceText); } catch (error) { return ["E", describe(error)].join(""); }
-    };
+
+  function batcher(kind, factory, copyInput) {
+    var run = kind === "tagoio" ? tagoio : ts013, device = null, done = [], kept = 0;
+    freeze(factory);
+    freeze(factory.prototype);  // a sloppy script reaches its wrapper through arguments.callee
+    var prefixes = { decodeUplink: '["R","decodeUplink",', Decode: '["R","Decode",', Decoder: '["R","Decoder",',
+      payload: '["R","payload",' }, limitHit = null;
+    function answer(job, raw, lineLength, maxChars) {  // the answer's JSON, or null when a limit ended the uplink
+      var result, text, byIndex;
+      try {
+        result = run(factory, job, raw);
+        byIndex = result[2] === undefined ? undefined : encodePayload(result[1], job, result[2], lineLength, maxChars);
+        text = byIndex === undefined ? stringify(result[1]) : byIndex[2];
+      } catch (error) {
+        var message = describe(error);
+        if (isLimit(message)) { limitHit = message; return null; }
+        return '["E",' + stringify(message) + "]";
+      }
+      if (text === undefined) text = "null";
+      var length = byIndex === undefined ? text.length : byIndex[3];
+      if (length > maxChars) return '["L",' + length + "]";
+      if (byIndex !== undefined) return '["T",' + byIndex[0] + "," + stringify(byIndex[1]) + "," + text + "]";
+      return prefixes[result[0]] + text + "]";
+    }
+    function finish(stop, at) {  // the answers leave the context with the text: a warm context keeps none of them
+      var text = flat(['{"stop":', stringify(stop), ',"at":', at, ',"answers":[', apply(join, done, [","]), "]}"]);
+      done = [];
+      return text;
+    }
+    function decodeAll(jobsText, maxChars) {  // one job per line: each parsed only when its turn comes
+      var jobs = apply(split, jobsText, ["\n"]);
+      done = [];
+      kept = 0;
+      for (var i = 0; i < jobs.length; i++) {
+        var job = parse(jobs[i]);
+        if (job[0] !== device) {
+          if (device !== null && !switchDevice()) return finish("realm", i);
+          device = job[0];
+        }
+        if (logs.length) logs = [];
+        var text = answer(job, copyInput ? parse(jobs[i]) : undefined, jobs[i].length, maxChars);
+        if (text === null) return finish(limitHit, i);
+        done[done.length] = text;
+        kept += text.length;
+        if (kept > MAX_KEPT_CHARS && i + 1 < jobs.length) return finish("full", i + 1);
+      }
+      return finish(null, jobs.length);
+    }
+    function takeDone() { return finish("interrupted", done.length); }
+    return function (index) { return index ? takeDone : decodeAll; };
   }
   function takeLogs() { var taken = logs; logs = []; return stringify(taken); }
-  var parts = [runner, switchDevice, takeLogs];
+  var parts = [batcher, takeLogs];
   return function (index) { return parts[index]; };  // Python reads one value per call
 })

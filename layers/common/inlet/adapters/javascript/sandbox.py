@@ -8,8 +8,11 @@ as JSON text in both directions.
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 import quickjs
 
 from inlet.adapters.javascript.limits import MB, ScriptLimits
@@ -18,19 +21,40 @@ from inlet.core.decoding.references import KIND_TAGOIO
 
 BUFFER_JS = Path(__file__).with_name("buffer.js").read_text()
 PRELUDE_JS = Path(__file__).with_name("prelude.js").read_text()
+REALM_JS = Path(__file__).with_name("realm.js").read_text()
+TAGOIO_JS = Path(__file__).with_name("tagoio.js").read_text()
+
+# ``raw_payload`` can only be named in the source (or through an identifier escape, or a direct eval): a TagoIO
+# script that cannot name it does not get the copy of its input, which costs as much as the input itself.
+_NAMES_INPUT_COPY = re.compile(r"raw_payload|eval|\\u")
+
+
+def reads_its_input_copy(source: str) -> bool:
+    return _NAMES_INPUT_COPY.search(source) is not None
 
 
 class ScriptFailure(Exception):
     """A call that did not produce an answer: the reason, and whether the context must be thrown away."""
 
-    def __init__(self, reason: str, broken: bool = False) -> None:
+    def __init__(self, reason: str, broken: bool = False, timed_out: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.broken = broken  # limits hit: the context may be half-way through anything
+        self.timed_out = timed_out  # the call's CPU time ran out
 
 
 class LoadFailure(Exception):
     """The script does not compile (a syntax error): every uplink of this connector version fails the same way."""
+
+
+@dataclass
+class BatchRun:
+    """What one call into the engine did with a batch of jobs."""
+
+    answers: list  # per job answered, in order: ["R", routine, value], ["E", message] or ["L", output length]
+    next: int  # the first job not answered
+    failure: ScriptFailure | None = None  # a limit stopped the call at ``next``: the context must go
+    fresh_context: bool = False  # the realm changed before ``next``: the rest needs a fresh context
 
 
 class Sandbox:
@@ -40,36 +64,44 @@ class Sandbox:
         self._context.set_memory_limit(limits.memory_bytes)
         self._context.set_max_stack_size(limits.stack_bytes)
         self._context.set_time_limit(limits.cpu_ms / 1000)
-        runner, self._switch_device, self._take_logs = self._prelude()
+        batcher, self._take_logs = self._prelude()
         wrapper = TAGOIO_WRAPPER if kind == KIND_TAGOIO else TS013_WRAPPER
         try:
             factory = self._context.eval(wrapper % source)
         except quickjs.JSException as exc:
             raise LoadFailure(f"the script does not compile: {_first_line(exc)}") from None
-        self._run = runner(kind, factory)
-        self.device: str | None = None  # the device of the last call (see switch_to)
+        batch = batcher(kind, factory, kind == KIND_TAGOIO and reads_its_input_copy(source))
+        self._decode_all, self._take_done = batch(0), batch(1)
+        self.seconds_per_job: float | None = None  # measured: how many jobs fit in one call's time limit
 
     def _prelude(self) -> tuple:
         make_buffer = self._context.eval(f"({BUFFER_JS})")  # buffer.js is one function declaration
-        part = self._context.eval(PRELUDE_JS)(make_buffer)
-        return part(0), part(1), part(2)
+        guard_realm = self._context.eval(f"({REALM_JS})")
+        tagoio_payloads = self._context.eval(f"({TAGOIO_JS})")
+        part = self._context.eval(PRELUDE_JS)(make_buffer, guard_realm, tagoio_payloads)
+        return part(0), part(1)
 
-    def switch_to(self, device: str) -> bool:
-        """Prepare a call for ``device``; ``False`` when the previous device's script changed the realm (see
-        prelude_js): the caller must then use a fresh context."""
-        if self.device is None or self.device == device:
-            self.device = device
-            return True
-        self.device = device
-        return bool(self._call(self._switch_device))
+    def run_batch(self, jobs_text: str, max_output: int) -> BatchRun:
+        """Decode a JSON array of jobs in one call, under one call's limits; never raises."""
+        try:
+            text = self._call(self._decode_all, jobs_text, max_output)
+        except ScriptFailure as failure:
+            answers = self._answered()
+            return BatchRun(answers, len(answers), failure)
+        result = orjson.loads(text)
+        stop, at = result["stop"], result["at"]
+        if stop is None or stop == "full":
+            return BatchRun(result["answers"], at)
+        if stop == "realm":
+            return BatchRun(result["answers"], at, fresh_context=True)
+        return BatchRun(result["answers"], at, self._script_error(stop))
 
-    def run(self, input_text: str, device_text: str = "{}") -> tuple[str, str]:
-        """``(routine, JSON text of its answer)``, or a ScriptFailure saying why there is none."""
-        text = self._call(self._run, input_text, device_text)
-        if text.startswith("E"):
-            raise self._script_error(text[1:])
-        routine, _, answer = text[1:].partition("\n")
-        return routine, answer
+    def _answered(self) -> list:
+        """The answers made before a limit ended the call (none if the context cannot even say)."""
+        try:
+            return orjson.loads(self._call(self._take_done))["answers"]
+        except (ScriptFailure, orjson.JSONDecodeError):
+            return []
 
     def _script_error(self, message: str) -> ScriptFailure:
         """A script may catch QuickJS's memory and stack errors (the time limit it cannot): they still end the call
@@ -95,7 +127,8 @@ class Sandbox:
         except quickjs.StackOverflow:
             raise ScriptFailure(self._stack_reason(), broken=True) from None
         except quickjs.JSException as exc:
-            raise ScriptFailure(self._limit_reason(exc), broken=True) from None
+            timed_out = "interrupted" in _first_line(exc)
+            raise ScriptFailure(self._limit_reason(exc), broken=True, timed_out=timed_out) from None
         except (TypeError, ValueError, OverflowError) as exc:  # a value the binding cannot convert
             raise ScriptFailure(f"engine error: {exc}", broken=True) from None
 

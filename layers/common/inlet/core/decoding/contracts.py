@@ -84,17 +84,22 @@ def read_tagoio(payload: object) -> list[dict]:
     if not isinstance(payload, list):
         raise ContractViolation(f"payload must be a list of TagoIO records, got {json_type(payload)}")
     for index, record in enumerate(payload):
-        if not isinstance(record, dict):
-            raise ContractViolation(f"payload item {index} must be an object, got {json_type(record)}")
-        variable = record.get("variable")
-        if not isinstance(variable, str) or not variable:
-            raise ContractViolation(f"payload item {index} has no variable name")
+        check_tagoio_record(index, record)
     return payload
+
+
+def check_tagoio_record(index: int, record: object) -> None:
+    """One record of a parser's result: an object with a ``variable`` name (``index``: its place, for the message)."""
+    if not isinstance(record, dict):
+        raise ContractViolation(f"payload item {index} must be an object, got {json_type(record)}")
+    variable = record.get("variable")
+    if not isinstance(variable, str) or not variable:
+        raise ContractViolation(f"payload item {index} has no variable name")
 
 
 def messages(value: object, what: str) -> list[str]:
     """``errors`` / ``warnings`` as a list of strings (bounded); a codec returning one string is forgiven."""
-    if value is None:
+    if value is None or (type(value) is list and not value):
         return []
     if isinstance(value, str):
         value = [value]

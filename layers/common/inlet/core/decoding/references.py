@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 GENERIC_SENSOR = "generic-sensor"  # no decoding: the payload is stored as sent
 CAYENNE_LPP = "cayenne-lpp"  # decoded in Python (inlet.core.decoding.cayenne)
@@ -73,7 +74,7 @@ class Connector:
     source: str
     created_at: str = ""
 
-    @property
+    @cached_property  # read for every uplink it decodes
     def label(self) -> str:
         """What a record keeps: ``NAME@VERSION``, the exact code that decoded it."""
         return f"{self.name}@{self.version}"

@@ -1,0 +1,116 @@
+/*
+ * What a script could keep from one uplink to the next, put back as it was whenever the device changes.
+ *
+ * A script's own top-level variables are created afresh for every uplink (its wrapper runs again). What outlives a
+ * call is the realm: ``globalThis`` and the objects reachable from it. ``guardRealm`` runs once per context, before
+ * any script, and returns ``switchDevice``, run before an uplink of another device than the previous one. It puts
+ * the realm back as it was: deletes the globals a script created (sloppy code does ``i = 0``) and what it added to a
+ * built-in object, puts a prototype back; and reports whether that could not be done or a global holds another
+ * value: then the Python side throws the context away. Comparing every object with a snapshot costs ~300 µs, so the
+ * realm is first made such that a cheap comparison is enough:
+ * - The roots (the objects scripts extend: the global object, the values of its properties and their prototypes,
+ *   the intrinsics only instances lead to, ``Buffer``, ``Buffer.prototype``, ``console``) stay extensible (older
+ *   parsers add ``Uint8Array.prototype.readUInt16BE``), but their original properties can no longer be deleted or
+ *   redefined (values stay writable). A property added by assignment is enumerable, so counting each root's
+ *   enumerable keys (none, before any script) and comparing its prototype detects it. The only ways to add a
+ *   non-enumerable property (``Object.defineProperty``, ``defineProperties``, ``Reflect.defineProperty``,
+ *   ``Error.captureStackTrace``) and to make an object non-extensible (``preventExtensions``, ``seal``, ``freeze``)
+ *   are wrapped: after a call to one of them the next check counts every key and asks each root.
+ * - The objects they hold (built-in methods and accessors, nested objects such as ``Array.prototype[Symbol.
+ *   unscopables]``) are sealed. Those hold only names and lengths: nothing deeper needs a walk.
+ * Not covered: an existing writable property of a built-in object (not of ``globalThis``) given a new value, e.g.
+ * ``Array.prototype.map = ...``; that context is still never shared with another tenant.
+ */
+function guardRealm(extraRoots) {
+  "use strict";
+  var G = globalThis, ownKeys = Reflect.ownKeys, keysOf = Object.keys, getProto = Object.getPrototypeOf;
+  var describe = Object.getOwnPropertyDescriptor, define = Object.defineProperty, apply = Reflect.apply;
+  var describeAll = Object.getOwnPropertyDescriptors, defineAll = Object.defineProperties;
+  var deleteProperty = Reflect.deleteProperty, seal = Object.seal, SetCtor = Set, dirty = false;
+  var setProto = Reflect.setPrototypeOf, isExtensible = Object.isExtensible, create = Object.create;
+
+  function isObject(value) { return value !== null && (typeof value === "object" || typeof value === "function"); }
+  function intrinsics() {  // objects no global names, reached through instances only
+    var generator = getProto(function* () {}), asyncGenerator = getProto(async function* () {});
+    var found = [getProto(Int8Array), getProto(Int8Array.prototype), getProto([][Symbol.iterator]()),
+      getProto(""[Symbol.iterator]()), getProto(new Map()[Symbol.iterator]()), getProto(new Set()[Symbol.iterator]()),
+      getProto("a".matchAll(/a/g)), generator, generator.prototype, asyncGenerator, asyncGenerator.prototype,
+      getProto(asyncGenerator.prototype), getProto(async function () {})];
+    if (typeof Iterator === "function" && Iterator.from) {  // iterator helpers (ES2025)
+      found.push(getProto([].values().map(function (x) { return x; })));
+      found.push(getProto(Iterator.from({ next: function () { return { done: true }; } })));
+    }
+    return found;
+  }
+  function markingDirty(object, name) {  // the same function, noting that it ran
+    var original = object[name];
+    var wrapped = { [name]: function () { dirty = true; return apply(original, this, arguments); } }[name];
+    define(wrapped, "length", { value: original.length });
+    object[name] = wrapped;
+  }
+  [[Object, "defineProperty"], [Object, "defineProperties"], [Reflect, "defineProperty"], [Error, "captureStackTrace"],
+   [Object, "preventExtensions"], [Object, "seal"], [Object, "freeze"], [Reflect, "preventExtensions"]]
+    .forEach(function (pair) { if (typeof pair[0][pair[1]] === "function") markingDirty(pair[0], pair[1]); });
+
+  var roots = [G].concat(intrinsics(), extraRoots);
+  var globalKeys = ownKeys(G);
+  for (var k = 0; k < globalKeys.length; k++) {
+    var found = describe(G, globalKeys[k]);
+    if (isObject(found.value)) roots.push(found.value, found.value.prototype);
+  }
+  roots = Array.from(new SetCtor(roots.filter(isObject)));
+  var isRoot = new SetCtor(roots), sealed = new SetCtor();
+  function sealValue(value) {  // a method, an accessor, a nested object: nobody extends those
+    if (isObject(value) && !isRoot.has(value) && !sealed.has(value)) { sealed.add(value); seal(value); }
+  }
+  for (var r0 = 0; r0 < roots.length; r0++) {  // the roots made undeletable, what they hold sealed
+    var root = roots[r0], properties = describeAll(root), keys = ownKeys(properties);
+    for (var i = 0; i < keys.length; i++) {
+      var property = properties[keys[i]];
+      sealValue(property.value);
+      sealValue(property.get);
+      sealValue(property.set);
+      property.configurable = false;
+    }
+    defineAll(root, properties);
+  }
+
+  var known = Object.create(null), globalValues = [], counts = [], allCounts = [], protos = [], originals = [];
+  for (var g = 0; g < globalKeys.length; g++) {
+    known[globalKeys[g]] = true;
+    globalValues[g] = G[globalKeys[g]];  // data properties that cannot become accessors: reading them runs no code
+  }
+  for (var r = 0; r < roots.length; r++) {
+    var rootKeys = ownKeys(roots[r]);
+    counts[r] = keysOf(roots[r]).length;
+    allCounts[r] = rootKeys.length;
+    protos[r] = getProto(roots[r]);
+    originals[r] = create(null);
+    for (var o = 0; o < rootKeys.length; o++) originals[r][rootKeys[o]] = true;
+  }
+  function globalsUnchanged() {
+    for (var j = 0; j < globalKeys.length; j++) {
+      var value = G[globalKeys[j]], before = globalValues[j];
+      if (value !== before && (value === value || before === before)) return false;  // NaN is itself
+    }
+    return true;
+  }
+  function restore(i) {  // what a script added to a root deleted (originals cannot be), its prototype put back
+    var root = roots[i], keys = ownKeys(root), original = originals[i];
+    for (var k = 0; k < keys.length; k++) if (original[keys[k]] !== true && !deleteProperty(root, keys[k])) return false;
+    if (getProto(root) !== protos[i] && !setProto(root, protos[i])) return false;
+    return isExtensible(root) && ownKeys(root).length === allCounts[i];
+  }
+  function rootsRestored() {  // uses no method a script could have replaced
+    var countAll = dirty;
+    for (var i = 0; i < roots.length; i++) {
+      var root = roots[i];
+      var changed = getProto(root) !== protos[i] || keysOf(root).length !== counts[i] ||
+        (countAll && (ownKeys(root).length !== allCounts[i] || !isExtensible(root)));
+      if (changed && !restore(i)) return false;
+    }
+    dirty = false;
+    return true;
+  }
+  return function switchDevice() { return rootsRestored() && globalsUnchanged(); };
+}
