@@ -171,3 +171,21 @@ def test_uplinks_that_together_exceed_one_time_limit_are_all_decoded(engine):
     decodings = engine.decode_many(ts013(source), "acme", jobs_of([0] * 20 + [1] * 20, devices=1))
     assert [d.errors for d in decodings] == [[]] * 40
     assert [d.decoded["port"] for d in decodings] == list(range(40))
+
+
+def test_a_built_in_method_given_a_new_value_carries_nothing_to_the_next_device(engine):
+    keep = (
+        "if (!JSON.stringify.box) { var original = JSON.stringify;"
+        " JSON.stringify = function () { return original.apply(this, arguments); }; JSON.stringify.box = {n: 0}; }"
+        " return JSON.stringify.box ? ++JSON.stringify.box.n : 'unchanged';"
+    )
+    source = "function decodeUplink(i) { var n = (function () { " + keep + " })(); return {data: {n: n}}; }"
+    jobs = [Job(device, ts013_input(b"\x01", 1, None)) for device in ("d1", "d1", "d2", "d2")]
+    kept = [d.decoded["n"] for d in engine.decode_many(ts013(source), "acme", jobs)]
+    assert kept == ["unchanged"] * 4  # the built-ins' values are read-only: the assignment changes nothing
+
+
+def test_a_strict_script_replacing_a_built_in_method_fails_with_the_reason(engine):
+    source = "'use strict'; function decodeUplink(i) { Array.prototype.map = null; return {data: {}}; }"
+    [decoding] = engine.decode_many(ts013(source), "acme", [Job("d1", ts013_input(b"\x01", 1, None))])
+    assert decoding.errors and "read-only" in " ".join(decoding.errors)

@@ -10,16 +10,15 @@
  * realm is first made such that a cheap comparison is enough:
  * - The roots (the objects scripts extend: the global object, the values of its properties and their prototypes,
  *   the intrinsics only instances lead to, ``Buffer``, ``Buffer.prototype``, ``console``) stay extensible (older
- *   parsers add ``Uint8Array.prototype.readUInt16BE``), but their original properties can no longer be deleted or
- *   redefined (values stay writable). A property added by assignment is enumerable, so counting each root's
+ *   parsers add ``Uint8Array.prototype.readUInt16BE``), but their original properties can no longer be deleted,
+ *   redefined or, but for the global object's (compared on every device change), given another value: an assignment
+ *   such as ``Array.prototype.map = ...`` changes nothing (a TypeError in strict code). A property added by assignment is enumerable, so counting each root's
  *   enumerable keys (none, before any script) and comparing its prototype detects it. The only ways to add a
  *   non-enumerable property (``Object.defineProperty``, ``defineProperties``, ``Reflect.defineProperty``,
  *   ``Error.captureStackTrace``) and to make an object non-extensible (``preventExtensions``, ``seal``, ``freeze``)
  *   are wrapped: after a call to one of them the next check counts every key and asks each root.
  * - The objects they hold (built-in methods and accessors, nested objects such as ``Array.prototype[Symbol.
  *   unscopables]``) are sealed. Those hold only names and lengths: nothing deeper needs a walk.
- * Not covered: an existing writable property of a built-in object (not of ``globalThis``) given a new value, e.g.
- * ``Array.prototype.map = ...``; that context is still never shared with another tenant.
  */
 function guardRealm(extraRoots) {
   "use strict";
@@ -71,6 +70,7 @@ function guardRealm(extraRoots) {
       sealValue(property.get);
       sealValue(property.set);
       property.configurable = false;
+      if (root !== G && "value" in property) property.writable = false;  // Array.prototype.map = ... changes nothing
     }
     defineAll(root, properties);
   }
