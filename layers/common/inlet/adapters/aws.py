@@ -76,3 +76,12 @@ def unavailable(what: str, exc: Exception) -> ServiceUnavailable:
 
 
 SDK_ERRORS = (ClientError, BotoCoreError)
+
+
+def partition_after(partition: str, after_sk: str | None) -> tuple[str, dict]:
+    """A Query's key condition and values for one partition (``device``), only past ``after_sk`` when given."""
+    condition, values = "device = :d", {":d": {"S": partition}}
+    if after_sk:
+        condition += " AND sk > :after"
+        values[":after"] = {"S": after_sk}
+    return condition, values

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, unavailable
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, error_code, partition_after, unavailable
 from inlet.adapters.record_items import device_key, from_item, item_size, to_item
 from inlet.adapters.retry import until_processed
 from inlet.core.device_events import EVENTS_SUFFIX
@@ -73,11 +73,7 @@ class RecordStore:
     ) -> list[dict]:
         """The newest records (``events``: device events) of a device, newest first, in one Query (``after_sk``:
         only newer than that key)."""
-        condition = "device = :d"
-        values = {":d": {"S": device_key(tenant, serial, EVENTS_SUFFIX if events else "")}}
-        if after_sk:
-            condition += " AND sk > :after"
-            values[":after"] = {"S": after_sk}
+        condition, values = partition_after(device_key(tenant, serial, EVENTS_SUFFIX if events else ""), after_sk)
         answer = self.dynamodb.query(
             TableName=self._table,
             KeyConditionExpression=condition,

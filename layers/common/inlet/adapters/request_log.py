@@ -12,7 +12,7 @@ import time
 
 import orjson
 
-from inlet.adapters.aws import SDK_ERRORS, LazyClient
+from inlet.adapters.aws import SDK_ERRORS, LazyClient, partition_after
 from inlet.core.request_log import TTL_SECONDS, partition, sort_key
 
 PLAIN, COMPRESSED = "entry", "entry_zstd"
@@ -38,11 +38,8 @@ class RequestLogStore:
     def after(self, tenant: str, after_sk: str | None = None, limit: int = 200) -> list[dict]:
         """Entries newer than ``after_sk`` (all kept ones without), oldest first: one Query (its first page).
         DynamoDB deletes expired items within days, not at once: the expired ones are filtered out."""
-        condition = "device = :d"
-        values = {":d": {"S": partition(tenant)}, ":now": {"N": str(int(time.time()))}}
-        if after_sk:
-            condition += " AND sk > :after"
-            values[":after"] = {"S": after_sk}
+        condition, values = partition_after(partition(tenant), after_sk)
+        values[":now"] = {"N": str(int(time.time()))}
         answer = self.dynamodb.query(
             TableName=self._table,
             KeyConditionExpression=condition,
