@@ -180,3 +180,18 @@ def test_follow_shows_an_uplink_its_network_server_delivers_late(device, capsys,
     printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     shown = [r["time"] for r in printed if "level" not in r]  # the in-process handler may log to the same stdout
     assert shown == ["2026-12-01T10:00:30.000Z", "2026-12-01T10:00:01.000Z"]  # each once, in arrival order
+
+
+def test_a_provisioning_key_creates_the_device_once_and_replays_the_retry(seeded, aws_calls):
+    from inlet_cli.local import env as local_env
+
+    key = "at" + "5" * 32
+    local_env.put_key(seeded.keys, key, "fresh", unknown_devices="provision")
+    first = invoke(http_event(TTS, key=key))
+    assert first[0] == 200 and first[1]["accepted"] == 1
+    aws_calls.clear()
+    again = invoke(http_event(TTS, key=key))
+    assert again[1] == first[1] and again[2]["x-inlet-replayed"] == "true"
+    assert aws_calls == [("PutItem", seeded.records._table)]  # the device is known now: no second provisioning
+    assert [d.serial for d in seeded.devices.list("fresh")] == [SERIAL]
+    assert len(seeded.records.latest("fresh", SERIAL, 10)) == 1
