@@ -122,6 +122,39 @@ def test_the_stream_sends_what_was_logged_then_what_arrives_and_resumes_after_th
     assert resumed["sk"] == second["sk"]
 
 
+def test_a_failed_read_is_a_problem_event_and_the_stream_goes_on(seeded, monkeypatch):
+    from botocore.exceptions import ClientError
+    from inlet_cli.inspector import server as inspector_server
+
+    monkeypatch.setattr(inspector_server, "POLL_SECONDS", 0.05)
+    log, reads = log_store(), {"n": 0}
+
+    def flaky(tenant, after_sk=None, limit=200):
+        reads["n"] += 1
+        if reads["n"] == 2:
+            raise ClientError({"Error": {"Code": "ExpiredTokenException", "Message": "x"}}, "Query")
+        return RequestLogStore.after(log, tenant, after_sk, limit)
+
+    monkeypatch.setattr(log, "after", flaky)
+    set_log_until(seeded.keys, [KEY_ID], int(time.time()) + 600)
+    restart_container()
+    server = Inspector(0, "demo", log, RecordStore(RECORDS, dynamodb=client("dynamodb")), lambda: {})
+    server.start()
+    try:
+        stream = get(server, "/api/events")
+        lines = [stream.fp.readline().decode() for _ in range(3)]  # the first read: nothing; the second fails
+        assert lines == [
+            "event: problem\n",
+            'data: {"message": "reading the request log failed (ExpiredTokenException)"}\n',
+            "\n",
+        ]
+        assert invoke(http_event(ONE))[0] == 200
+        [entry] = events(stream, 1)  # a later poll reads again
+        assert entry["status"] == 200
+    finally:
+        server.stop()
+
+
 def test_the_server_answers_only_under_its_own_address(inspector):
     host = urlsplit(inspector.url).netloc
     assert get(inspector, "/", {"Host": host}).status == 200

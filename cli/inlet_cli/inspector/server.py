@@ -14,12 +14,14 @@ browser opened elsewhere cannot read the log through DNS rebinding):
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from inlet.adapters.aws import SDK_ERRORS, error_code
 from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
 from inlet.core.request_log import sort_key_before
@@ -53,6 +55,12 @@ class Inspector(ThreadingHTTPServer):
         thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
         thread.start()
         return thread
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        """A page closed while its stream was being written to (the last flush after the feed ends) is no error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def stop(self) -> None:
         self.stopping.set()
@@ -139,17 +147,28 @@ class _Feed:
         self.seen: set[str] = set()
 
     def run(self) -> None:
-        self._send(self.server.entries_after(self.newest or None))
+        self._send(self._entries(self.newest or None))
         polls = 0
         while not self.server.stopping.wait(POLL_SECONDS):
             polls += 1
             after = sort_key_before(self.newest, LOOKBACK_SECONDS) if self.newest else None
-            fresh = [e for e in self.server.entries_after(after) if e["sk"] not in self.seen]
+            fresh = [e for e in self._entries(after) if e["sk"] not in self.seen]
             if fresh:
                 self._send(fresh)
             elif polls % HEARTBEAT_POLLS == 0:
                 self.out.write(b": idle\n\n")
                 self.out.flush()
+
+    def _entries(self, after: str | None) -> list[dict]:
+        """The entries past ``after``; when the read fails (credentials expired, throttling), a ``problem`` event
+        says why and the next poll tries again: the page stays open and resumes where it was."""
+        try:
+            return self.server.entries_after(after)
+        except (*SDK_ERRORS, TimeoutError) as exc:
+            problem = {"message": f"reading the request log failed ({error_code(exc) or type(exc).__name__})"}
+            self.out.write(f"event: problem\ndata: {json.dumps(problem)}\n\n".encode())
+            self.out.flush()
+            return []
 
     def _send(self, entries: list[dict]) -> None:
         for entry in entries:

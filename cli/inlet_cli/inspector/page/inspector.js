@@ -42,6 +42,10 @@ function connect() {
   source.onopen = () => { $("connection").textContent = "live"; $("connection").className = "connection live"; };
   source.onerror = () => { $("connection").textContent = "reconnecting…"; $("connection").className = "connection"; };
   source.onmessage = (event) => add(JSON.parse(event.data));
+  source.addEventListener("problem", (event) => {  // the inspector could not read the log: it tries again
+    $("connection").textContent = JSON.parse(event.data).message + ", retrying";
+    $("connection").className = "connection";
+  });
 }
 
 function add(entry) {
