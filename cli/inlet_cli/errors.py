@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -12,11 +10,10 @@ from botocore.exceptions import (
     NoRegionError,
     ProfileNotFound,
 )
+from inlet.core.keys import KEY_SHAPED
 from inlet.errors import InletError
 from inlet.settings import ConfigurationError
 
-# "at" + 32 hex characters: an Inlet key or a TagoIO authorization. Any case: serials are shown upper-cased.
-KEY_SHAPED = re.compile(r"at[0-9a-f]{32}", re.IGNORECASE)
 HIDDEN_KEY = "at... (a key: not shown)"
 
 

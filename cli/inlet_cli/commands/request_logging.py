@@ -7,7 +7,6 @@ just before it is written, and a revoked key is never written: a revocation made
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import replace
 
@@ -15,11 +14,10 @@ from inlet.adapters.keys import KeyStore
 from inlet.core.keys import KeyConfig
 from inlet.core.request_log import MAX_LOG_SECONDS
 
+from inlet_cli.commands.time_range import age
 from inlet_cli.errors import CliError
 
 DEFAULT_SECONDS = 15 * 60
-_DURATION = re.compile(r"(\d+)\s*(s|m|h|d)?", re.IGNORECASE)
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 LOGGING_DELAY = (
     "Warm functions see it within KEY_CACHE_SECONDS (60 s by default): requests of the next minute may go unlogged."
 )
@@ -27,10 +25,10 @@ LOGGING_DELAY = (
 
 def duration_seconds(text: str, option: str = "--for") -> int:
     """``90s``, ``15m``, ``2h``, ``1d`` (a bare number is minutes), at most 24 hours."""
-    found = _DURATION.fullmatch(text.strip())
-    if not found:
+    duration = age(text, default_unit="m")
+    if duration is None:
         raise CliError(f"{option} {text!r} is not a duration such as 15m, 2h or 90s")
-    seconds = int(found.group(1)) * _UNIT_SECONDS[(found.group(2) or "m").lower()]
+    seconds = int(duration.total_seconds())
     if not 1 <= seconds <= MAX_LOG_SECONDS:
         raise CliError(f"{option} must be between 1 second and {MAX_LOG_SECONDS // 3600} hours")
     return seconds

@@ -9,16 +9,24 @@ from inlet.core.values import format_time
 
 from inlet_cli.errors import CliError
 
-_AGE = re.compile(r"(\d+)\s*(s|m|h|d|w)", re.IGNORECASE)
+_AGE = re.compile(r"(\d+)\s*(s|m|h|d|w)?", re.IGNORECASE)
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def age(text: str, default_unit: str | None = None) -> timedelta | None:
+    """``90s``, ``30m``, ``2h``, ``7d``, ``1w`` as a length of time (a bare number in ``default_unit``, when given);
+    None for anything else."""
+    found = _AGE.fullmatch(text.strip())
+    unit = (found.group(2) or default_unit) if found else None
+    return timedelta(**{_UNITS[unit.lower()]: int(found.group(1))}) if unit else None
 
 
 def moment(value: str, now: datetime, option: str) -> datetime:
     """The time ``value`` names: ``now`` minus an age, or an ISO 8601 date or time."""
     text = value.strip()
-    age = _AGE.fullmatch(text)
-    if age:
-        return now - timedelta(**{_UNITS[age.group(2).lower()]: int(age.group(1))})
+    ago = age(text)
+    if ago is not None:
+        return now - ago
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:

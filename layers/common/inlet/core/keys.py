@@ -12,6 +12,9 @@ from inlet.core.mapping import FieldMap, parse_mapping
 from inlet.core.tagoio_settings import validate_tagoio_settings
 
 KEY_PATTERN = re.compile(r"^at[0-9a-f]{32}$")  # TagoIO's shape: "at" + 128 random bits in hex
+# Anything that may be a key inside other text (an Inlet key or a TagoIO authorization), in any case (serials are
+# upper-cased): masked wherever text a person or a log sees could hold one.
+KEY_SHAPED = re.compile(r"at[0-9a-f]{32}", re.IGNORECASE)
 TENANT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 UNKNOWN_DEVICE_POLICIES = ("reject", "provision")
 SINKS = ("dynamodb", "tagoio", "both")

@@ -13,10 +13,11 @@ DynamoDB's 400 KB item limit.
 
 from __future__ import annotations
 
-import re
 import secrets
 
 import orjson
+
+from inlet.core.keys import KEY_SHAPED
 
 PARTITION_SUFFIX = "#requests"
 TTL_SECONDS = 24 * 3600
@@ -26,7 +27,6 @@ MAX_TEXT = 512  # characters of a payload, message, header or query value
 MAX_DECODED = 4096  # characters of the decoded values' JSON; longer ones are kept as cut text
 MAX_LINES = 20  # console lines, errors or warnings of one item
 MAX_ENTRY_BYTES = 300 * 1024  # of JSON: with the item's key and TTL, well within DynamoDB's 400 KB
-KEY_SHAPED = re.compile(r"at[0-9a-f]{32}", re.IGNORECASE)
 MASK = "at" + "*" * 32
 _ITEM_DETAILS = ("id", "message", "stored_as", "warnings")
 
