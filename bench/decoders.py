@@ -15,6 +15,7 @@ import subprocess
 import sys
 
 import orjson
+from inlet.core.decoding.kept_input import decoded_of
 from inlet.core.keys import key_hash
 
 from bench import workloads
@@ -72,7 +73,7 @@ def warm_up(harness: Harness, evt: dict, uplinks: int) -> None:
     finally:
         fake.keep_writes = False
     documents = [_document(w["PutRequest"]["Item"]) for body in fake.written for w in _writes(body)]
-    decoded = [d for d in documents if "decoded" in d and "decode_failed" not in d.get("flags", [])]
+    decoded = [d for d in documents if decoded_of(d) is not None and "decode_failed" not in d.get("flags", [])]
     if len(decoded) != uplinks:
         failed = next((d.get("decoder") for d in documents if d not in decoded), None)
         raise RuntimeError(f"{len(decoded)} of {uplinks} warm-up records decoded; a failed one: {failed}")

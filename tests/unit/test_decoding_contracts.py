@@ -10,11 +10,11 @@ from inlet.core.decoding.contracts import (
     read_tagoio,
     read_ts013,
     tagoio_input,
-    tagoio_input_of,
     ts013_input,
 )
 from inlet.core.decoding.outcome import FLAG_DECODE_FAILED, Decoding, apply_decoding, decoded_variables
 from inlet.core.decoding.references import ConnectorRef, InvalidReference, check_kind, parse_reference
+from inlet.core.decoding.tagoio_columns import parser_input
 
 pytestmark = pytest.mark.unit
 
@@ -69,9 +69,9 @@ def test_tagoio_input_as_the_decode_command_builds_it():
     assert tagoio_input("0a6f", None) == [{"variable": "payload", "value": "0a6f"}]
 
 
-def test_tagoio_input_of_a_record_carries_its_variables_group_and_time():
+def test_the_parser_input_of_a_record_carries_its_variables_group_and_time():
     record = {"payload": "01", "port": 2, "group": "g1", "time": "2026-01-01T00:00:00.000Z", "fields": {"rssi": -80}}
-    given = tagoio_input_of(record)
+    given = parser_input(record)
     assert [r["variable"] for r in given] == ["payload", "port", "fport", "rssi"]
     assert all(r["group"] == "g1" and r["time"] == "2026-01-01T00:00:00.000Z" for r in given)
 

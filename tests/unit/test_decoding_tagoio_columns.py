@@ -5,9 +5,12 @@ from __future__ import annotations
 import orjson
 import pytest
 from inlet.adapters.javascript.engine import Job, ScriptEngine
-from inlet.core.decoding.contracts import MAX_DECODED_BYTES, tagoio_input, tagoio_input_of
+from inlet.core.decoding.contracts import MAX_DECODED_BYTES, tagoio_input
+from inlet.core.decoding.kept_input import decoded_of, expanded
+from inlet.core.decoding.outcome import apply_decoding
 from inlet.core.decoding.references import Connector
-from inlet.core.decoding.tagoio_columns import TagoioColumns, columns_of_records, tagoio_columns_of
+from inlet.core.decoding.tagoio_columns import TagoioColumns, columns_of_records, parser_input, tagoio_columns_of
+from inlet.core.records import encode_document, record_variables
 
 pytestmark = pytest.mark.unit
 
@@ -24,13 +27,15 @@ RECORDS = [
     {"payload": "0a6f", "port": 2, "group": "g1", "time": TIME, "fields": FIELDS, "flags": []},
     {"payload": "0a6f", "port": None, "group": "g1", "fields": FIELDS, "flags": []},  # no time
     {"payload": 12, "port": 3, "fields": {"text": "é\n\u2028"}, "flags": []},  # no group, a payload that is not text
+    {"payload": "01", "port": 1, "group": "g2", "time": TIME, "fields": FIELDS, "location": {"lat": 1.5, "lng": 2.5}},
+    {"group": "g3", "time": TIME, "fields": {"port": 9, "payload": "ff", "location": "x", "": 1, "a" * 120: 2}},
 ]
 
 
 @pytest.mark.parametrize("record", RECORDS)
 def test_columns_hold_the_records_a_parser_gets(record):
-    assert tagoio_columns_of(record).records() == tagoio_input_of(record)
-    assert columns_of_records(tagoio_input_of(record)).records() == tagoio_input_of(record)
+    assert tagoio_columns_of(record).records() == parser_input(record)
+    assert columns_of_records(parser_input(record)).records() == parser_input(record)
 
 
 def whole(records: list[dict]) -> TagoioColumns:
@@ -41,7 +46,7 @@ def whole(records: list[dict]) -> TagoioColumns:
 def decode_both(connector: Connector, record: dict):
     engine = ScriptEngine()
     by_index = engine.decode_many(connector, "acme", [Job("dev1", tagoio_columns_of(record), {})])[0]
-    reference = engine.decode_many(connector, "other", [Job("dev1", whole(tagoio_input_of(record)), {})])[0]
+    reference = engine.decode_many(connector, "other", [Job("dev1", whole(parser_input(record)), {})])[0]
     return by_index, reference
 
 
@@ -77,7 +82,7 @@ def test_a_parser_gives_the_same_result_as_with_every_record_parsed_and_stringif
 def test_a_result_with_something_else_than_a_record_fails_the_same_way(tail):
     by_index, reference = decode_both(Connector("p", 1, "tagoio", f"payload = payload.concat([{tail}]);"), RECORDS[0])
     assert reference.failed and by_index.errors == reference.errors
-    assert f"payload item {len(tagoio_input_of(RECORDS[0]))} " in by_index.errors[0]
+    assert f"payload item {len(parser_input(RECORDS[0]))} " in by_index.errors[0]
 
 
 def test_records_sent_back_by_index_are_new_dictionaries():
@@ -105,3 +110,25 @@ def test_a_parser_that_reads_its_input_copy_gets_the_records_before_its_changes(
     source = "payload[0].value = 'changed'; payload = [{variable: 'was', value: raw_payload[0].value}];"
     decoding = ScriptEngine().decode(Connector("p", 1, "tagoio", source), "a", "d", tagoio_input("0a6f", 1), {})
     assert decoding.decoded == [{"variable": "was", "value": "0a6f"}]
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+@pytest.mark.parametrize("record", RECORDS[:1] + RECORDS[3:4])
+def test_a_record_keeps_a_result_by_its_input_and_gives_back_the_same_list(parser, record):
+    connector, engine = Connector("p", 1, "tagoio", parser), ScriptEngine()
+    [listed] = engine.decode_many(connector, "acme", [Job("dev1", tagoio_columns_of(record), {})])
+    [kept] = engine.decode_many(connector, "acme", [Job("dev1", tagoio_columns_of(record), {})], keep_input=True)
+    ingested = dict(record)
+    apply_decoding(ingested, kept)
+    assert decoded_of(ingested) == listed.decoded
+    assert record_variables(ingested) == listed.decoded  # what TagoIO is sent
+    document = orjson.loads(encode_document(ingested))
+    read_back = decoded_of({**document, "group": record["group"]})  # the group is in the storage key
+    assert orjson.dumps(read_back) == orjson.dumps(listed.decoded)
+
+
+def test_a_run_beyond_the_input_gives_the_records_the_input_has():
+    columns = tagoio_columns_of(RECORDS[0])
+    count = len(columns.names)
+    items = [[count - 1, 5], {"variable": "mine", "value": 1}, [count + 3, 2], "junk", [1, "x"]]
+    assert expanded(items, columns) == [columns.records()[-1], {"variable": "mine", "value": 1}, "junk"]

@@ -27,6 +27,7 @@ import threading
 import orjson
 
 from inlet.adapters.record_dictionaries import CURRENT, load
+from inlet.core.decoding.kept_input import RUNS_FIELD, decoded_of
 from inlet.core.device_events import EVENTS_SUFFIX
 from inlet.core.records import encode_document, record_variables
 
@@ -126,6 +127,9 @@ def from_item(item: dict) -> dict:
     tenant, serial = item["device"]["S"].removesuffix(EVENTS_SUFFIX).split("#", 1)
     key_time, group, index = item["sk"]["S"].split("#")
     received_at = document.get("received_at", key_time)  # in the document when the key starts with another time
+    if RUNS_FIELD in document:  # a TagoIO result kept by its input's records: the list, with the uplink's group
+        document["decoded"] = decoded_of({**document, "group": group, "time": document.get("time", received_at)})
+        del document[RUNS_FIELD]
     return {
         "id": f"{group}-{int(index)}",
         "tenant": tenant,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import orjson
 
+from inlet.core.decoding.kept_input import RUNS_FIELD
 from inlet.core.decoding.outcome import decoded_variables
 from inlet.core.uplink import Uplink
 from inlet.core.values import FLAG_PAYLOAD, payload_to_hex
@@ -24,7 +25,9 @@ IGNORED = "ignored"
 # Fields of a record kept in its JSON document when they have a value. The others are in the storage key: tenant
 # and serial, received_at (unless the key starts with another time), group and index (so the id). Nothing is
 # stored twice: smaller items cost fewer write units.
-DOCUMENT_FIELDS = ("time", "port", "payload", "fields", "location", "flags", "format", "event", "decoded", "decoder")
+DOCUMENT_FIELDS = (
+    "time", "port", "payload", "fields", "location", "flags", "format", "event", "decoded", RUNS_FIELD, "decoder"
+)  # fmt: skip
 MAX_DOCUMENT_DEPTH = 250  # orjson writes at most ~254 levels of nesting (it reads 1,024)
 
 
@@ -145,7 +148,7 @@ def record_variables(record: dict) -> list[dict]:
     the parser leaves is the data: it already holds whatever of its input the parser kept."""
     if "variables" in record:
         return record["variables"]
-    if isinstance(record.get("decoded"), list):
+    if isinstance(record.get("decoded"), list) or RUNS_FIELD in record:
         return decoded_variables(record)
     return variables_of(record.get("fields") or {}, record.get("location")) + decoded_variables(record)
 

@@ -17,6 +17,7 @@ import secrets
 
 import orjson
 
+from inlet.core.decoding.kept_input import decoded_of
 from inlet.core.keys import KEY_SHAPED
 
 PARTITION_SUFFIX = "#requests"
@@ -106,8 +107,9 @@ def uplink_item(uplink: object, record: dict | None, console: list[str] | None) 
         "payload": source.get("payload", getattr(uplink, "payload", None)),
         "flags": source.get("flags", getattr(uplink, "flags", [])),
     }
-    if record is not None and "decoded" in record:
-        detail["decoded"] = record["decoded"]
+    decoded = decoded_of(record) if record is not None else None
+    if decoded is not None:
+        detail["decoded"] = decoded
     decoder = (record or {}).get("decoder") or {}
     if decoder:
         detail["decoder"] = {

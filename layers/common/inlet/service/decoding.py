@@ -130,8 +130,11 @@ def _run_scripts(connector: Connector, members: list[tuple[dict, object]], logs:
 def _decodings(connector: Connector, tenant: str, jobs: list, logs: bool) -> list[Decoding]:
     engine = script_engine()
     if not logs:
-        return engine.decode_many(connector, tenant, jobs)
-    return [engine.decode(connector, tenant, job.device, job.script_input, job.device_info, logs=True) for job in jobs]
+        return engine.decode_many(connector, tenant, jobs, keep_input=True)
+    return [
+        engine.decode(connector, tenant, job.device, job.script_input, job.device_info, logs=True, keep_input=True)
+        for job in jobs
+    ]
 
 
 def _params(device: object) -> list[dict]:

@@ -28,6 +28,7 @@ from inlet.core.decoding.contracts import (
     read_tagoio,
     read_ts013,
 )
+from inlet.core.decoding.kept_input import KeptInput, kept_input
 from inlet.core.decoding.outcome import Decoding
 from inlet.core.decoding.references import KIND_TAGOIO, Connector
 
@@ -52,19 +53,23 @@ class ScriptEngine:
         script_input: object,
         device_info: dict | None = None,
         logs: bool = False,
+        keep_input: bool = False,
     ) -> Decoding:
         """Run the connector on one uplink's input; every failure is a failed Decoding, never an exception.
 
         ``logs``: also return the script's console lines (`inlet decode`); ingest does not keep them.
         """
-        decoding = self.decode_many(connector, scope, [Job(device, script_input, device_info)])[0]
+        decoding = self.decode_many(connector, scope, [Job(device, script_input, device_info)], keep_input)[0]
         if logs:
             decoding.logs = self._logs(connector, scope)
         return decoding
 
-    def decode_many(self, connector: Connector, scope: str, jobs: list[Job]) -> list[Decoding]:
+    def decode_many(
+        self, connector: Connector, scope: str, jobs: list[Job], keep_input: bool = False
+    ) -> list[Decoding]:
         """One Decoding per job, in order. Give a device's uplinks one after the other: the realm is checked (and
-        perhaps the context replaced) whenever the device changes."""
+        perhaps the context replaced) whenever the device changes. ``keep_input``: a TagoIO result that holds input
+        records is a ``KeptInput`` (what a record stores, see core/decoding/kept_input.py) instead of the list."""
         jobs = prepared(connector.kind, jobs)
         lines = encode_jobs(connector.kind, jobs)
         results: list[Decoding | None] = [None] * len(jobs)
@@ -80,7 +85,7 @@ class ScriptEngine:
             run = sandbox.run_batch("\n".join(lines[start:end]), MAX_DECODED_BYTES)
             record_pace(sandbox, run.next, time.perf_counter() - started)
             for offset, answer in enumerate(run.answers):
-                results[start + offset] = _decoding(connector, answer, jobs[start + offset])
+                results[start + offset] = _decoding(connector, answer, jobs[start + offset], keep_input)
             start = self._continue_after(run, connector, scope, start, results)
         return results  # type: ignore[return-value]  # every job has its Decoding
 
@@ -141,7 +146,7 @@ class ScriptEngine:
         return contexts
 
 
-def _decoding(connector: Connector, answer: list, job: Job) -> Decoding:
+def _decoding(connector: Connector, answer: list, job: Job, keep_input: bool = False) -> Decoding:
     """A job's answer from the engine: ``["R", routine, value]``, ``["E", message]``, ``["L", output length]`` or
     TagoIO's ``["T", length, runs, others]`` (input records sent back by index: tagoio.js)."""
     try:
@@ -150,23 +155,20 @@ def _decoding(connector: Connector, answer: list, job: Job) -> Decoding:
         if answer[0] == "L":
             raise ContractViolation(f"the decoded output is {answer[1]} bytes, the limit is {MAX_DECODED_BYTES}")
         if answer[0] == "T":
-            return Decoding(connector.label, decoded=_payload_by_index(answer, job.script_input))
+            kept = _payload_by_index(answer, job.script_input)
+            return Decoding(connector.label, decoded=kept if keep_input else kept.records())
         return _read(connector, answer[1], answer[2])
     except ContractViolation as violation:
         return Decoding.failure(connector.label, f"wrong output: {violation}")
 
 
-def _payload_by_index(answer: list, columns) -> list:
-    """A TagoIO result from ``[n, runs [position, input index, count], others [position, record, ...]]``; only the
-    others need checking: the plain input records are records with a name."""
-    _, length, runs, others = answer
-    records: list = [None] * length
-    for position, index, count in runs:
-        records[position : position + count] = columns.plain_records(index, index + count)
+def _payload_by_index(answer: list, columns) -> KeptInput:
+    """A TagoIO result from ``["T", n, runs [position, input index, count], others [position, record, ...]]``; only
+    the others need checking: the plain input records are records with a name."""
+    _, _, runs, others = answer
     for at in range(0, len(others), 2):
         check_tagoio_record(others[at], others[at + 1])
-        records[others[at]] = others[at + 1]
-    return records
+    return kept_input(runs, others, columns)
 
 
 def _read(connector: Connector, routine: str, value: object) -> Decoding:

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from inlet.core.records import record_variables
 from inlet.core.values import FLAG_PAYLOAD
 
 MAX_DECODED_BYTES = 100 * 1024  # a record must stay far below DynamoDB's 400 KB item limit, whatever a script does
@@ -50,15 +49,6 @@ def tagoio_input(payload_text: str | None, port: object, extra: list[dict] | Non
     if common:
         records = [{**record, **{k: v for k, v in common.items() if v is not None}} for record in records]
     return records
-
-
-def tagoio_input_of(record: dict) -> list:
-    """The list a stored uplink gives a TagoIO parser: payload, port, fport and the uplink's other variables."""
-    payload = record.get("payload")
-    text = payload if isinstance(payload, str) else None
-    return tagoio_input(
-        text, record.get("port"), record_variables(record), group=record.get("group"), time=record.get("time")
-    )
 
 
 def read_ts013(result: object, routine: str) -> tuple[object, list[str], list[str]]:

@@ -1,7 +1,8 @@
 """The result of decoding one uplink, and what the record keeps of it.
 
 A record keeps its raw payload whatever happens. A decode adds ``decoded`` (for ``ts013`` and ``cayenne-lpp`` the
-``data`` object, for ``tagoio`` the resulting list) and ``decoder``: ``{"connector": "NAME@VERSION", "errors": [...],
+``data`` object, for ``tagoio`` the resulting list, or ``decoded_runs`` when that list holds input records: see
+kept_input) and ``decoder``: ``{"connector": "NAME@VERSION", "errors": [...],
 "warnings": [...]}``. A failed decode (the script threw, ran out of time, memory or stack, returned the wrong shape
 or returned ``errors``) adds the flag ``decode_failed`` and keeps the reason in ``decoder.errors``.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from inlet.core.decoding.kept_input import RUNS_FIELD, KeptInput, decoded_of
 from inlet.core.variables import variables_of
 
 FLAG_DECODE_FAILED = "decode_failed"
@@ -34,7 +36,9 @@ class Decoding:
 
 def apply_decoding(record: dict, decoding: Decoding) -> None:
     """Add the decode's result to the record (its payload and other fields stay as they are)."""
-    if decoding.decoded is not None and not decoding.failed:
+    if isinstance(decoding.decoded, KeptInput) and not decoding.failed:
+        record[RUNS_FIELD] = decoding.decoded.items  # its input records by place (kept_input)
+    elif decoding.decoded is not None and not decoding.failed:
         record["decoded"] = decoding.decoded
     record["decoder"] = decoding.summary()
     if decoding.failed:
@@ -48,7 +52,7 @@ def decoded_variables(record: dict) -> list[dict]:
     the uplink's other fields: full-path names (``{"battery": {"voltage": 3.1}}`` gives ``battery_voltage``) and a
     latitude/longitude pair becomes a ``location``.
     """
-    decoded = record.get("decoded")
+    decoded = decoded_of(record)
     if isinstance(decoded, list):
         return decoded
     if isinstance(decoded, dict):

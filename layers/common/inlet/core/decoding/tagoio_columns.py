@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from inlet.core.decoding.contracts import tagoio_input, tagoio_input_of
-from inlet.core.records import record_variables
+from inlet.core.decoding.contracts import tagoio_input
+from inlet.core.variables import as_tagoio, flatten_into, variables_of
 
 _PRIMITIVES = (str, int, float, bool)  # not None: a missing value reads as None
 
@@ -64,23 +64,36 @@ def columns_of_records(records: list) -> TagoioColumns:
     return columns
 
 
+def parser_input(record: dict) -> list:
+    """The list an uplink gives a TagoIO parser: payload, port, fport and the variables of its other fields (never
+    its decoded values), each with the uplink's ``group`` and ``time``. Its stored fields give it again, the same."""
+    payload = record.get("payload")
+    variables = variables_of(record.get("fields") or {}, record.get("location"))
+    text = payload if isinstance(payload, str) else None
+    return tagoio_input(text, record.get("port"), variables, group=record.get("group"), time=record.get("time"))
+
+
 def tagoio_columns_of(record: dict) -> TagoioColumns:
-    """What ``contracts.tagoio_input_of`` gives, in columns: payload, port, fport, then the uplink's variables, each
-    with the uplink's ``group`` and ``time``; built without a dictionary per plain record."""
+    """``parser_input`` in columns, built from the fields' compact variables (``inlet.core.variables.flatten_into``):
+    no dictionary, nor TagoIO record, is made for a plain variable."""
     group, time = record.get("group"), record.get("time")
     if type(group) is not str or type(time) is not str:
-        return columns_of_records(tagoio_input_of(record))
+        return columns_of_records(parser_input(record))
     payload = record.get("payload")
-    variables = tagoio_input(payload if isinstance(payload, str) else None, record.get("port"))
-    variables += record_variables(record)
-    if not all(type(variable) is dict for variable in variables):
-        return columns_of_records(tagoio_input_of(record))
-    plain = [len(v) == 2 and type(v.get("value")) in _PRIMITIVES and _is_name(v.get("variable")) for v in variables]
-    names = [v["variable"] if ok else None for v, ok in zip(variables, plain, strict=True)]
-    values = [v["value"] if ok else None for v, ok in zip(variables, plain, strict=True)]
-    common = {"group": group, "time": time}
-    extras = [[i, {**v, **common}] for i, (v, ok) in enumerate(zip(variables, plain, strict=True)) if not ok]
-    return TagoioColumns(group, time, names, values, extras)
+    columns = TagoioColumns(group, time)
+    for variable in tagoio_input(payload if isinstance(payload, str) else None, record.get("port")):
+        columns.add({**variable, "group": group, "time": time})
+    location = record.get("location")
+    compact = flatten_into(record.get("fields") or {}, {}, {"location": location} if location else {})
+    start = len(columns.names)
+    columns.names += compact
+    columns.values += compact.values()
+    for index, (name, value) in enumerate(compact.items(), start):
+        if type(value) not in _PRIMITIVES:  # a location (its {"lat", "lng"}), or a value no JSON body gives
+            whole = as_tagoio({name: value})[0]
+            columns.extras.append([index, {**whole, "group": group, "time": time}])
+            columns.names[index] = columns.values[index] = None
+    return columns
 
 
 def _is_name(value: object) -> bool:
