@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from inlet.adapters.javascript.engine import ScriptEngine
 from inlet.core.decoding.contracts import tagoio_input
 from inlet.core.decoding.references import Connector
@@ -131,3 +134,34 @@ def test_buffer_reads_past_the_end_throw_like_node(engine):
     decoding = run(engine, "Buffer.from('01', 'hex').readUInt16BE(0);", [])
     assert decoding.failed
     assert decoding.errors[0].startswith('script error: RangeError: The value of "offset" is out of range')
+
+
+INTEGER_READS = [(f"read{'' if signed else 'U'}Int{8 * size}{end}", size, signed, order)
+                 for size in (1, 2, 4) for signed in (True, False)
+                 for end, order in ((("", "big"),) if size == 1 else (("BE", "big"), ("LE", "little")))]  # fmt: skip
+READS_SCRIPT = """
+const buffer = Buffer.from(payload[0].value, "hex"), reads = [];
+for (const name of %s) {
+  for (let offset = 0; offset < buffer.length; offset++) {
+    try { reads.push(buffer[name](offset)); } catch (e) { reads.push(e instanceof RangeError ? "range" : "other"); }
+  }
+}
+payload = [{variable: "length", value: buffer.length}, {variable: "reads", value: JSON.stringify(reads)}];
+"""
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=10), tail=st.sampled_from(["", "z", "0g", "f", "é0"]), upper=st.booleans())
+def test_buffer_hex_and_integer_reads_agree_with_python_on_any_bytes(data, tail, upper):
+    """Python's int.from_bytes and bytes.fromhex, a decoder nobody here wrote, as the reference."""
+    text = (data.hex().upper() if upper else data.hex()) + tail
+    names = orjson.dumps([name for name, *_ in INTEGER_READS]).decode()
+    decoding = ScriptEngine().decode(tagoio(READS_SCRIPT % names), "acme", "d", tagoio_input(text, 1), {})
+    length, reads = decoding.decoded[0]["value"], orjson.loads(decoding.decoded[1]["value"])
+    assert length == len(data)  # Node stops at the first pair that is not hex: what fromhex takes
+    expected = [
+        int.from_bytes(data[offset : offset + size], order, signed=signed) if offset + size <= len(data) else "range"
+        for _, size, signed, order in INTEGER_READS
+        for offset in range(len(data))
+    ]
+    assert reads == expected

@@ -108,10 +108,12 @@ def _run_scripts(connector: Connector, members: list[tuple[dict, object]], logs:
 
     results: list[Decoding | None] = [None] * len(members)
     batches: dict[str, list[tuple[int, Job]]] = {}
+    info, info_of = {}, None
     for index, (record, device) in enumerate(members):
         tenant, serial = record.get("tenant") or "", record.get("serial") or ""
         if connector.kind == KIND_TAGOIO:
-            info = {"id": serial, "params": _params(device), "tags": []}
+            if device is not info_of:  # the members come device by device: one info per device
+                info, info_of = {"id": serial, "params": _params(device), "tags": []}, device
             batches.setdefault(tenant, []).append((index, Job(serial, tagoio_columns_of(record), info)))
             continue
         payload = payload_bytes(record)

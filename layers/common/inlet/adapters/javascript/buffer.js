@@ -12,14 +12,19 @@ function makeBuffer(atob, btoa) {
   Buffer.prototype = Object.create(Uint8Array.prototype);
   Object.defineProperty(Buffer.prototype, "constructor", { value: Buffer, writable: true, configurable: true });
   function wrap(bytes) { Object.setPrototypeOf(bytes, Buffer.prototype); return bytes; }
-  function hexBytes(text) {
-    var out = [];
-    for (var i = 0; i + 1 < text.length; i += 2) {
-      var pair = text.substr(i, 2);
-      if (!/^[0-9a-fA-F]{2}$/.test(pair)) break;  // Node stops at the first pair that is not hex
-      out.push(parseInt(pair, 16));
+  var NIBBLES = new Int8Array(128).fill(-1), c;  // a character code's value as a hex digit, -1 if it is none
+  for (c = 0; c < 10; c++) NIBBLES[48 + c] = c;
+  for (c = 0; c < 6; c++) { NIBBLES[65 + c] = 10 + c; NIBBLES[97 + c] = 10 + c; }
+  function hexBytes(text) {  // a table, not a regular expression per pair: parsers call this on every uplink
+    var count = text.length >> 1, out = new Uint8Array(count), i;
+    for (i = 0; i < count; i++) {
+      var high = text.charCodeAt(2 * i), low = text.charCodeAt(2 * i + 1);
+      high = high < 128 ? NIBBLES[high] : -1;
+      low = low < 128 ? NIBBLES[low] : -1;
+      if (high < 0 || low < 0) break;  // Node stops at the first pair that is not hex
+      out[i] = (high << 4) | low;
     }
-    return out;
+    return i === count ? out : out.slice(0, i);
   }
   function base64Bytes(text) {
     var clean = String(text).replace(/-/g, "+").replace(/_/g, "/").replace(/[^A-Za-z0-9+/]/g, "");
@@ -33,7 +38,7 @@ function makeBuffer(atob, btoa) {
   Buffer.from = function (value, encoding) {
     if (typeof value === "string") {
       var enc = String(encoding || "utf8").toLowerCase();
-      if (enc === "hex") return wrap(new Uint8Array(hexBytes(value)));
+      if (enc === "hex") return wrap(hexBytes(value));
       if (enc === "base64" || enc === "base64url") return wrap(new Uint8Array(base64Bytes(value)));
       if (enc === "latin1" || enc === "binary" || enc === "ascii") return wrap(new Uint8Array(latin1Bytes(value)));
       return wrap(new Uint8Array(utf8Bytes(value)));
@@ -55,20 +60,34 @@ function makeBuffer(atob, btoa) {
   };
   var P = Buffer.prototype;
   function view(buffer) { return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength); }
-  function reader(method, size, littleEndian) {
+  function checked(buffer, offset, size) {
+    offset = offset === undefined ? 0 : offset;
+    if (offset !== (offset | 0) || offset < 0 || offset + size > buffer.length)
+      throw new RangeError("The value of \"offset\" is out of range. It must be >= 0 and <= " + (buffer.length - size) + ". Received " + offset);
+    return offset;
+  }
+  function reader(method, size, littleEndian) {  // floats: through a DataView
+    return function (offset) { offset = checked(this, offset, size); return view(this)[method](offset, littleEndian); };
+  }
+  function integerReader(size, isSigned, littleEndian) {  // integers: from the bytes, no DataView made per read
+    var half = Math.pow(2, 8 * size - 1);
     return function (offset) {
-      offset = offset === undefined ? 0 : offset;
-      if (offset !== (offset | 0) || offset < 0 || offset + size > this.length)
-        throw new RangeError("The value of \"offset\" is out of range. It must be >= 0 and <= " + (this.length - size) + ". Received " + offset);
-      return view(this)[method](offset, littleEndian);
+      offset = checked(this, offset, size);
+      var value = 0, i;
+      if (littleEndian) for (i = size - 1; i >= 0; i--) value = value * 256 + this[offset + i];
+      else for (i = 0; i < size; i++) value = value * 256 + this[offset + i];
+      return isSigned && value >= half ? value - 2 * half : value;
     };
   }
   var readers = { Int8: ["getInt8", 1], UInt8: ["getUint8", 1], Int16: ["getInt16", 2], UInt16: ["getUint16", 2],
     Int32: ["getInt32", 4], UInt32: ["getUint32", 4], Float: ["getFloat32", 4], Double: ["getFloat64", 8] };
   Object.keys(readers).forEach(function (name) {
-    var method = readers[name][0], size = readers[name][1];
-    if (size === 1) { P["read" + name] = reader(method, 1, false); }
-    else { P["read" + name + "BE"] = reader(method, size, false); P["read" + name + "LE"] = reader(method, size, true); }
+    var method = readers[name][0], size = readers[name][1], integer = name !== "Float" && name !== "Double";
+    function make(littleEndian) {
+      return integer ? integerReader(size, name.indexOf("UInt") !== 0, littleEndian) : reader(method, size, littleEndian);
+    }
+    if (size === 1) { P["read" + name] = make(false); }
+    else { P["read" + name + "BE"] = make(false); P["read" + name + "LE"] = make(true); }
     if (name.indexOf("UInt") === 0) {  // Node's lower-case aliases (readUint16BE...)
       var alias = "readUint" + name.slice(4);
       if (size === 1) P[alias] = P["read" + name]; else { P[alias + "BE"] = P["read" + name + "BE"]; P[alias + "LE"] = P["read" + name + "LE"]; }

@@ -11,19 +11,18 @@
 function tagoioPayloads(stringify) {
   "use strict";
   var keysOf = Object.keys, getProto = Object.getPrototypeOf, ObjectProto = Object.prototype, isArray = Array.isArray;
-  var create = Object.create, StringCtor = String;
+  var create = Object.create, StringCtor = String, apply = Reflect.apply, arraySlice = Array.prototype.slice;
+  function slice(array) { return apply(arraySlice, array, []); }  // a script may replace Array.prototype.slice
 
   // job: [device, device info, group, time, names, values, [[index, record], ...]]; group and time may be null;
   // names null: the input is the last item, whatever it is
   function buildPayload(job) {
     var group = job[2], time = job[3], names = job[4], values = job[5], extras = job[6];
     if (names === null) return [extras, []];
-    var built = new Array(names.length), payload = new Array(names.length), i;
-    for (i = 0; i < names.length; i++) {
-      built[i] = group === null ? { variable: names[i], value: values[i] }
-        : { variable: names[i], value: values[i], group: group, time: time };
-      payload[i] = built[i];
-    }
+    var count = names.length, built = new Array(count), i;
+    if (group === null) for (i = 0; i < count; i++) built[i] = { variable: names[i], value: values[i] };
+    else for (i = 0; i < count; i++) built[i] = { variable: names[i], value: values[i], group: group, time: time };
+    var payload = slice(built);
     for (i = 0; i < extras.length; i++) { payload[extras[i][0]] = extras[i][1]; built[extras[i][0]] = null; }
     return [payload, built];
   }
@@ -42,25 +41,32 @@ function tagoioPayloads(stringify) {
   function encodePayload(result, job, built, lineLength, maxChars) {
     if (!isArray(result) || !built.length) return undefined;
     var group = job[2], time = job[3], names = job[4], values = job[5], size = group === null ? 2 : 4;
-    var runs = [], others = [], refs = 0, shift = 0, run = null, state = { byName: null };
-    for (var i = 0; i < result.length; i++) {
-      var record = result[i], index = -1;
-      if (record !== null && typeof record === "object") {
-        index = built[i + shift] === record ? i + shift : lookUp(record, built, job, state);
+    var runs = [], others = [], refs = 0, shift = 0, state = { byName: null }, count = result.length;
+    var runAt = 0, runFrom = 0, runLength = 0;  // the run being extended
+    for (var i = 0; i < count; i++) {
+      var record = result[i], index = i + shift;
+      if (built[index] !== record || record == null) {  // not where the previous one leads: looked up, if it can be
+        // a built record (the parser's own records seldom have the uplink's group and time: no lookup for them)
+        index = record !== null && typeof record === "object" && (size === 2 || (record.time === time &&
+          record.group === group)) ? lookUp(record, built, job, state) : -1;
       }
-      if (index < 0 || getProto(record) !== ObjectProto || "toJSON" in record || record.variable !== names[index] ||
-          record.value !== values[index] || (size === 4 && (record.group !== group || record.time !== time)) ||
-          keysOf(record).length !== size) {
+      if (index < 0 || record.value !== values[index] || record.variable !== names[index] ||
+          (size === 4 && (record.group !== group || record.time !== time)) || getProto(record) !== ObjectProto ||
+          "toJSON" in record || keysOf(record).length !== size) {
         others[others.length] = i;
         others[others.length] = record;
         continue;
       }
       built[index] = null;  // the same record again further on: its JSON then
       refs++;
-      if (run !== null && run[0] + run[2] === i && run[1] + run[2] === index) run[2]++;
-      else runs[runs.length] = run = [i, index, 1];
+      if (runLength && runAt + runLength === i && runFrom + runLength === index) runLength++;
+      else {
+        if (runLength) runs[runs.length] = [runAt, runFrom, runLength];
+        runAt = i; runFrom = index; runLength = 1;
+      }
       shift = index - i;
     }
+    if (runLength) runs[runs.length] = [runAt, runFrom, runLength];
     if (!refs) return undefined;
     var text = stringify(others);  // each record by index: its keys, group and time at most, and a comma
     var each = 1 + (group === null ? 22 : 39 + 6 * group.length + 2 + 6 * time.length + 2);  // \uXXXX at most

@@ -79,10 +79,17 @@ def tagoio_columns_of(record: dict) -> TagoioColumns:
     group, time = record.get("group"), record.get("time")
     if type(group) is not str or type(time) is not str:
         return columns_of_records(parser_input(record))
-    payload = record.get("payload")
+    payload, port = record.get("payload"), record.get("port")
     columns = TagoioColumns(group, time)
-    for variable in tagoio_input(payload if isinstance(payload, str) else None, record.get("port")):
-        columns.add({**variable, "group": group, "time": time})
+    if isinstance(payload, str):  # as tagoio_input gives them: payload, port, fport
+        columns.names.append("payload")
+        columns.values.append(payload)
+    if type(port) in _PRIMITIVES:
+        columns.names += ("port", "fport")
+        columns.values += (port, port)
+    elif port is not None:
+        for name in ("port", "fport"):
+            columns.add({"variable": name, "value": port, "group": group, "time": time})
     location = record.get("location")
     compact = flatten_into(record.get("fields") or {}, {}, {"location": location} if location else {})
     start = len(columns.names)
