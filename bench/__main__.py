@@ -22,6 +22,7 @@ add_source_dirs()
 class Sizes:
     uplinks: int = 1000
     repeats: int = 9
+    decoding_repeats: int = 15  # a decoder's cost is the difference of two batches: more repeats for two minima
     growth_sizes: tuple[int, ...] = (10, 100, 1000, 2000)
     growth_repeats: int = 7
     cold_runs: int = 7
@@ -34,6 +35,7 @@ FULL = Sizes()
 SMOKE = Sizes(
     uplinks=20,
     repeats=2,
+    decoding_repeats=2,
     growth_sizes=(2, 5, 10, 20),
     growth_repeats=2,
     cold_runs=1,
@@ -81,7 +83,10 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
     )
     results.update(costs or {"cost_per_million": None, "wru_per_record": None})
     decoding = _step(
-        "decoding", results, errors, lambda: decoders.figures(harness, sizes.uplinks, sizes.repeats, sizes.cold_runs)
+        "decoding",
+        results,
+        errors,
+        lambda: decoders.figures(harness, sizes.uplinks, sizes.decoding_repeats, sizes.cold_runs),
     )
     results.update(decoding or {"decoding": None})
     harness.close()

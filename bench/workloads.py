@@ -156,7 +156,22 @@ def flat_item(index: int, device: int, seed: int = 0) -> dict:
     }
 
 
-ITEMS = {"tts": tts_item, "loriot": loriot_item, "flat": flat_item}
+def clean_item(index: int, device: int, seed: int = 0) -> dict:
+    """The spec's own clean schema (serial, hex payload, port, latitude, longitude) with the RSSI and SNR it invites,
+    carrying an LHT65 uplink: what a service that formats its JSON for the endpoint sends."""
+    rng = random.Random(seed * 1_000_003 + index)
+    return {
+        "serial": serial(device),
+        "payload": rng.randbytes(11).hex(),
+        "port": 2,
+        "latitude": round(rng.uniform(-60, 60), 5),
+        "longitude": round(rng.uniform(-180, 180), 5),
+        "rssi": -rng.randrange(60, 120),
+        "snr": round(rng.uniform(-10, 10), 1),
+    }
+
+
+ITEMS = {"tts": tts_item, "loriot": loriot_item, "flat": flat_item, "clean": clean_item}
 
 
 def items(fmt: str, count: int, seed: int = 0, devices: int = DEVICES) -> list[dict]:
