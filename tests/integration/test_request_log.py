@@ -145,6 +145,18 @@ def test_decoded_values_and_console_lines_are_logged_but_console_lines_are_not_s
     assert record["decoded"] == {"b": 10} and "first byte" not in json.dumps(record)
 
 
+def test_a_tagoio_parsers_list_is_logged_whole_though_stored_by_its_input(seeded):
+    parser = "payload = payload.concat([{variable: 'n', value: payload.length}]);"
+    ConnectorStore(local_env.TABLES["ConnectorsTable"], dynamodb=client("dynamodb")).add("counts", "tagoio", parser, "")
+    seeded.devices.add(Device("demo", "P-1", connector="counts"))
+    log_for(seeded, 600)
+    assert invoke(http_event({"serial": "P-1", "payload": "0a6f", "port": 2, "rssi": -80}))[0] == 200
+    [entry] = logged()
+    record = seeded.records.latest("demo", "P-1", 1)[0]
+    names = [r["variable"] for r in entry["items"][0]["decoded"]]
+    assert names == ["payload", "port", "fport", "rssi", "n"] and entry["items"][0]["decoded"] == record["decoded"]
+
+
 def test_an_expired_entry_not_yet_deleted_by_dynamodb_is_not_read(seeded):
     log_for(seeded, 600)
     assert invoke(http_event(ONE))[0] == 200

@@ -88,6 +88,19 @@ def test_sink_both_stores_in_dynamodb_and_forwards_to_tagoio(moto_aws, tagoio, m
     assert len(stack.stored(SERIALS[0])) == 3
 
 
+def test_a_tagoio_keys_devices_are_decoded_in_tagoio_and_stored_undecoded(moto_aws, tagoio, monkeypatch):
+    """Their connector and payload parser are TagoIO's: the stored record is neither decoded nor a failed decode."""
+    from inlet.service.wiring import dependencies
+
+    stack = TagoStack(tagoio, moto_aws, monkeypatch, sink="both")
+    status, _ = stack.send({"serial": SERIALS[0], "payload": "0a6f", "port": 2, "rssi": -80})
+    assert status == 200
+    stack.drain()
+    [record] = dependencies().records.latest("demo", SERIALS[0], 1)
+    assert "decoder" not in record and "decode_failed" not in record["flags"]
+    assert {r["variable"]: r["value"] for r in stack.stored(SERIALS[0])} == {"payload": "0a6f", "port": 2, "rssi": -80}
+
+
 def test_the_network_token_and_device_tokens_never_reach_the_logs(stack, capfd):
     seen: list[str] = []
 

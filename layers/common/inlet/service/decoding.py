@@ -1,9 +1,10 @@
 """Decode the accepted uplinks of a request with each device's connector; a decode never rejects an uplink.
 
 Called by the ingest use case once the records are built and their devices resolved. ``generic-sensor`` leaves a
-record as it is; ``cayenne-lpp`` is decoded in Python; any other connector is a stored JavaScript version run by
-the engine, which is imported here on the first such device only (the cold start of a deployment without
-JavaScript connectors does not pay for it). The records of one connector and tenant go to the engine as one batch,
+record as it is, and so does a device resolved through TagoIO (its connector in TagoIO decodes what is forwarded);
+``cayenne-lpp`` is decoded in Python; any other connector is a stored JavaScript version run by the engine, which
+is imported here on the first such device only (the cold start of a deployment without JavaScript connectors does
+not pay for it). The records of one connector and tenant go to the engine as one batch,
 ordered by device, so that the engine's context changes device as rarely as possible.
 """
 
@@ -19,6 +20,7 @@ from inlet.core.decoding.outcome import Decoding, apply_decoding
 from inlet.core.decoding.references import (
     BUILTIN_VERSION,
     CAYENNE_LPP,
+    DECODED_IN_TAGOIO,
     GENERIC_SENSOR,
     KIND_TAGOIO,
     Connector,
@@ -56,7 +58,7 @@ def decode_records(
     for record in records:
         device = devices.get(record.get("serial"))
         text = getattr(device, "connector", None) or GENERIC_SENSOR
-        if text != GENERIC_SENSOR:
+        if text not in (GENERIC_SENSOR, DECODED_IN_TAGOIO):
             groups.setdefault(text, []).append((record, device))
     for text, members in groups.items():
         members.sort(key=lambda member: (member[0].get("tenant") or "", member[0].get("serial") or ""))

@@ -23,12 +23,12 @@ from functools import cache
 
 from inlet.adapters.devices import Device
 from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
+from inlet.core.decoding.references import DECODED_IN_TAGOIO
 from inlet.core.records import Rejection
 from inlet.core.ttlcache import TtlCache
 from inlet.errors import ServiceUnavailable
 
 RESOLVE_POOL = 16  # a cold batch of many new devices must resolve well within the 15 s timeout
-TAGOIO_CONNECTOR = "tagoio"
 LOOKUP_FAILED = "tagoio_lookup_failed"
 CREDENTIALS_REFUSED = (401, 403)  # the key's network token or authorization: every serial of the request fails
 _FAILED_LOOKUPS: ContextVar[dict[str, str]] = ContextVar("tagoio_failed_lookups", default={})  # noqa: B039 (read only)
@@ -103,7 +103,7 @@ class TagoDirectory:
             ) from None
         # a failed lookup is a device here, so that the TagoIO sink rejects its items with the reason
         return {
-            s: Device(tenant, s, connector=TAGOIO_CONNECTOR) if t or s in failed else None
+            s: Device(tenant, s, connector=DECODED_IN_TAGOIO) if t or s in failed else None
             for s, t in zip(ordered, tokens, strict=True)
         }
 
