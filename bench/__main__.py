@@ -86,7 +86,9 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
         "decoding",
         results,
         errors,
-        lambda: decoders.figures(harness, sizes.uplinks, sizes.decoding_repeats, sizes.cold_runs),
+        lambda: decoders.figures(
+            harness, sizes.uplinks, sizes.decoding_repeats, sizes.cold_runs, 0 if smoke else decoders.PROCESSES
+        ),
     )
     results.update(decoding or {"decoding": None})
     harness.close()
