@@ -4,7 +4,8 @@
 the real handler, warm, with the devices on the connector, minus the very same bodies sent with a key whose tenant's
 devices are ``generic-sensor``; the two alternate and each keeps its fastest of 15 repeats (as the CPU-per-uplink
 benchmark: the VM's neighbours slow a batch by up to half for seconds at a time), in three fresh processes, of which
-the median is the figure (one process's figure moves by up to half from the next one's). The details also hold
+the median is the figure (one process's figure moves by up to half from the next one's), each batch in its own
+process (one measured after another batch pays for what that one left: up to ~10 µs an uplink). The details also hold
 the same figure for the spec's clean schema (``workloads.clean_item``): a TagoIO parser's input is then 6 records
 instead of a TTS uplink's ~70, which is what its cost follows.
 ``decode_cold_ms``: in a fresh process with the handler imported, the first ``decode_records`` of one uplink with
@@ -34,14 +35,15 @@ KEYS = {kind: "at" + digits * 16 for kind, digits in (("ts013", "3d"), ("tagoio"
 
 def figures(harness: Harness, uplinks: int = 1000, repeats: int = 15, cold_runs: int = 7, processes: int = 0) -> dict:
     """The three figures (top-level keys of results.json) and their details (``decoding``). ``processes``: measure
-    the batches in that many fresh processes and keep each figure's median run (0: in this process, with
+    each batch in that many fresh processes and keep each figure's median run (0: in this process, with
     ``harness``). A figure moves more from one process to the next than between the repeats of one process (28 µs
     against 17 µs for the same code, the same minute): the median of three is steadier than any one process."""
-    if processes:
-        runs = [_batches_in_fresh_process(uplinks, repeats) for _ in range(processes)]
+    if processes:  # one batch per process: a batch measured after another one pays for what that one left
+        runs = [{name: _in_fresh_process(kind, fmt, uplinks, repeats) for name, (kind, fmt) in BATCHES.items()}
+                for _ in range(processes)]  # fmt: skip
     else:
-        runs = [batches(harness, uplinks, repeats)]
-    measured = {name: _median_run([run[name] for run in runs]) for name in runs[0]}
+        runs = [{name: measure(harness, kind, uplinks, repeats, fmt) for name, (kind, fmt) in BATCHES.items()}]
+    measured = {name: _median_run([run[name] for run in runs]) for name in BATCHES}
     first = cold(cold_runs)
     return {
         "decoding": {**measured, "cold": first},
@@ -50,11 +52,11 @@ def figures(harness: Harness, uplinks: int = 1000, repeats: int = 15, cold_runs:
     }
 
 
-def batches(harness: Harness, uplinks: int, repeats: int) -> dict:
-    """Each kind on TTS v3 uplinks, then on the spec's clean schema."""
-    found = {kind: measure(harness, kind, uplinks, repeats) for kind in CONNECTORS}
-    found |= {f"{kind}_clean_schema": measure(harness, kind, uplinks, repeats, "clean") for kind in CONNECTORS}
-    return found
+# Each kind on TTS v3 uplinks, then on the spec's clean schema.
+BATCHES = {
+    **{kind: (kind, "tts") for kind in CONNECTORS},
+    **{f"{kind}_clean_schema": (kind, "clean") for kind in CONNECTORS},
+}
 
 
 def _median_run(runs: list[dict]) -> dict:
@@ -62,22 +64,18 @@ def _median_run(runs: list[dict]) -> dict:
     return {**ordered[len(ordered) // 2], "runs_us_per_uplink": [run["us_per_uplink"] for run in runs]}
 
 
-BATCHES = """
+ONE_BATCH = """
 import orjson
 from bench import decoders
 from bench.harness import Harness
-harness = Harness()
-print(orjson.dumps(decoders.batches(harness, {uplinks}, {repeats})).decode())
+print(orjson.dumps(decoders.measure(Harness(), {kind!r}, {uplinks}, {repeats}, {fmt!r})).decode())
 """
 
 
-def _batches_in_fresh_process(uplinks: int, repeats: int) -> dict:
+def _in_fresh_process(kind: str, fmt: str, uplinks: int, repeats: int) -> dict:
+    code = ONE_BATCH.format(kind=kind, fmt=fmt, uplinks=uplinks, repeats=repeats)
     done = subprocess.run(
-        [sys.executable, "-c", BATCHES.format(uplinks=uplinks, repeats=repeats)],
-        env=subprocess_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
+        [sys.executable, "-c", code], env=subprocess_env(), capture_output=True, text=True, timeout=600
     )
     if done.returncode:
         raise RuntimeError(done.stderr[-2000:])
