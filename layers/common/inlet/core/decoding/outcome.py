@@ -1,10 +1,10 @@
 """The result of decoding one uplink, and what the record keeps of it.
 
 A record keeps its raw payload whatever happens. A decode adds ``decoded`` (for ``ts013`` and ``cayenne-lpp`` the
-``data`` object, for ``tagoio`` the resulting list, or ``decoded_runs`` when that list holds input records: see
-kept_input) and ``decoder``: ``{"connector": "NAME@VERSION", "errors": [...],
-"warnings": [...]}``. A failed decode (the script threw, ran out of time, memory or stack, returned the wrong shape
-or returned ``errors``) adds the flag ``decode_failed`` and keeps the reason in ``decoder.errors``.
+``data`` object, for ``tagoio`` the resulting list, kept as ``decoded_runs`` when it holds input records: see
+kept_input) and ``decoder``: ``{"connector": "NAME@VERSION", "errors": [...], "warnings": [...]}``. A failed decode
+(the script threw, ran out of time, memory or stack, returned the wrong shape or returned ``errors``) adds the flag
+``decode_failed`` and keeps the reason in ``decoder.errors``.
 """
 
 from __future__ import annotations
