@@ -10,7 +10,7 @@ import statistics
 import subprocess
 import sys
 
-from bench.paths import ROOT, subprocess_env
+from bench.paths import ROOT, child_last_line, subprocess_env
 
 _CLOCK = "import time; _t0 = time.perf_counter()\n"
 _REPORT = "\nprint((time.perf_counter() - _t0) * 1000)\n"
@@ -33,15 +33,7 @@ def _env() -> dict[str, str]:
 
 
 def _run_ms(code: str, env: dict[str, str]) -> float:
-    done = subprocess.run(
-        [sys.executable, "-c", _CLOCK + code + _REPORT],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return float(done.stdout.strip().splitlines()[-1])
+    return float(child_last_line(["-c", _CLOCK + code + _REPORT], env))
 
 
 def compile_sources() -> None:

@@ -15,7 +15,6 @@ a connector version already read: importing the engine, creating the context, co
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 
 import orjson
@@ -25,7 +24,7 @@ from inlet.core.keys import key_hash
 from bench import workloads
 from bench.codecs import CONNECTORS
 from bench.harness import Harness, event
-from bench.paths import subprocess_env
+from bench.paths import child_last_line, subprocess_env
 from bench.timing import paired
 
 PROCESSES = 3  # of a full run
@@ -74,12 +73,7 @@ print(orjson.dumps(decoders.measure(Harness(), {kind!r}, {uplinks}, {repeats}, {
 
 def _in_fresh_process(kind: str, fmt: str, uplinks: int, repeats: int) -> dict:
     code = ONE_BATCH.format(kind=kind, fmt=fmt, uplinks=uplinks, repeats=repeats)
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=subprocess_env(), capture_output=True, text=True, timeout=600
-    )
-    if done.returncode:
-        raise RuntimeError(done.stderr[-2000:])
-    return orjson.loads(done.stdout.strip().splitlines()[-1])
+    return orjson.loads(child_last_line(["-c", code], subprocess_env(), timeout=600))
 
 
 def measure(harness: Harness, kind: str, uplinks: int = 1000, repeats: int = 7, fmt: str = "tts") -> dict:
@@ -139,19 +133,19 @@ def _document(item: dict) -> dict:
 # A fresh process: the handler and the connector store already there (as after a first request), then one decode.
 COLD = """
 import time, app
-from inlet.core.decoding.references import Connector
+from inlet.core.decoding.kept_input import decoded_of
 from inlet.service.decoding import decode_records
 from bench.codecs import CONNECTORS
 connector = CONNECTORS[{kind!r}]
 record = {{"tenant": "bench", "serial": "S", "payload": "cbf60b0d0376010adc7fff", "port": 2, "flags": [],
-          "fields": {{}}, "time": "2026-11-25T10:00:00.000Z"}}
+          "fields": {{}}, "group": "6fb3c1453bf1d63cf14b97b2", "time": "2026-11-25T10:00:00.000Z"}}
 class Device: connector = connector.label
 class Store:
     def get(self, ref): return connector
 started = time.perf_counter()
 decode_records([record], {{"S": Device()}}, Store())
 print((time.perf_counter() - started) * 1000)
-assert "decoded" in record and not record["decoder"]["errors"], record
+assert decoded_of(record) is not None and not record["decoder"]["errors"], record
 """
 
 
@@ -160,16 +154,9 @@ def cold(runs: int = 7) -> dict:
     env = subprocess_env()
     figures = {}
     for kind in CONNECTORS:
-        times = [_run_ms(COLD.format(kind=kind), env) for _ in range(runs)]
+        times = [float(child_last_line(["-c", COLD.format(kind=kind)], env)) for _ in range(runs)]
         figures[f"{kind}_ms"] = round(statistics.median(times), 2)
     return {"runs": runs, **figures}
-
-
-def _run_ms(code: str, env: dict[str, str]) -> float:
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    if done.returncode:
-        raise RuntimeError(done.stderr[-2000:])
-    return float(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:

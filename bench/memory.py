@@ -11,13 +11,12 @@ from __future__ import annotations
 import gc
 import json
 import resource
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench import workloads
-from bench.paths import ROOT, subprocess_env
+from bench.paths import child_last_line, subprocess_env
 
 
 def _peak_kb() -> int:
@@ -52,16 +51,7 @@ def child(body_file: str, mode: str) -> dict:
 
 
 def _run_child(body_file: str, mode: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.memory", body_file, mode],
-        env=subprocess_env(),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(child_last_line(["-m", "bench.memory", body_file, mode], subprocess_env(), timeout=300))
 
 
 def measure(uplinks: int = 2000) -> dict:

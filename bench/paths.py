@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -25,3 +26,12 @@ def subprocess_env(**overrides: str) -> dict[str, str]:
         env.pop(name, None)
     env.update(overrides)
     return env
+
+
+def child_last_line(args: list[str], env: dict[str, str], timeout: int = 120) -> str:
+    """The last line a child Python (``python ARGS...``, in the repository) prints: what it measured. Its error
+    output is in the exception when it fails."""
+    done = subprocess.run([sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    if done.returncode:
+        raise RuntimeError(f"python {' '.join(args)[:80]} failed: {done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1]

@@ -20,7 +20,6 @@ from inlet.core.decoding.outcome import Decoding, apply_decoding
 from inlet.core.decoding.references import (
     BUILTIN_VERSION,
     CAYENNE_LPP,
-    DECODED_IN_TAGOIO,
     GENERIC_SENSOR,
     KIND_TAGOIO,
     Connector,
@@ -58,7 +57,7 @@ def decode_records(
     for record in records:
         device = devices.get(record.get("serial"))
         text = getattr(device, "connector", None) or GENERIC_SENSOR
-        if text not in (GENERIC_SENSOR, DECODED_IN_TAGOIO):
+        if text != GENERIC_SENSOR:
             groups.setdefault(text, []).append((record, device))
     for text, members in groups.items():
         members.sort(key=lambda member: (member[0].get("tenant") or "", member[0].get("serial") or ""))

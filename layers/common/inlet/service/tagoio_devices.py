@@ -23,7 +23,6 @@ from functools import cache
 
 from inlet.adapters.devices import Device
 from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
-from inlet.core.decoding.references import DECODED_IN_TAGOIO
 from inlet.core.records import Rejection
 from inlet.core.ttlcache import TtlCache
 from inlet.errors import ServiceUnavailable
@@ -101,11 +100,9 @@ class TagoDirectory:
                 f"TagoIO refused the device lookup ({refused.status}): check the key's network token and authorization",
                 retry_after=60,
             ) from None
-        # a failed lookup is a device here, so that the TagoIO sink rejects its items with the reason
-        return {
-            s: Device(tenant, s, connector=DECODED_IN_TAGOIO) if t or s in failed else None
-            for s, t in zip(ordered, tokens, strict=True)
-        }
+        # a failed lookup is a device here, so that the TagoIO sink rejects its items with the reason; a TagoIO
+        # device's connector and payload parser run in TagoIO, on what is forwarded: Inlet leaves the payload as sent
+        return {s: Device(tenant, s) if t or s in failed else None for s, t in zip(ordered, tokens, strict=True)}
 
     def provision(self, devices: list[Device]) -> None:
         """TagoIO devices are created in TagoIO (with their connector): Inlet never creates them."""

@@ -36,11 +36,10 @@ def reads_its_input_copy(source: str) -> bool:
 class ScriptFailure(Exception):
     """A call that did not produce an answer: the reason, and whether the context must be thrown away."""
 
-    def __init__(self, reason: str, broken: bool = False, timed_out: bool = False) -> None:
+    def __init__(self, reason: str, broken: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.broken = broken  # limits hit: the context may be half-way through anything
-        self.timed_out = timed_out  # the call's CPU time ran out
 
 
 class LoadFailure(Exception):
@@ -51,7 +50,7 @@ class LoadFailure(Exception):
 class BatchRun:
     """What one call into the engine did with a batch of jobs."""
 
-    answers: list  # per job answered, in order: ["R", routine, value], ["E", message] or ["L", output length]
+    answers: list  # per job answered, in order (engine._decoding reads them)
     next: int  # the first job not answered
     failure: ScriptFailure | None = None  # a limit stopped the call at ``next``: the context must go
     fresh_context: bool = False  # the realm changed before ``next``: the rest needs a fresh context
@@ -127,8 +126,7 @@ class Sandbox:
         except quickjs.StackOverflow:
             raise ScriptFailure(self._stack_reason(), broken=True) from None
         except quickjs.JSException as exc:
-            timed_out = "interrupted" in _first_line(exc)
-            raise ScriptFailure(self._limit_reason(exc), broken=True, timed_out=timed_out) from None
+            raise ScriptFailure(self._limit_reason(exc), broken=True) from None
         except (TypeError, ValueError, OverflowError) as exc:  # a value the binding cannot convert
             raise ScriptFailure(f"engine error: {exc}", broken=True) from None
 

@@ -8,9 +8,6 @@ from functools import cached_property
 
 GENERIC_SENSOR = "generic-sensor"  # no decoding: the payload is stored as sent
 CAYENNE_LPP = "cayenne-lpp"  # decoded in Python (inlet.core.decoding.cayenne)
-# The connector of a device resolved through TagoIO (keys that forward to TagoIO): its connector and payload parser
-# run in TagoIO, on what Inlet forwards; Inlet does not decode its uplinks.
-DECODED_IN_TAGOIO = "tagoio"
 BUILTIN_VERSION = 1  # built-in connectors have one version, so records always name NAME@VERSION
 BUILTINS = frozenset({GENERIC_SENSOR, CAYENNE_LPP})
 
