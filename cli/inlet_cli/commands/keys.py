@@ -17,7 +17,7 @@ from inlet.core.keys import (
 )
 from inlet.errors import InletError
 
-from inlet_cli.commands import checked_tenant, target_of
+from inlet_cli.commands import add_tenant, checked_tenant, target_of
 from inlet_cli.commands.request_logging import LOGGING_DELAY, duration_seconds, now_s, set_log_until
 from inlet_cli.commands.tagoio_options import add_tagoio_options, tagoio_from_args
 from inlet_cli.commands.visibility import KEY_REVOKED, LOCAL_AT_ONCE, made_visible
@@ -44,7 +44,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     commands = group.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     create = commands.add_parser("create", parents=[common], help="create a key and print it once")
-    create.add_argument("--tenant", required=True, help="the tenant whose devices the key may write")
+    add_tenant(create, "the tenant whose devices the key may write")
     create.add_argument("--name", default="", help="a label for people (e.g. the network server's name)")
     create.add_argument(
         "--mapping", default="", help='Additional Parameter, e.g. "serial=devaddr;payload=data;port=fport"'
@@ -55,7 +55,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     create.set_defaults(run=create_key)
 
     listing = commands.add_parser("list", parents=[common], help="list keys (never the keys themselves)")
-    listing.add_argument("--tenant", help="only this tenant's keys")
+    listing.add_argument("--tenant", help="only this tenant's keys (default: every tenant's)")
     listing.set_defaults(run=list_keys)
 
     revoke = commands.add_parser("revoke", parents=[common], help="revoke a key by its id")

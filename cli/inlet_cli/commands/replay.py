@@ -31,7 +31,13 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     run = commands.add_parser("run", parents=[common], help="send kept deliveries back to the delivery queue")
     which = run.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="every kept delivery")
-    which.add_argument("ids", nargs="*", default=[], metavar="ID", help="message ids shown by `inlet replay list`")
+    which.add_argument(
+        "ids",
+        nargs="*",
+        default=[],
+        metavar="ID",
+        help="message ids shown by `inlet replay list`; required unless --all",
+    )
     run.set_defaults(run=run_replay)
 
     devices = commands.add_parser(
