@@ -71,8 +71,8 @@ dev-venv: $(DEV_STAMP) ## Add the test tools (pytest, hypothesis, ruff) to .venv
 
 sam-venv: $(SAM_VENV)/.installed ## Create .venv-sam with AWS SAM CLI (kept apart: it pins boto3)
 
-run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_PORT:-3000}); TAGOIO=1 adds a local TagoIO
-	$(BIN)/inlet local run $(if $(TAGOIO),--with-tagoio)
+run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_PORT:-3000}), data kept in .inlet/; RESET=1 starts afresh, TAGOIO=1 adds a local TagoIO
+	$(BIN)/inlet local run $(if $(TAGOIO),--with-tagoio) $(if $(RESET),--reset)
 
 invoke: venv ## Invoke the real handler with an event file, Docker-free: make invoke EVENT=events/uplink-tts-v3.json
 	@$(BIN)/inlet local invoke $(EVENT)
