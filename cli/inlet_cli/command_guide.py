@@ -112,6 +112,10 @@ DESCRIPTIONS: dict[str, str] = {
         "on stdout (function logs on stderr): the Docker-free `sam local invoke -e`. With --local, against the "
         "running local stack instead of a throw-away emulator."
     ),
+    "inlet local reset": (
+        "Forget the local stack's data (.inlet/data/: keys, devices, connectors, records), so that its next start "
+        "seeds the demo data and a new demo key; refused while the stack runs (`make run RESET=1` does both)."
+    ),
     "inlet config show": (
         "The profile, tenant and target in effect and where each comes from (the command line, INLET_*, a "
         "profile, the config file, the running local stack), the config file's path and its profiles."

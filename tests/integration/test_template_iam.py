@@ -32,7 +32,7 @@ REACHED = {
         "NetworkTokens.get": ["NETWORK_TOKEN_PATH"],
         "DeviceStore._batch_get": ["DEVICES_TABLE"], "DeviceStore.add": ["DEVICES_TABLE"],
         "RecordStore.put_many": ["RECORDS_TABLE"], "RecordStore.put_first": ["RECORDS_TABLE"],
-        "RequestLogStore.put": ["RECORDS_TABLE"],
+        "RequestLogStore.put": ["RECORDS_TABLE"], "UnknownDeviceLog.put": ["RECORDS_TABLE"],
         "DedupStore.claim": ["DEDUP_TABLE"], "DedupStore._take_over": ["DEDUP_TABLE"],
         "DedupStore.release": ["DEDUP_TABLE"], "DedupStore._finish": ["DEDUP_TABLE"],
         "DeliveryQueue._send_batch": ["DELIVERY_QUEUE_URL"],
@@ -48,6 +48,7 @@ REACHED = {
 CLI_ONLY = {  # `inlet keys|devices|records|replay` with the operator's own credentials
     "KeyStore._create_gate", "KeyStore.put", "KeyStore.list", "DeviceStore.remove", "DeviceStore.list",
     "RecordStore.latest", "RecordStore.between", "RecordStore.count_between", "RequestLogStore.after",
+    "UnknownDeviceLog.entries",
     "DeadLetters.peek", "DeadLetters.release", "DeadLetters.replay",
     "ConnectorStore.add", "ConnectorStore.versions", "ConnectorStore.latest_of_each",
 }

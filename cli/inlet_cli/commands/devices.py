@@ -12,6 +12,7 @@ from inlet.core.device_params import parse_params
 from inlet_cli.commands import add_tenant, checked_serial, checked_tenant, device_import, target_of
 from inlet_cli.commands.device_connectors import checked_connector
 from inlet_cli.commands.device_health import health_of, shown_age, shown_count
+from inlet_cli.commands.device_unknown import list_unknown
 from inlet_cli.commands.visibility import DEVICES_ADDED, DEVICES_REMOVED, made_visible
 from inlet_cli.errors import CliError
 from inlet_cli.local.env import now_iso
@@ -39,6 +40,11 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     add_tenant(listing)
     listing.add_argument(
         "--no-health", action="store_true", help="skip last seen, 24 h count, RSSI/SNR (no record reads: large fleets)"
+    )
+    listing.add_argument(
+        "--unknown",
+        action="store_true",
+        help="instead: the serials keys with --unknown-devices accept met, not registered (last 7 days)",
     )
     listing.set_defaults(run=list_devices)
 
@@ -92,6 +98,8 @@ def add_devices(args: argparse.Namespace) -> int:
 def list_devices(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
     target = target_of(args)
+    if args.unknown:
+        return list_unknown(target, tenant, args)
     devices = target.device_store().list(tenant)
     empty = f"tenant {tenant} has no devices"
     if args.no_health:

@@ -19,7 +19,11 @@ KEY_SHAPED = re.compile(r"at[0-9a-f]{32}", re.IGNORECASE)
 # One spelling per tenant, so that `--tenant Demo` is refused instead of answering with demo's empty neighbour.
 TENANT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TENANT_RULE = "1-64 characters of lower-case letters, digits, '_' or '-', starting with a letter or a digit"
-UNKNOWN_DEVICE_POLICIES = ("reject", "provision")
+# What an uplink of a serial the tenant has no device for gets: `reject` (the item rejected device_not_found; 404 when
+# nothing of the request is stored), `accept` (a 2xx, the item ignored device_not_found and noted in the unknown-device
+# log: a network server never sees a failure) or `provision` (the device created on first sight).
+UNKNOWN_DEVICE_POLICIES = ("reject", "accept", "provision")
+ACCEPT_UNKNOWN = "accept"
 SINKS = ("dynamodb", "tagoio", "both")
 PAYLOAD_ENCODINGS = ("auto", "hex", "base64")
 

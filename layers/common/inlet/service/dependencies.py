@@ -11,6 +11,7 @@ from inlet.adapters.devices import Device, DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
+from inlet.adapters.unknown_devices import UnknownDeviceLog
 from inlet.core.keys import KeyConfig
 from inlet.core.records import Rejection
 from inlet.service.decoding import ConnectorSource
@@ -47,6 +48,7 @@ class Dependencies:
     sinks_for: Callable[[KeyConfig], list[Sink]] | None = None
     connectors: ConnectorSource | None = None  # stored JavaScript connectors (None: built-in connectors only)
     request_log: RequestLogStore | None = None  # where keys with logging on log their requests (None: nowhere)
+    unknown_devices: UnknownDeviceLog | None = None  # serials keys with unknown_devices=accept met (None: unnoted)
 
     def directory(self, config: KeyConfig) -> DeviceDirectory:
         return self.directory_for(config) if self.directory_for else self.devices

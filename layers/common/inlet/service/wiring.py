@@ -10,6 +10,7 @@ from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
+from inlet.adapters.unknown_devices import UnknownDeviceLog
 from inlet.core.keys import KeyConfig
 from inlet.core.tagoio_settings import FORWARDING_SINKS
 from inlet.service.ingest import Dependencies
@@ -43,6 +44,7 @@ def build_dependencies(settings: Settings) -> Dependencies:
         sinks_for=sinks_for,
         connectors=ConnectorStore(settings.connectors_table) if settings.connectors_table else None,
         request_log=RequestLogStore(settings.records_table),  # a partition per tenant of the Records table
+        unknown_devices=UnknownDeviceLog(settings.records_table),  # and another one
     )
 
 
