@@ -9,6 +9,12 @@ SAM := $(SAM_VENV)/bin/sam
 PY312_DIR := $(shell ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin 2>/dev/null | tail -1)
 EVENT ?= events/uplink-single.json
 PIP_QUIET := --quiet --disable-pip-version-check
+# uv (from PyPI) installs the virtual environments: `uv` on PATH if there is one, else a tiny venv holding only uv,
+# made once per machine under the user's cache (from nothing but python3 and PyPI) and shared by every clone.
+CACHE_HOME := $(or $(XDG_CACHE_HOME),$(if $(HOME),$(HOME)/.cache))
+UV_BOOT := $(if $(CACHE_HOME),$(CACHE_HOME)/inlet/uv-bootstrap,.venv-uv)
+UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOT)/bin/uv)
+UV_QUIET := --quiet
 
 .DEFAULT_GOAL := help
 .PHONY: help venv dev-venv sam-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean docs docs-serve
@@ -25,25 +31,30 @@ DEV_STAMP := $(BIN)/.installed-dev
 BENCH_STAMP := $(BIN)/.installed-bench
 DOCS_STAMP := $(BIN)/.installed-docs
 
-$(RUN_STAMP): pyproject.toml
+$(UV_BOOT)/bin/uv:
+	@echo "make: bootstrapping uv from PyPI into $(UV_BOOT) (once per machine)" >&2
+	@$(PYTHON) -m venv $(UV_BOOT) >&2
+	@$(UV_BOOT)/bin/pip install $(PIP_QUIET) 'uv>=0.5,<1' >&2
+
+$(RUN_STAMP): pyproject.toml | $(UV)
 	@echo "make: installing the project into $(VENV)" >&2
-	@$(PYTHON) -m venv $(VENV) >&2
-	@$(BIN)/pip install $(PIP_QUIET) -e . >&2
+	@$(UV) venv $(UV_QUIET) --allow-existing --python $(PYTHON) $(VENV) >&2
+	@$(UV) pip install $(UV_QUIET) --python $(BIN)/python -e . >&2
 	@touch $@
 
 $(DEV_STAMP): $(RUN_STAMP)
 	@echo "make: installing the test tools (.[dev]) into $(VENV)" >&2
-	@$(BIN)/pip install $(PIP_QUIET) -e '.[dev]' >&2
+	@$(UV) pip install $(UV_QUIET) --python $(BIN)/python -e '.[dev]' >&2
 	@touch $@
 
 $(BENCH_STAMP): $(RUN_STAMP)
 	@echo "make: installing the benchmark tools (.[bench]) into $(VENV)" >&2
-	@$(BIN)/pip install $(PIP_QUIET) -e '.[bench]' >&2
+	@$(UV) pip install $(UV_QUIET) --python $(BIN)/python -e '.[bench]' >&2
 	@touch $@
 
 $(DOCS_STAMP): $(RUN_STAMP)
 	@echo "make: installing the documentation tools (.[docs]) into $(VENV)" >&2
-	@$(BIN)/pip install $(PIP_QUIET) -e '.[docs]' >&2
+	@$(UV) pip install $(UV_QUIET) --python $(BIN)/python -e '.[docs]' >&2
 	@touch $@
 
 # The inspector's browser test drives Debian's Chromium through Playwright (the system browser: no `playwright
@@ -60,9 +71,9 @@ $(CHROMIUM_STAMP): | $(RUN_STAMP)
 	fi
 	@touch $@
 
-$(SAM_VENV)/.installed:
-	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install $(PIP_QUIET) aws-sam-cli
+$(SAM_VENV)/.installed: | $(UV)
+	$(UV) venv $(UV_QUIET) --allow-existing --python $(PYTHON) $(SAM_VENV)
+	$(UV) pip install $(UV_QUIET) --python $(SAM_VENV)/bin/python aws-sam-cli
 	touch $@
 
 venv: $(RUN_STAMP) ## Create .venv with the project and the CLI `inlet` (what `make run` needs)
