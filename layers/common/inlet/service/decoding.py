@@ -6,14 +6,20 @@ record as it is, and so does a device resolved through TagoIO (its connector in 
 is imported here on the first such device only (the cold start of a deployment without JavaScript connectors does
 not pay for it). The records of one connector and tenant go to the engine as one batch,
 ordered by device, so that the engine's context changes device as rarely as possible.
+
+Decoding has a budget per request: at most half the invocation's time left, and never the time storing the records
+and answering need (an AWS call's longest attempt and the answer's margin, see adapters/time_budget.py). The
+uplinks it leaves no time for are stored undecoded, flagged ``decode_deferred`` (docs/decoder-sandbox.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Protocol
 
 from inlet.adapters.aws import SDK_ERRORS
+from inlet.adapters.time_budget import ANSWER_MARGIN_SECONDS, ATTEMPT_WITH_BACKOFF_SECONDS, share_of_time_left
 from inlet.core.decoding.cayenne import CayenneError, decode_cayenne
 from inlet.core.decoding.contracts import payload_bytes, ts013_input
 from inlet.core.decoding.outcome import Decoding, apply_decoding
@@ -42,6 +48,8 @@ class _NoStoredConnectors:
 
 
 NO_STORED_CONNECTORS = _NoStoredConnectors()
+DECODE_SHARE = 0.5  # of the invocation's time left when decoding starts
+DECODE_RESERVE_SECONDS = ATTEMPT_WITH_BACKOFF_SECONDS + ANSWER_MARGIN_SECONDS  # kept for storing and answering
 
 
 def decode_records(
@@ -53,6 +61,7 @@ def decode_records(
     connector store (cached per warm container). ``console``, when given (the request log is on), receives each
     script's console lines by record id; they are never stored in the record.
     """
+    time_left = share_of_time_left(DECODE_SHARE, DECODE_RESERVE_SECONDS)
     groups: dict[str, list[tuple[dict, object]]] = {}
     for record in records:
         device = devices.get(record.get("serial"))
@@ -61,7 +70,8 @@ def decode_records(
             groups.setdefault(text, []).append((record, device))
     for text, members in groups.items():
         members.sort(key=lambda member: (member[0].get("tenant") or "", member[0].get("serial") or ""))
-        for (record, _), decoding in zip(members, decode_group(text, members, connectors, console), strict=True):
+        decodings = decode_group(text, members, connectors, console, time_left)
+        for (record, _), decoding in zip(members, decodings, strict=True):
             if decoding is not None:
                 apply_decoding(record, decoding)
                 if console is not None and decoding.logs:
@@ -69,7 +79,11 @@ def decode_records(
 
 
 def decode_group(
-    text: str, members: list[tuple[dict, object]], connectors: ConnectorSource, console: dict | None = None
+    text: str,
+    members: list[tuple[dict, object]],
+    connectors: ConnectorSource,
+    console: dict | None = None,
+    time_left: Callable[[], float] | None = None,
 ) -> list:
     """The decodes of records whose devices name the same connector (``None``: generic-sensor, nothing to do)."""
     try:
@@ -87,7 +101,7 @@ def decode_group(
         return [Decoding.failure(str(ref), reason) for _ in members]
     if connector is None:
         return [Decoding.failure(str(ref), f"connector {ref} does not exist") for _ in members]
-    return _run_scripts(connector, members, logs=console is not None)
+    return _run_scripts(connector, members, logs=console is not None, time_left=time_left)
 
 
 def _cayenne(record: dict) -> Decoding:
@@ -102,7 +116,12 @@ def _cayenne(record: dict) -> Decoding:
     return Decoding(label, decoded=data, warnings=warnings)
 
 
-def _run_scripts(connector: Connector, members: list[tuple[dict, object]], logs: bool = False) -> list[Decoding]:
+def _run_scripts(
+    connector: Connector,
+    members: list[tuple[dict, object]],
+    logs: bool = False,
+    time_left: Callable[[], float] | None = None,
+) -> list[Decoding]:
     """Every record's script input, then one engine batch per tenant (two tenants never share a context).
     ``logs`` (the request log is on): one call per uplink instead, so that each keeps its own console lines."""
     from inlet.adapters.javascript.engine import Job
@@ -124,18 +143,29 @@ def _run_scripts(connector: Connector, members: list[tuple[dict, object]], logs:
         script_input = ts013_input(payload, record.get("port"), record.get("time"))
         batches.setdefault(tenant, []).append((index, Job(serial, script_input)))
     for tenant, batch in batches.items():
-        decodings = _decodings(connector, tenant, [job for _, job in batch], logs)
+        decodings = _decodings(connector, tenant, [job for _, job in batch], logs, time_left)
         for (index, _), decoding in zip(batch, decodings, strict=True):
             results[index] = decoding
     return results  # type: ignore[return-value]  # every record has its Decoding
 
 
-def _decodings(connector: Connector, tenant: str, jobs: list, logs: bool) -> list[Decoding]:
+def _decodings(
+    connector: Connector, tenant: str, jobs: list, logs: bool, time_left: Callable[[], float] | None
+) -> list[Decoding]:
     engine = script_engine()
     if not logs:
-        return engine.decode_many(connector, tenant, jobs, keep_input=True)
+        return engine.decode_many(connector, tenant, jobs, keep_input=True, time_left=time_left)
     return [
-        engine.decode(connector, tenant, job.device, job.script_input, job.device_info, logs=True, keep_input=True)
+        engine.decode(
+            connector,
+            tenant,
+            job.device,
+            job.script_input,
+            job.device_info,
+            logs=True,
+            keep_input=True,
+            time_left=time_left,
+        )
         for job in jobs
     ]
 

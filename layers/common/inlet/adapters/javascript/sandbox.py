@@ -2,7 +2,9 @@
 
 QuickJS (the ``quickjs-ng`` package) is embedded without its ``std``/``os`` modules: a script has the language's
 built-ins and nothing else; no file, network, environment or Python object is reachable from it. Values cross
-as JSON text in both directions.
+as JSON text in both directions, and the text that comes back is read answer by answer when it cannot be read whole
+(nested deeper than the reader allows): an answer that cannot be read fails its own uplink, never the batch. What
+is guaranteed, and why each mechanism holds: docs/decoder-sandbox.md.
 """
 
 from __future__ import annotations
@@ -56,22 +58,63 @@ class BatchRun:
     fresh_context: bool = False  # the realm changed before ``next``: the rest needs a fresh context
 
 
+def _limited_context(limits: ScriptLimits) -> quickjs.Context:
+    context = quickjs.Context()
+    context.set_memory_limit(limits.memory_bytes)
+    context.set_max_stack_size(limits.stack_bytes)
+    context.set_time_limit(limits.cpu_ms / 1000)
+    return context
+
+
+def check_source(kind: str, source: str, limits: ScriptLimits) -> None:
+    """Raise LoadFailure unless the script compiles as the body of its wrapper, and only there; runs none of it.
+
+    Each text is compiled behind a ``throw``, in a context of its own, so nothing of the script runs. The script
+    must compile in its wrapper and in a ``do { } while (0)`` block of the same place: a script that closes the
+    function it is wrapped in (``}); ...; (function () {``) needs what follows its unmatched ``}`` to be an operand
+    in the one and ``while`` in the other, which no text is.
+    """
+    wrapper = TAGOIO_WRAPPER if kind == KIND_TAGOIO else TS013_WRAPPER
+    context = _limited_context(limits)
+    for text, problem in (
+        (wrapper % source, "the script does not compile"),
+        (wrapper % f"do {{\n{source}\n}} while (0)", "the script closes the function it is wrapped in"),
+    ):
+        try:
+            context.eval(f"throw 0;\n{text}")
+        except quickjs.JSException as exc:
+            if _first_line(exc) != "0":
+                raise LoadFailure(f"{problem}: {_bounded(_first_line(exc))}") from None
+        except quickjs.StackOverflow:
+            raise LoadFailure(f"{problem}: nested too deeply") from None
+
+
 class Sandbox:
     def __init__(self, kind: str, source: str, limits: ScriptLimits) -> None:
         self.limits = limits
-        self._context = quickjs.Context()
-        self._context.set_memory_limit(limits.memory_bytes)
-        self._context.set_max_stack_size(limits.stack_bytes)
-        self._context.set_time_limit(limits.cpu_ms / 1000)
+        check_source(kind, source, limits)
+        self._context = _limited_context(limits)
         batcher, self._take_logs = self._prelude()
         wrapper = TAGOIO_WRAPPER if kind == KIND_TAGOIO else TS013_WRAPPER
-        try:
+        try:  # only creates the wrapper function: check_source made sure the script is all inside it
             factory = self._context.eval(wrapper % source)
         except quickjs.JSException as exc:
-            raise LoadFailure(f"the script does not compile: {_first_line(exc)}") from None
+            raise LoadFailure(f"the script does not compile: {_bounded(_first_line(exc))}") from None
+        except quickjs.StackOverflow:
+            raise LoadFailure("the script does not compile: nested too deeply") from None
         batch = batcher(kind, factory, kind == KIND_TAGOIO and reads_its_input_copy(source))
         self._decode_all, self._take_done = batch(0), batch(1)
         self.seconds_per_job: float | None = None  # measured: how many jobs fit in one call's time limit
+        self.key: tuple = ()  # where the engine keeps it
+        self.memory_bytes = 0
+        self.measure_memory()
+
+    def measure_memory(self) -> None:
+        """What the context holds now (QuickJS's allocations; ~40 µs for a small context: once per call)."""
+        try:
+            self.memory_bytes = int(self._context.memory()["malloc_size"])
+        except (KeyError, TypeError, ValueError):
+            self.memory_bytes = self.limits.memory_bytes
 
     def _prelude(self) -> tuple:
         make_buffer = self._context.eval(f"({BUFFER_JS})")  # buffer.js is one function declaration
@@ -87,28 +130,38 @@ class Sandbox:
         except ScriptFailure as failure:
             answers = self._answered()
             return BatchRun(answers, len(answers), failure)
-        result = orjson.loads(text)
-        stop, at = result["stop"], result["at"]
+        head, answers = read_answers(text)
+        stop, at = head["stop"], head["at"]
+        fresh = self._jobs_pending()
         if stop is None or stop == "full":
-            return BatchRun(result["answers"], at)
+            return BatchRun(answers, at, fresh_context=fresh)
         if stop == "realm":
-            return BatchRun(result["answers"], at, fresh_context=True)
-        return BatchRun(result["answers"], at, self._script_error(stop))
+            return BatchRun(answers, at, fresh_context=True)
+        return BatchRun(answers, at, self._script_error(stop))
+
+    def _jobs_pending(self) -> bool:
+        """Whether the script left Promise jobs behind: they would hold memory (and run nowhere) in the next
+        device's uplinks, so the context goes. Finding out runs one of them, under the time limit."""
+        try:
+            return bool(self._context.execute_pending_job())
+        except (quickjs.JSException, quickjs.StackOverflow):
+            return True
 
     def _answered(self) -> list:
         """The answers made before a limit ended the call (none if the context cannot even say)."""
         try:
-            return orjson.loads(self._call(self._take_done))["answers"]
-        except (ScriptFailure, orjson.JSONDecodeError):
+            return read_answers(self._call(self._take_done))[1]
+        except (ScriptFailure, orjson.JSONDecodeError, KeyError, TypeError):
             return []
 
     def _script_error(self, message: str) -> ScriptFailure:
-        """A script may catch QuickJS's memory and stack errors (the time limit it cannot): they still end the call
-        as a limit, and the context is not trusted again."""
-        if message.startswith("InternalError: out of memory"):
-            return ScriptFailure(self._memory_reason(), broken=True)
+        """A script may catch QuickJS's memory and stack errors (the time limit it cannot) or throw the same itself
+        (nothing tells them apart): the call ends as at a limit, the context is not trusted again, and the reason
+        says what was thrown. QuickJS throws null when it cannot even allocate the error of an out-of-memory."""
+        if message.startswith("InternalError: out of memory") or message == "threw null":
+            return ScriptFailure(f"script error: {message} ({self._memory_reason()})", broken=True)
         if message.startswith("RangeError: Maximum call stack size exceeded"):
-            return ScriptFailure(self._stack_reason(), broken=True)
+            return ScriptFailure(f"script error: {message} ({self._stack_reason()})", broken=True)
         return ScriptFailure(f"script error: {message}")
 
     def _memory_reason(self) -> str:
@@ -138,6 +191,30 @@ class Sandbox:
         if text in ("null", "") or "out of memory" in text:
             return self._memory_reason()
         return f"engine error: {text}"
+
+
+def read_answers(text: str) -> tuple[dict, list]:
+    """The first line of a batch's text (``{"stop", "at"}``) and its answers, one per job answered (prelude.js).
+
+    Read whole when it can be; otherwise answer by answer, an answer that cannot be read (nested deeper than the
+    reader's 1,024 levels) becoming ``["X", why]``: nothing a script outputs fails another uplink than its own.
+    """
+    head, _, rest = text.partition("\n")
+    try:
+        return orjson.loads(head), orjson.loads(f"[{rest}]")
+    except orjson.JSONDecodeError:
+        pass
+    answers = []
+    for part in rest.split(",\n") if rest else []:
+        try:
+            answers.append(orjson.loads(part))
+        except orjson.JSONDecodeError as exc:
+            answers.append(["X", f"the output cannot be read (nested too deeply?): {_bounded(str(exc))}"])
+    return orjson.loads(head), answers
+
+
+def _bounded(text: str, most: int = 300) -> str:
+    return text if len(text) <= most else text[:most] + "..."
 
 
 def _first_line(exc: Exception) -> str:
