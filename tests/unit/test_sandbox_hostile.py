@@ -279,7 +279,10 @@ def cli(*argv: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 
 def test_checking_a_script_runs_none_of_it_and_refuses_one_that_leaves_its_wrapper():
-    code = "import sys; from inlet_cli.commands.connector_examples import check_compiles as c; c('ts013', sys.stdin.read(), 'f')"
+    code = (
+        "import sys; from inlet_cli.commands.connector_examples import check_compiles as c; "
+        "c('ts013', sys.stdin.read(), 'f')"
+    )
     escapes = "function decodeUplink(i) { return {data: {}}; }\n}); for (;;) {} (function () {"
     child = subprocess.run(
         [sys.executable, "-c", code], input=escapes, capture_output=True, text=True, timeout=CHILD_TIMEOUT
