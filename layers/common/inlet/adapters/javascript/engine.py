@@ -224,7 +224,7 @@ def _payload_by_index(answer: list, columns) -> KeptInput:
     _, _, runs, others = answer
     for at in range(0, len(others), 2):
         check_tagoio_record(others[at], others[at + 1])
-        check_depth(others[at + 1], MAX_DECODED_DEPTH - 2)  # the record, in the result's list
+    check_depth(others, MAX_DECODED_DEPTH - 1)  # its records are one level down, as in the result's list
     return kept_input(runs, others, columns)
 
 

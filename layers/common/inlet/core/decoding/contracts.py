@@ -120,18 +120,22 @@ def bounded_reason(text: str) -> str:
 
 
 def check_depth(value: object, most: int) -> None:
-    """Refuse a value with objects or arrays nested deeper than ``most`` levels (walked without recursion)."""
-    level, depth = ([value] if isinstance(value, dict | list) else []), 0
+    """Refuse a value with objects or arrays nested deeper than ``most`` levels (walked level by level, without
+    recursion: a decoded value is seldom more than two levels deep, and this runs for every uplink)."""
+    level, depth = ([value] if type(value) in _CONTAINERS else []), 0
     while level:
         depth += 1
         if depth > most:
             raise ContractViolation(f"the decoded output is nested deeper than {most} levels")
-        level = [
-            child
-            for item in level
-            for child in (item.values() if isinstance(item, dict) else item)
-            if isinstance(child, dict | list)
-        ]
+        deeper = []
+        for item in level:
+            for child in item.values() if type(item) is dict else item:
+                if type(child) in _CONTAINERS:
+                    deeper.append(child)
+        level = deeper
+
+
+_CONTAINERS = (dict, list)  # what orjson reads JSON objects and arrays as
 
 
 def json_type(value: object) -> str:
