@@ -116,11 +116,11 @@ class ScriptEngine:
             started = time.perf_counter()
             run = sandbox.run_batch("\n".join(lines[start:end]), MAX_DECODED_BYTES)
             record_pace(sandbox, run.next, time.perf_counter() - started)
-            for offset, answer in enumerate(run.answers):
+            for offset, answer in enumerate(run.answers[: end - start]):
                 results[start + offset] = _decoding(connector, answer, jobs[start + offset], keep_input)
             start = self._continue_after(run, connector, scope, start, results)
             self._bound_memory(sandbox)
-        return results  # type: ignore[return-value]  # every job has its Decoding
+        return [result or Decoding.failure(connector.label, "engine error: no answer") for result in results]
 
     def _fits(self, seconds_left: float, call_seconds: float, connector: Connector, scope: str) -> bool:
         """Whether a call (and the build of its context, when there is none) can end before the budget does."""

@@ -94,13 +94,26 @@ function guardRealm(extraRoots) {
     }
     defineAll(root, properties);
   }
+  function isMethod(fn) {  // a function whose own properties are only length, name and perhaps prototype
+    var keys = ownKeys(fn);
+    for (var m = 0; m < keys.length; m++) {
+      if (keys[m] !== "length" && keys[m] !== "name" && keys[m] !== "prototype") return false;
+    }
+    return true;
+  }
   while (pending.length) {  // console.log.prototype, Array.prototype[Symbol.unscopables], ...: nothing to keep in
-    var object = pending.pop(), held = describeAll(object), heldKeys = ownKeys(held);
+    var object = pending.pop();
     freezeValue(getProto(object));
-    for (var h = 0; h < heldKeys.length; h++) {
-      freezeValue(held[heldKeys[h]].value);
-      freezeValue(held[heldKeys[h]].get);
-      freezeValue(held[heldKeys[h]].set);
+    if (typeof object === "function" && isMethod(object)) {  // the common case, walked without describing it
+      var prototype = describe(object, "prototype");
+      if (prototype) freezeValue(prototype.value);
+    } else {
+      var held = describeAll(object), heldKeys = ownKeys(held);
+      for (var h = 0; h < heldKeys.length; h++) {
+        freezeValue(held[heldKeys[h]].value);
+        freezeValue(held[heldKeys[h]].get);
+        freezeValue(held[heldKeys[h]].set);
+      }
     }
     freeze(object);
   }
