@@ -24,19 +24,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import NamedTuple
 
+from inlet.adapters.javascript.answers import decoding_of
 from inlet.adapters.javascript.batches import chunk_end, encode_jobs, prepared, record_pace
 from inlet.adapters.javascript.limits import DEFAULT_LIMITS, ScriptLimits
 from inlet.adapters.javascript.sandbox import BatchRun, LoadFailure, Sandbox, ScriptFailure
-from inlet.codecs import codec_for
-from inlet.core.decoding.contracts import (
-    MAX_DECODED_BYTES,
-    MAX_DECODED_DEPTH,
-    ContractViolation,
-    bounded_reason,
-    check_depth,
-    check_tagoio_record,
-)
-from inlet.core.decoding.kept_input import KeptInput, kept_input
+from inlet.core.decoding.contracts import MAX_DECODED_BYTES, bounded_reason
 from inlet.core.decoding.outcome import Decoding
 from inlet.core.decoding.references import Connector
 
@@ -116,7 +108,7 @@ class ScriptEngine:
             run = sandbox.run_batch("\n".join(lines[start:end]), MAX_DECODED_BYTES)
             record_pace(sandbox, run.next, time.perf_counter() - started)
             for offset, answer in enumerate(run.answers[: end - start]):
-                results[start + offset] = _decoding(connector, answer, jobs[start + offset], keep_input)
+                results[start + offset] = decoding_of(connector, answer, jobs[start + offset], keep_input)
             start = self._continue_after(run, connector, scope, start, results)
             self._bound_memory(sandbox)
         return [result or Decoding.failure(connector.label, "engine error: no answer") for result in results]
@@ -197,35 +189,3 @@ class ScriptEngine:
         if contexts is None:
             contexts = self._local.contexts = OrderedDict()
         return contexts
-
-
-def _decoding(connector: Connector, answer: list, job: Job, keep_input: bool = False) -> Decoding:
-    """A job's answer from the engine: ``["R", routine, value]``, ``["E", message]``, ``["L", output length]`` or
-    TagoIO's ``["T", length, runs, others]`` (input records sent back by index: tagoio.js)."""
-    try:
-        if answer[0] == "E":
-            return Decoding.failure(connector.label, f"script error: {bounded_reason(answer[1])}")
-        if answer[0] == "X":
-            raise ContractViolation(answer[1])
-        if answer[0] == "L":
-            raise ContractViolation(f"the decoded output is {answer[1]} bytes, the limit is {MAX_DECODED_BYTES}")
-        if answer[0] == "T":
-            kept = _payload_by_index(answer, job.script_input)
-            return Decoding(connector.label, decoded=kept if keep_input else kept.records())
-        return _read(connector, answer[1], answer[2])
-    except ContractViolation as violation:
-        return Decoding.failure(connector.label, f"wrong output: {violation}")
-
-
-def _payload_by_index(answer: list, columns) -> KeptInput:
-    """A TagoIO result from ``["T", n, runs [position, input index, count], others [position, record, ...]]``; only
-    the others need checking: the plain input records are records with a name."""
-    _, _, runs, others = answer
-    for at in range(0, len(others), 2):
-        check_tagoio_record(others[at], others[at + 1])
-    check_depth(others, MAX_DECODED_DEPTH - 1)  # its records are one level down, as in the result's list
-    return kept_input(runs, others, columns)
-
-
-def _read(connector: Connector, routine: str, value: object) -> Decoding:
-    return codec_for(connector.kind).read_answer(connector.label, routine, value)

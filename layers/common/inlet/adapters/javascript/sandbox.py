@@ -18,8 +18,11 @@ from pathlib import Path
 import orjson
 import quickjs
 
-from inlet.adapters.javascript.limits import MB, ScriptLimits
+from inlet.adapters.javascript.answers import read_answers
+from inlet.adapters.javascript.limits import MB, ScriptLimits, limited_context
+from inlet.adapters.javascript.source_check import LoadFailure, check_source, first_line
 from inlet.adapters.javascript.wrappers import TAGOIO_WRAPPER, TS013_WRAPPER
+from inlet.core.decoding.contracts import bounded_reason
 from inlet.core.decoding.references import KIND_TAGOIO
 
 BUFFER_JS = Path(__file__).with_name("buffer.js").read_text()
@@ -48,10 +51,6 @@ class ScriptFailure(Exception):
         self.broken = broken  # limits hit: the context may be half-way through anything
 
 
-class LoadFailure(Exception):
-    """The script does not compile (a syntax error): every uplink of this connector version fails the same way."""
-
-
 @dataclass
 class BatchRun:
     """What one call into the engine did with a batch of jobs."""
@@ -62,48 +61,17 @@ class BatchRun:
     fresh_context: bool = False  # the realm changed before ``next``: the rest needs a fresh context
 
 
-def _limited_context(limits: ScriptLimits) -> quickjs.Context:
-    context = quickjs.Context()
-    context.set_memory_limit(limits.memory_bytes)
-    context.set_max_stack_size(limits.stack_bytes)
-    context.set_time_limit(limits.cpu_ms / 1000)
-    return context
-
-
-def check_source(kind: str, source: str, limits: ScriptLimits) -> None:
-    """Raise LoadFailure unless the script compiles as the body of its wrapper, and only there; runs none of it.
-
-    Each text is compiled behind a ``throw``, in a context of its own, so nothing of the script runs. The script
-    must compile in its wrapper and in a ``do { } while (0)`` block of the same place: a script that closes the
-    function it is wrapped in (``}); ...; (function () {``) needs what follows its unmatched ``}`` to be an operand
-    in the one and ``while`` in the other, which no text is.
-    """
-    wrapper = TAGOIO_WRAPPER if kind == KIND_TAGOIO else TS013_WRAPPER
-    context = _limited_context(limits)
-    for text, problem in (
-        (wrapper % source, "the script does not compile"),
-        (wrapper % f"do {{\n{source}\n}} while (0)", "the script closes the function it is wrapped in"),
-    ):
-        try:
-            context.eval(f"throw 0;\n{text}")
-        except quickjs.JSException as exc:
-            if _first_line(exc) != "0":
-                raise LoadFailure(f"{problem}: {_bounded(_first_line(exc))}") from None
-        except quickjs.StackOverflow:
-            raise LoadFailure(f"{problem}: nested too deeply") from None
-
-
 class Sandbox:
     def __init__(self, kind: str, source: str, limits: ScriptLimits) -> None:
         self.limits = limits
         check_source(kind, source, limits)
-        self._context = _limited_context(limits)
+        self._context = limited_context(limits)
         batcher, self._take_logs = self._prelude()
         wrapper = TAGOIO_WRAPPER if kind == KIND_TAGOIO else TS013_WRAPPER
         try:  # only creates the wrapper function: check_source made sure the script is all inside it
             factory = self._context.eval(wrapper % source)
         except quickjs.JSException as exc:
-            raise LoadFailure(f"the script does not compile: {_bounded(_first_line(exc))}") from None
+            raise LoadFailure(f"the script does not compile: {bounded_reason(first_line(exc))}") from None
         except quickjs.StackOverflow:
             raise LoadFailure("the script does not compile: nested too deeply") from None
         batch = batcher(kind, factory, kind == KIND_TAGOIO and reads_its_input_copy(source))
@@ -191,37 +159,9 @@ class Sandbox:
 
     def _limit_reason(self, exc: Exception) -> str:
         """What QuickJS ends a call with when it is not the script's own exception (those are caught in JS)."""
-        text = _first_line(exc)
+        text = first_line(exc)
         if "interrupted" in text:
             return f"time limit of {self.limits.cpu_ms} ms exceeded"
         if text in ("null", "") or "out of memory" in text:
             return self._memory_reason()
         return f"engine error: {text}"
-
-
-def read_answers(text: str) -> tuple[dict, list]:
-    """The first line of a batch's text (``{"stop", "at"}``) and its answers, one per job answered (prelude.js).
-
-    Read whole when it can be; otherwise answer by answer, an answer that cannot be read (nested deeper than the
-    reader's 1,024 levels) becoming ``["X", why]``: nothing a script outputs fails another uplink than its own.
-    """
-    head, _, rest = text.partition("\n")
-    try:
-        return orjson.loads(head), orjson.loads(f"[{rest}]")
-    except orjson.JSONDecodeError:
-        pass
-    answers = []
-    for part in rest.split(",\n") if rest else []:
-        try:
-            answers.append(orjson.loads(part))
-        except orjson.JSONDecodeError as exc:
-            answers.append(["X", f"the output cannot be read (nested too deeply?): {_bounded(str(exc))}"])
-    return orjson.loads(head), answers
-
-
-def _bounded(text: str, most: int = 300) -> str:
-    return text if len(text) <= most else text[:most] + "..."
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else ""
