@@ -13,7 +13,7 @@ from pathlib import Path
 
 import orjson
 from inlet.core.decoding.contracts import ts013_input
-from inlet.core.decoding.examples import Example, actual_output, differences, load_description, uplink_examples
+from inlet_cli.decoder_examples import Example, actual_output, differences, load_description, uplink_examples
 from inlet.core.decoding.references import KIND_TS013, Connector
 from yaml import YAMLError
 

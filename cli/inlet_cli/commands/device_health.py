@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from inlet.adapters.records import RecordStore
-from inlet.core.link_health import signal_of
+from inlet_cli.link_health import signal_of
 from inlet.core.values import format_time
 
 WINDOW = timedelta(hours=24)

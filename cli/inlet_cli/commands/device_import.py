@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device, DeviceStore
-from inlet.core.device_params import parse_param_list
+from inlet_cli.device_params import parse_param_list
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from inlet_cli.commands import checked_tenant, parse_serial, target_of

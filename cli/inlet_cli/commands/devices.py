@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device
-from inlet.core.device_params import parse_params
+from inlet_cli.device_params import parse_params
 
 from inlet_cli.commands import checked_serial, checked_tenant, device_import, target_of
 from inlet_cli.commands.device_connectors import checked_connector

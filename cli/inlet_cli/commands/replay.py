@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from inlet.adapters.dead_letters import DeadLetters, Parked
+from inlet_cli.dead_letters import DeadLetters, Parked
 from inlet.adapters.delivery_claims import KEEPS, REGROUPS, DeliveryClaims
 from inlet.core.delivery import Delivery
 from inlet.core.values import format_time
