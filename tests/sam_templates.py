@@ -33,7 +33,7 @@ EDGE = {"EdgeProtection": "Enabled"}
 
 
 def samconfig_parameters(env: str) -> dict[str, str]:
-    """The ``parameter_overrides`` of ``[env.deploy.parameters]`` in samconfig.toml (``sam deploy --config-env env``)."""
+    """``parameter_overrides`` of ``[env.deploy.parameters]`` in samconfig.toml (``sam deploy --config-env env``)."""
     config = tomllib.loads((ROOT / "samconfig.toml").read_text())
     overrides = config[env]["deploy"]["parameters"].get("parameter_overrides", "")
     return dict(item.split("=", 1) for item in shlex.split(overrides))

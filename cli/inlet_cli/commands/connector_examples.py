@@ -13,11 +13,11 @@ from pathlib import Path
 
 import orjson
 from inlet.core.decoding.contracts import ts013_input
-from inlet_cli.decoder_examples import Example, actual_output, differences, load_description, uplink_examples
 from inlet.core.decoding.references import KIND_TS013, Connector
 from yaml import YAMLError
 
 from inlet_cli.commands.decode import read_script, run_script, script_engine
+from inlet_cli.decoder_examples import Example, actual_output, differences, load_description, uplink_examples
 from inlet_cli.errors import CliError
 from inlet_cli.output import print_json, say
 
