@@ -20,8 +20,6 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "us-east-1"
 BUCKET = "inlet-artifacts"
@@ -145,5 +143,16 @@ def lint(templates: dict[str, dict]) -> dict[str, list[dict]]:
     return found
 
 
-def yaml_dump(template: dict) -> str:
-    return yaml.safe_dump(template, sort_keys=False)
+def broken_rules(parameters: dict[str, str], template: dict | None = None) -> list[str]:
+    """The ``AssertDescription`` of every template rule CloudFormation would refuse ``parameters`` with."""
+    from tests.integration.sam_transform import Resolved
+
+    template = template if template is not None else load()
+    resolved = Resolved(template, parameters)
+    return [
+        assertion["AssertDescription"]
+        for rule in template.get("Rules", {}).values()
+        if "RuleCondition" not in rule or resolved.holds(rule["RuleCondition"])
+        for assertion in rule["Assertions"]
+        if not resolved.holds(assertion["Assert"])
+    ]
