@@ -61,12 +61,12 @@ def privilege(action: str) -> dict:
 def arn_forms(action: str, values: dict[str, str]) -> list[str]:
     """The ARNs ``action`` is authorized on, per the reference, for the resource named by ``values``."""
     service = action.split(":")[0]
+    known = {"Partition": PARTITION, "Region": REGION, "Account": ACCOUNT, **values}
     forms = []
     for resource_type in privilege(action)["resource_types"]:
         if not resource_type:
             continue  # the action's condition keys, no resource
         pattern = reference()[service]["resources"][resource_type]["arn"]
-        known = {"Partition": PARTITION, "Region": REGION, "Account": ACCOUNT, **values}
         if all(v in known for v in re.findall(r"\$\{(\w+)\}", pattern)):
             forms.append(re.sub(r"\$\{(\w+)\}", lambda m: known[m.group(1)], pattern))
     return forms
