@@ -45,7 +45,21 @@ def imported_by(path: Path, module: str) -> set[str]:
             if node.level:
                 base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
             names |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module":
+            names |= _loaded_by_name(node)
     return names
+
+
+def _loaded_by_name(call: ast.Call) -> set[str]:
+    """A registry's ``import_module("inlet.x.y")`` reaches that module; ``import_module(f"inlet.x.{kind}")`` every
+    module under ``inlet.x`` (the kinds it may load)."""
+    argument = call.args[0] if call.args else None
+    if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+        return {argument.value}
+    if isinstance(argument, ast.JoinedStr) and argument.values and isinstance(argument.values[0], ast.Constant):
+        prefix = str(argument.values[0].value)
+        return {name for name in layer_modules() if name.startswith(prefix)}
+    return set()
 
 
 def reached_from_handlers() -> set[str]:
