@@ -107,7 +107,9 @@ class StackCheck:
     def post_uplink(self) -> str:
         url = self.target.require("uplink_url")
         deadline = time.monotonic() + VISIBLE_WITHIN
-        while True:
+        for attempt in range(1, 1000):
+            # Each attempt a new body: a refusal may be kept as the answer to replay for that exact request.
+            self.body["attempt"] = attempt
             answer = self._send(url)
             if answer.status_code not in (401, 404) or time.monotonic() > deadline:
                 break
