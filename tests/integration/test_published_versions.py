@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sam_templates import ROOT, load, transform
+from tests.sam_templates import REGION, ROOT, load, transform
 
 pytestmark = pytest.mark.integration
 
@@ -161,3 +161,23 @@ def test_the_delivery_function_runs_the_same_layer_version():
     resources = transform()["Resources"]
     layers = {name: r["Properties"]["Layers"] for name, r in resources.items() if r["Type"] == "AWS::Lambda::Function"}
     assert len({str(v) for v in layers.values()}) == 1, layers
+
+
+def test_the_version_description_fits_lambda_s_256_characters_at_its_longest(source):
+    """Lambda refuses a version description over 256 characters: every parameter at its longest value."""
+    longest = {"Stage": "a" * 16, "MemorySize": "10240", "Tracing": "PassThrough", "DedupWindowSeconds": "86400",
+               "RetentionDays": "36500", "KeyCacheSeconds": "3600", "EdgeProtection": "Disabled"}  # fmt: skip
+    [(_, version)] = published(source, longest).values()
+    layer_arn = f"arn:aws-us-gov:lambda:us-gov-west-1:123456789012:layer:inlet-{'a' * 16}-common:99999"
+    description = re.sub(r"<CommonLayer\w*>", layer_arn, version["Description"])
+    assert "<" not in description and len(description) <= 256, description
+
+
+def test_a_changed_description_replaces_the_version_per_its_resource_schema():
+    """The premise of comparing resolved properties: CloudFormation's AWS::Lambda::Version schema (as cfn-lint ships
+    it) makes Description create-only, so a new value publishes a new version rather than editing the old one."""
+    from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
+
+    schema = PROVIDER_SCHEMA_MANAGER.get_resource_schema(REGION, "AWS::Lambda::Version").schema
+    [version] = [r for r in transform()["Resources"].values() if r["Type"] == "AWS::Lambda::Version"]
+    assert {f"/properties/{name}" for name in version["Properties"]} <= set(schema["createOnlyProperties"])
