@@ -227,4 +227,42 @@ def test_every_granted_action_exists_and_fits_its_resources(deployed):
                 types = [t for t in privilege(action)["resource_types"] if t]
                 if not types:
                     wrong += [f"{role}: {action} has no resource, granted on {p}" for p in patterns if p != "*"]
+                    continue
+                forms = [_as_glob(reference()[service]["resources"][t]["arn"]) for t in types]
+                wrong += [
+                    f"{role}: {action} on {pattern} matches none of its resource types {types}"
+                    for pattern in patterns
+                    if not any(_globs_meet(pattern, form) for form in forms)
+                ]
     assert wrong == []
+
+
+def _as_glob(arn_format: str) -> str:
+    """A reference ARN format as an IAM pattern: this account and region, any value for the resource's names."""
+    known = {"Partition": PARTITION, "Region": REGION, "Account": ACCOUNT}
+    return re.sub(r"\$\{(\w+)\}", lambda m: known.get(m.group(1), "*"), arn_format)
+
+
+def _globs_meet(first: str, second: str) -> bool:
+    """Whether some ARN matches both patterns (``*``: any characters, ``?``: one)."""
+
+    @cache
+    def meet(i: int, j: int) -> bool:
+        if i == len(first) and j == len(second):
+            return True
+        if i < len(first) and first[i] == "*":
+            return meet(i + 1, j) or (j < len(second) and meet(i, j + 1))
+        if j < len(second) and second[j] == "*":
+            return meet(i, j + 1) or (i < len(first) and meet(i + 1, j))
+        if i < len(first) and j < len(second) and (first[i] == second[j] or "?" in (first[i], second[j])):
+            return meet(i + 1, j + 1)
+        return False
+
+    return meet(0, 0)
+
+
+def test_patterns_meet_when_some_arn_matches_both():
+    assert _globs_meet("arn:aws:logs:r:a:log-group:g:*", "arn:aws:logs:r:a:log-group:*:log-stream:*")
+    assert _globs_meet("arn:aws:lambda:r:a:function:f:*", "arn:aws:lambda:r:a:function:*")
+    assert not _globs_meet("arn:aws:sqs:r:a:q", "arn:aws:dynamodb:r:a:table/*")
+    assert not _globs_meet("arn:aws:lambda:r:a:function:f", "arn:aws:lambda:r:a:function:f:*")
