@@ -16,6 +16,7 @@ import pytest
 from inlet.core.key_tags import tag_secret_name
 
 from tests.integration.sam_transform import transformed
+from tests.sam_templates import COMBINATIONS
 
 pytestmark = pytest.mark.integration
 
@@ -74,17 +75,7 @@ NO_RESOURCE_LEVEL = {
     "xray:PutTelemetryRecords": "X-Ray telemetry belongs to no resource (Tracing=Active/PassThrough only)",
 }
 # fmt: on
-DEPLOYMENTS = {
-    "default": {},
-    "prod": {"Stage": "prod", "DeploymentType": "Canary10Percent5Minutes", "UplinkReservedConcurrency": "200"},
-    "tracing": {"Tracing": "Active"},
-    "edge and domain": {
-        "EdgeProtection": "Enabled",
-        "DomainName": "uplink.example.com",
-        "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0e3a",
-        "HostedZoneId": "Z0123456789",
-    },
-}
+DEPLOYMENTS = COMBINATIONS  # every parameter combination of the transformed-template checks
 
 
 # --- The code: every boto3 call of the adapters -----------------------------------------------------------------------
