@@ -24,9 +24,31 @@ def transformed() -> dict[str, dict]:
     return {name: transform(parameters) for name, parameters in COMBINATIONS.items()}
 
 
+# A control linted in the same run: two queues that name each other as dead-letter queue (the kind of cycle SAM's
+# generated resources hid), so that a runner which finds nothing fails here instead of passing everything.
+CONTROL = "control: a cycle"
+CYCLE = {
+    "Resources": {
+        name: {"Type": "AWS::SQS::Queue",
+               "Properties": {"RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [other, "Arn"]},
+                                                "maxReceiveCount": 5}}}
+        for name, other in (("A", "B"), ("B", "A"))
+    }
+}  # fmt: skip
+
+
 @pytest.fixture(scope="module")
-def findings(transformed) -> dict[str, list[dict]]:
-    return lint(transformed)  # one cfn-lint process for every combination
+def linted(transformed) -> dict[str, list[dict]]:
+    return lint({**transformed, CONTROL: CYCLE})  # one cfn-lint process for every combination
+
+
+@pytest.fixture(scope="module")
+def findings(linted) -> dict[str, list[dict]]:
+    return {name: found for name, found in linted.items() if name != CONTROL}
+
+
+def test_the_lint_runner_reports_what_cfn_lint_finds(linted):
+    assert "E3004" in {m["Rule"] for m in linted[CONTROL]}
 
 
 @pytest.mark.parametrize("combination", sorted(COMBINATIONS))
