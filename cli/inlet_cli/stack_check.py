@@ -49,8 +49,8 @@ class Step:
 
 
 class StackCheck:
-    def __init__(self, target: Target, post: Callable = requests.post, sleep: Callable = time.sleep) -> None:
-        self.target, self._post, self._sleep = target, post, sleep
+    def __init__(self, target: Target, post: Callable | None = None, sleep: Callable = time.sleep) -> None:
+        self.target, self._post, self._sleep = target, post or requests.post, sleep
         token = secrets.token_hex(4)
         self.tenant, self.serial = f"inlet-check-{token}", f"CHECK-{token.upper()}"
         self.body = {"serial": self.serial, "payload": PAYLOAD, "port": 1, "check": token}
