@@ -12,11 +12,11 @@ import argparse
 from pathlib import Path
 
 import orjson
-from inlet.core.decoding.examples import Example, actual_output, differences, load_description, uplink_examples
 from inlet.core.decoding.references import KIND_TS013, Connector
 from yaml import YAMLError
 
 from inlet_cli.commands.decode import decode_one, read_script, script_engine
+from inlet_cli.decoder_examples import Example, actual_output, differences, load_description, uplink_examples
 from inlet_cli.errors import CliError
 from inlet_cli.output import print_json, say
 
