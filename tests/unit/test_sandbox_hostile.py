@@ -203,6 +203,9 @@ KEEPERS = [
     "Error.prepareStackTrace = function () { return v; }",
     "Error.prototype.stack = v",
     "Object.getPrototypeOf(function* () {}).prototype.k = v",
+    "Object.setPrototypeOf(Array.prototype, {k: v, __proto__: Object.prototype})",
+    "Uint8Array.prototype.__proto__ = {k: v, __proto__: Object.getPrototypeOf(Uint8Array.prototype)}",
+    "Reflect.setPrototypeOf(Math, {k: v})",
 ]
 READERS = [
     "globalThis[Symbol.for('k')]",
@@ -214,6 +217,9 @@ READERS = [
     "(function () { try { null.x } catch (e) { return e.stack === 7 ? 7 : undefined; } })()",
     "Error.prototype.stack === 7 ? 7 : undefined",
     "Object.getPrototypeOf(function* () {}).prototype.k",
+    "[].k",
+    "new Uint8Array(1).k",
+    "Math.k",
 ]
 
 
