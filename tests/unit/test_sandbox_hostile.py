@@ -354,3 +354,13 @@ def test_a_request_of_1000_uplinks_at_their_time_limit_ends_within_its_decode_bu
     assert all("decode_failed" in flags for flags in result["flags"])
     deferred = [flags for flags in result["flags"] if "decode_deferred" in flags]
     assert deferred and len(deferred) < 1000
+
+
+def test_a_source_no_utf_8_can_hold_fails_its_uplinks_not_the_request():
+    result = attack('var name = "\\ud83d"; function decodeUplink(i) { return {data: {}}; }', one_device("01"))
+    assert result[0]["decoded"] == {} and not result[0]["failed"]  # the escape is JavaScript's, not a surrogate
+    from inlet.adapters.javascript.limits import DEFAULT_LIMITS
+    from inlet.adapters.javascript.source_check import LoadFailure, check_source
+
+    with pytest.raises(LoadFailure, match="cannot be read"):
+        check_source("ts013", 'var name = "\ud83d";', DEFAULT_LIMITS["ts013"])
