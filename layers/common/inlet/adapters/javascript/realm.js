@@ -28,7 +28,7 @@
  *   the engine never calls a script from inside itself and a script never sees its callers (call sites).
  * - Symbol-keyed properties are counted too (an assignment can add one), and ``performance`` gives Date's clock
  *   (no host timing finer than a millisecond, no time the process started).
- * Promise jobs a script leaves are never run: the Python side drops a context that has any (sandbox.py).
+ * Promise jobs a script leaves are not run for it: the Python side drops a context that has any (sandbox.py).
  */
 function guardRealm(extraRoots) {
   "use strict";
