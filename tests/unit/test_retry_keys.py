@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from inlet.core.mapping import parse_mapping
-from inlet.core.messages import classify_message
+from inlet.core.network_servers import classify_message
 from inlet.core.retry_keys import NETWORK_TIMED_FORMATS, retry_group, retry_key_time
 from inlet.core.uplink import map_item
 

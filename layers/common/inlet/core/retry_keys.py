@@ -17,16 +17,11 @@ arrives or on the devices table, so a retry always takes the same path as the fi
 
 from __future__ import annotations
 
-from inlet.core.messages import Message
+from inlet.core.network_servers import FORMATS, Message
 from inlet.core.uplink import Uplink
 
-# Formats whose time field is the network server's (or its gateways') time of the uplink.
-NETWORK_TIMED_FORMATS = frozenset(
-    {
-        "tts_v3", "ttn_v2", "chirpstack_v4", "actility", "everynet", "kerlink_wanesy", "netmore", "loriot",
-        "senet", "senet_legacy", "helium", "milesight", "sigfox",
-    }
-)  # fmt: skip
+# Formats whose time field is the network server's (or its gateways') time of the uplink (``Format.server_time``).
+NETWORK_TIMED_FORMATS = frozenset(fmt.id for fmt in FORMATS if fmt.server_time)
 PLAUSIBLE_YEARS = ("2000", "2200")  # a time outside them would sort records out of place: three-write path
 
 

@@ -11,7 +11,7 @@ from inlet.adapters.dedup import Claim, DedupStore
 from inlet.core.edge_origin import require_edge_origin
 from inlet.core.keys import KeyConfig
 from inlet.core.mapping import FieldMap
-from inlet.core.messages import Message, classify_message
+from inlet.core.network_servers import Message, classify_message
 from inlet.core.records import new_group, request_fingerprint
 from inlet.core.request import HttpRequest, authorization_key, check_size, item_query, parse_items
 from inlet.core.retry_keys import retry_group, retry_key_time

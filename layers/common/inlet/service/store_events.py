@@ -1,10 +1,10 @@
 """Items of a request that are not uplinks: their receipt entries, and the device events kept for those that carry
-device state (see ``inlet.core.messages`` and ``inlet.core.device_events``)."""
+device state (see ``inlet.core.network_servers`` and ``inlet.core.device_events``)."""
 
 from __future__ import annotations
 
 from inlet.core.device_events import build_event, event_serial
-from inlet.core.messages import Message
+from inlet.core.network_servers import Message
 from inlet.core.uplink import Uplink
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from inlet.adapters.devices import Device
 from inlet.core.keys import ACCEPT_UNKNOWN, KeyConfig
-from inlet.core.messages import Message
+from inlet.core.network_servers import Message
 from inlet.core.records import (
     DEVICE_NOT_FOUND,
     INVALID_SERIAL,
