@@ -17,7 +17,7 @@ UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOT)/bin/uv)
 UV_QUIET := --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv sam-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean docs docs-serve
+.PHONY: help venv dev-venv sam-venv layer-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean docs docs-serve
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -76,11 +76,24 @@ $(SAM_VENV)/.installed: | $(UV)
 	$(UV) pip install $(UV_QUIET) --python $(SAM_VENV)/bin/python aws-sam-cli
 	touch $@
 
+# The layer as Lambda runs it: Python 3.12 with only layers/common/requirements.txt and boto3 (the runtime's own),
+# for the test that imports every module of the layer. Rebuilt when the requirements change.
+LAYER_VENV := .venv-layer
+$(LAYER_VENV)/.installed: layers/common/requirements.txt
+	@test -x "$(PY312_DIR)/python3.12" || { echo "make: Python 3.12 not found (pyenv install 3.12)" >&2; exit 1; }
+	@echo "make: building $(LAYER_VENV) (Python 3.12 with the layer's requirements only)" >&2
+	@rm -rf $(LAYER_VENV)
+	@$(PY312_DIR)/python3.12 -m venv $(LAYER_VENV) >&2
+	@$(LAYER_VENV)/bin/pip install $(PIP_QUIET) -r layers/common/requirements.txt boto3 >&2
+	@touch $@
+
 venv: $(RUN_STAMP) ## Create .venv with the project and the CLI `inlet` (what `make run` needs)
 
 dev-venv: $(DEV_STAMP) ## Add the test tools (pytest, hypothesis, ruff) to .venv; the test targets do it themselves
 
 sam-venv: $(SAM_VENV)/.installed ## Create .venv-sam with AWS SAM CLI (kept apart: it pins boto3)
+
+layer-venv: $(LAYER_VENV)/.installed ## Create .venv-layer: Python 3.12 with only the layer's requirements
 
 run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_PORT:-3000}), data kept in .inlet/; RESET=1 starts afresh, TAGOIO=1 adds a local TagoIO
 	$(BIN)/inlet local run $(if $(TAGOIO),--with-tagoio) $(if $(RESET),--reset)
@@ -88,7 +101,7 @@ run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_P
 invoke: venv ## Invoke the real handler with an event file, Docker-free: make invoke EVENT=events/uplink-tts-v3.json
 	@$(BIN)/inlet local invoke $(EVENT)
 
-test: lint validate docs $(DEV_STAMP) $(BENCH_STAMP) $(CHROMIUM_STAMP) ## Everything CI runs: ruff, sam validate --lint, the docs build, the whole pytest suite (it smoke-tests the benchmarks too)
+test: lint validate docs $(DEV_STAMP) $(BENCH_STAMP) $(CHROMIUM_STAMP) $(LAYER_VENV)/.installed ## Everything CI runs: ruff, sam validate --lint, the docs build, the whole pytest suite (it smoke-tests the benchmarks too)
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV_STAMP) ## ruff check and format check

@@ -45,6 +45,8 @@ STACK_OUTPUTS = {
     "network_token_path": "NetworkTokenPath",
     "delivery_queue_url": "DeliveryQueueUrl",
     "dead_letter_queue_url": "DeliveryDLQUrl",
+    "uplink_function": "UplinkFunctionName",
+    "deliver_function": "DeliverFunctionName",
 }
 
 
@@ -60,6 +62,8 @@ class Target:
     uplink_url: str = ""
     delivery_queue_url: str = ""  # TagoIO deliveries and their dead-letter queue (`inlet replay`)
     dead_letter_queue_url: str = ""
+    uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none
+    deliver_function: str = ""
     endpoint_url: str | None = None
     region: str | None = None
     local: bool = False

@@ -7,13 +7,13 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device
-from inlet.core.device_params import parse_params
 
 from inlet_cli.commands import add_tenant, checked_serial, checked_tenant, device_import, target_of
 from inlet_cli.commands.device_connectors import checked_connector
 from inlet_cli.commands.device_health import health_of, shown_age, shown_count
 from inlet_cli.commands.device_unknown import list_unknown
 from inlet_cli.commands.visibility import DEVICES_ADDED, DEVICES_REMOVED, made_visible
+from inlet_cli.device_params import parse_params
 from inlet_cli.errors import CliError
 from inlet_cli.local.env import now_iso
 from inlet_cli.output import note, print_json, print_table, say

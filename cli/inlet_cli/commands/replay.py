@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from inlet.adapters.dead_letters import DeadLetters, Parked
 from inlet.adapters.delivery_claims import KEEPS, REGROUPS, DeliveryClaims
 from inlet.core.delivery import Delivery
 from inlet.core.values import format_time
 
 from inlet_cli.commands import checked_serial, target_of
+from inlet_cli.dead_letters import DeadLetters, Parked
 from inlet_cli.errors import CliError, without_keys
 from inlet_cli.output import note, print_json, print_table, say
 
