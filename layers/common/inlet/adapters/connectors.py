@@ -68,13 +68,16 @@ class ConnectorStore:
         return _from_item(items[0]) if items else None
 
     # Administration (CLI).
-    def add(self, name: str, kind: str, source: str, created_at: str) -> Connector:
-        """Store a new version (the latest + 1); the versions before it stay as they are."""
-        if len(source.encode()) > MAX_SOURCE_BYTES:
-            raise ValueError(f"the script is {len(source.encode())} bytes, the limit is {MAX_SOURCE_BYTES}")
+    def add(self, name: str, kind: str, source: str, created_at: str, typescript: str = "") -> Connector:
+        """Store a new version (the latest + 1); the versions before it stay as they are. ``typescript``: the script
+        as added when ``source`` is the JavaScript it was transpiled to (both are kept)."""
+        size = len(source.encode()) + len(typescript.encode())
+        if size > MAX_SOURCE_BYTES:
+            raise ValueError(f"the script is {size} bytes, the limit is {MAX_SOURCE_BYTES}")
         for _ in range(5):
             latest = self._query_latest(name)
-            connector = Connector(name, (latest.version if latest else 0) + 1, kind, source, created_at)
+            version = (latest.version if latest else 0) + 1
+            connector = Connector(name, version, kind, source, created_at, typescript)
             try:
                 self.dynamodb.put_item(
                     TableName=self._table, Item=_to_item(connector), ConditionExpression="attribute_not_exists(version)"
@@ -105,13 +108,16 @@ class ConnectorStore:
 
 
 def _to_item(connector: Connector) -> dict:
-    return {
+    item = {
         "name": {"S": connector.name},
         "version": {"N": str(connector.version)},
         "kind": {"S": connector.kind},
         "source": {"S": connector.source},
         "created_at": {"S": connector.created_at},
     }
+    if connector.typescript:
+        item["typescript"] = {"S": connector.typescript}
+    return item
 
 
 def _from_item(item: dict) -> Connector:
@@ -121,4 +127,5 @@ def _from_item(item: dict) -> Connector:
         item["kind"]["S"],
         item["source"]["S"],
         item.get("created_at", {}).get("S", ""),
+        item.get("typescript", {}).get("S", ""),
     )

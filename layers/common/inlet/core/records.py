@@ -26,7 +26,8 @@ IGNORED = "ignored"
 # and serial, received_at (unless the key starts with another time), group and index (so the id). Nothing is
 # stored twice: smaller items cost fewer write units.
 DOCUMENT_FIELDS = (
-    "time", "port", "payload", "fields", "location", "flags", "format", "event", "decoded", RUNS_FIELD, "decoder"
+    "time", "port", "payload", "fields", "location", "flags", "format", "event", "decoded", RUNS_FIELD, "decoder",
+    "normalized",
 )  # fmt: skip
 MAX_DOCUMENT_DEPTH = 250  # orjson writes at most ~254 levels of nesting (it reads 1,024)
 
