@@ -105,6 +105,24 @@ class DeviceStore:
             raise
         return True
 
+    def get(self, tenant: str, serial: str) -> Device | None:
+        answer = self.dynamodb.get_item(
+            TableName=self._table, Key={"tenant": {"S": tenant}, "serial": {"S": serial}}, ConsistentRead=True
+        )
+        return Device.from_item(answer["Item"]) if "Item" in answer else None
+
+    def replace(self, device: Device) -> bool:
+        """Write a device over the one the tenant has (``False``: it has none, nothing is written)."""
+        try:
+            self.dynamodb.put_item(
+                TableName=self._table, Item=device.to_item(), ConditionExpression="attribute_exists(serial)"
+            )
+        except SDK_ERRORS as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def remove(self, tenant: str, serial: str) -> bool:
         answer = self.dynamodb.delete_item(
             TableName=self._table, Key={"tenant": {"S": tenant}, "serial": {"S": serial}}, ReturnValues="ALL_OLD"
