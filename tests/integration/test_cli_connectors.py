@@ -353,3 +353,39 @@ def test_connectors_test_checks_the_examples_normalized_output(aws_env, capsys, 
     report = run_json(capsys, "connectors", "test", str(tmp_path / "codec.yaml"), code=1)
     assert (report["passed"], report["failed"]) == (1, 1)
     assert report["examples"][1]["differences"] == ["normalizedOutput.data.air.temperature: expected 20, got 26.71"]
+
+
+# inlet connectors remove
+
+
+def test_remove_is_refused_while_devices_use_it_and_force_moves_them(moto_aws, capsys, script):
+    for source in (TS013, TS013_V2):
+        assert main(["connectors", "add", "acme-th", "--file", script(source)]) == 0
+    assert main(["devices", "add", "PIN-1", "--tenant", "t1", "--connector", "acme-th@1"]) == 0
+    assert main(["devices", "add", "FOL-1", "--tenant", "t2", "--connector", "acme-th"]) == 0
+    capsys.readouterr()
+    refused = error_of(capsys, "connectors", "remove", "acme-th@1")
+    assert "1 device(s) use acme-th@1: t1/PIN-1 (acme-th@1)" in refused and "--force" in refused
+    refused = error_of(capsys, "connectors", "remove", "acme-th@2")  # the latest: FOL-1 follows it
+    assert "t2/FOL-1 (acme-th)" in refused and "PIN-1" not in refused
+    removed = run_json(capsys, "connectors", "remove", "acme-th@1", "--force")
+    assert removed == {"removed": ["acme-th@1"], "moved": [{"tenant": "t1", "serial": "PIN-1", "from": "acme-th@1"}]}
+    assert [c["version"] for c in run_json(capsys, "connectors", "show", "acme-th")["versions"]] == [2]
+    devices = {
+        d["serial"]: d["connector"] for d in run_json(capsys, "devices", "list", "--tenant", "t1", "--no-health")
+    }
+    assert devices["PIN-1"] == "generic-sensor"
+    assert run_json(capsys, "connectors", "remove", "acme-th", "--force")["moved"][0]["serial"] == "FOL-1"
+    assert "does not exist" in error_of(capsys, "connectors", "show", "acme-th")
+    assert "built in" in error_of(capsys, "connectors", "remove", "cayenne-lpp")
+    assert "does not exist" in error_of(capsys, "connectors", "remove", "acme-th@7")
+
+
+def test_add_tells_the_kind_and_refuses_a_wrong_one_clearly(moto_aws, capsys, script):
+    added = run_json(capsys, "connectors", "add", "parser", "--file", script(TAGOIO))
+    assert added["kind"] == "tagoio"
+    refused = error_of(capsys, "connectors", "add", "parser", "--file", script(TAGOIO), "--kind", "ts013")
+    assert "this is not a ts013 script: it defines none of decodeUplink, Decoder or Decode" in refused
+    refused = error_of(capsys, "connectors", "add", "codec", "--file", script(TS013), "--kind", "tagoio")
+    assert "this is not a tagoio script: it never reads payload" in refused
+    assert "of no kind" in error_of(capsys, "connectors", "add", "x", "--file", script("var a = 1;"))

@@ -1,4 +1,4 @@
-"""``inlet connectors add | list | show | test``: the JavaScript connectors devices name (DynamoDB ConnectorsTable).
+"""``inlet connectors add | list | show | remove | test | diff``: the JavaScript connectors devices name (DynamoDB ConnectorsTable).
 
 A connector is a name with immutable versions 1, 2, ...: ``add`` stores the next one and never changes the others,
 so a record's ``decoder.connector`` (``NAME@VERSION``) always names the exact code that decoded it. A device names
@@ -22,7 +22,7 @@ from inlet.core.decoding.references import (
     parse_reference,
 )
 
-from inlet_cli.commands import connector_examples, target_of
+from inlet_cli.commands import connector_examples, connector_remove, target_of
 from inlet_cli.commands.decode import read_source
 from inlet_cli.commands.visibility import LOCAL_AT_ONCE, made_visible
 from inlet_cli.errors import CliError
@@ -60,6 +60,8 @@ def register(groups, common: argparse.ArgumentParser) -> None:
         "--javascript", action="store_true", help="a TypeScript connector's JavaScript (default: the file as added)"
     )
     show.set_defaults(run=show_connector)
+
+    connector_remove.register(commands, common)
 
     test = commands.add_parser("test", parents=[common], help="run the examples of a TTN Device Repository codec")
     test.add_argument("file", metavar="FILE.yaml", help="a codec description (uplinkDecoder: fileName, examples)")

@@ -88,6 +88,11 @@ class ConnectorStore:
                     raise
         raise ConnectorExists(f"could not store a new version of {name}: other versions are being added")
 
+    def remove(self, name: str, versions: list[int]) -> None:
+        """Delete these versions (administration: the caller has checked that no device names them)."""
+        for version in versions:
+            self.dynamodb.delete_item(TableName=self._table, Key={"name": {"S": name}, "version": {"N": str(version)}})
+
     def versions(self, name: str) -> list[Connector]:
         pages = self.dynamodb.get_paginator("query").paginate(
             TableName=self._table,

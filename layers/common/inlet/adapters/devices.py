@@ -136,3 +136,13 @@ class DeviceStore:
             ExpressionAttributeValues={":t": {"S": tenant}},
         )
         return [Device.from_item(item) for page in pages for item in page["Items"]]
+
+    def naming(self, connector_name: str) -> list[Device]:
+        """Every tenant's devices whose connector is ``connector_name`` or one of its versions (a table scan:
+        administration only)."""
+        pages = self.dynamodb.get_paginator("scan").paginate(
+            TableName=self._table,
+            FilterExpression="connector = :n OR begins_with(connector, :v)",
+            ExpressionAttributeValues={":n": {"S": connector_name}, ":v": {"S": f"{connector_name}@"}},
+        )
+        return [Device.from_item(item) for page in pages for item in page["Items"]]
