@@ -1,4 +1,4 @@
-"""``inlet connectors add | list | show | remove | test | diff``: the JavaScript connectors devices name (DynamoDB ConnectorsTable).
+"""``inlet connectors add | list | show | remove | test | diff``: the connectors devices name (ConnectorsTable).
 
 A connector is a name with immutable versions 1, 2, ...: ``add`` stores the next one and never changes the others,
 so a record's ``decoder.connector`` (``NAME@VERSION``) always names the exact code that decoded it. A device names
