@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from inlet_cli.commands import connectors, decode, devices, inspect, keys, local, records, replay
+from inlet_cli.commands import connectors, decode, devices, inspect, keys, local, records, redecode, replay
 from inlet_cli.errors import EXPECTED, explain, without_keys
 
 
@@ -35,12 +35,13 @@ def build_parser() -> Parser:
     parser = Parser(prog="inlet", description="Inlet: a self-hosted Generic HTTPS Endpoint for IoT uplinks.")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     common = common_options()
-    for module in (keys, devices, connectors, decode, records, inspect, replay, local):
+    for module in (keys, devices, connectors, decode, records, redecode, inspect, replay, local):
         module.register(groups, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = joined_commands(sys.argv[1:] if argv is None else list(argv))
     args = build_parser().parse_args(argv)
     try:
         return args.run(args) or 0
@@ -49,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     except EXPECTED as exc:
         sys.stderr.write(f"inlet: error: {without_keys(explain(exc))}\n")
         return 1
+
+
+def joined_commands(argv: list[str]) -> list[str]:
+    """``records redecode`` is one command whose name has a space: ``records`` takes a SERIAL as its argument."""
+    if argv[:2] == ["records", "redecode"]:
+        return [redecode.COMMAND, *argv[2:]]
+    return argv
 
 
 if __name__ == "__main__":

@@ -103,6 +103,12 @@ def to_item(record: dict) -> dict:
     return item
 
 
+def rewritten(item: dict, document: bytes) -> dict:
+    """A stored item with another document (re-decoding): the same key and expiry, the document in format 2."""
+    kept = {name: value for name, value in item.items() if name not in (PLAIN, COMPRESSED, DICTIONARY)}
+    return {**kept, COMPRESSED: {"B": _compressor().compress(document)}, DICTIONARY: {"N": str(CURRENT)}}
+
+
 def item_size(record: dict) -> int:
     """The size DynamoDB counts for the record's item: names and values (UTF-8 text, binary, numbers' digits)."""
     size = len("device") + len(_partition(record).encode()) + len("sk") + len(record["sk"])
