@@ -112,3 +112,28 @@ def test_the_pacer_keeps_to_its_rate():
     assert 2.9 <= now[0] <= 3.1  # 40 units at 10 a second, the first 10 at once
     pacer.take(50)  # a large item waits for one second's units, never more
     assert now[0] <= 4.1
+
+
+# inlet connectors diff: the same stored uplinks through two versions, nothing written
+
+
+def test_diff_reports_keys_uplinks_and_examples_and_exits_1_when_outputs_differ(stored_uplinks, capsys):
+    argv = ["connectors", "diff", "thermo@1", "thermo@2", "--tenant", "demo", "--since", "1h"]
+    report = run_json(capsys, *argv, code=1)
+    assert (report["devices"], report["uplinks"], report["differing"]) == (1, 5, 3)
+    assert report["keys"] == {
+        "(decode_failed)": {"added": 0, "removed": 1, "changed": 0},
+        "celsius": {"added": 1, "removed": 0, "changed": 2},
+    }
+    first = report["examples"][0]
+    assert first["changed"] == ["celsius"] and first["values"]["celsius"] == {"a": 6543.6, "b": -10.0}
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "3 of 5 uplinks of 1 device(s) differ" in out and "celsius: 6543.6 -> -10" in err
+    same = run_json(capsys, "connectors", "diff", "thermo@2", "thermo@2", "--tenant", "demo", "--since", "1h",
+                    "--devices", "RED-1")  # fmt: skip
+    assert (same["uplinks"], same["differing"], same["keys"]) == (5, 0, {})
+    assert decoded(stored_uplinks)[1] == 6543.6  # nothing written
+    assert "no device of tenant demo uses" in error_of(
+        capsys, "connectors", "diff", "cayenne-lpp", "thermo@2", "--tenant", "demo", "--since", "1h"
+    )

@@ -22,7 +22,7 @@ from inlet.core.decoding.references import (
     parse_reference,
 )
 
-from inlet_cli.commands import connector_examples, connector_remove, target_of
+from inlet_cli.commands import connector_diff, connector_examples, connector_remove, target_of
 from inlet_cli.commands.decode import read_source
 from inlet_cli.commands.visibility import LOCAL_AT_ONCE, made_visible
 from inlet_cli.errors import CliError
@@ -62,6 +62,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     show.set_defaults(run=show_connector)
 
     connector_remove.register(commands, common)
+    connector_diff.register(commands, common)
 
     test = commands.add_parser("test", parents=[common], help="run the examples of a TTN Device Repository codec")
     test.add_argument("file", metavar="FILE.yaml", help="a codec description (uplinkDecoder: fileName, examples)")
