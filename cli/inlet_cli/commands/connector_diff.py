@@ -14,7 +14,7 @@ from inlet.adapters.record_items import device_key
 from inlet.core.decoding.references import parse_reference
 from inlet.service.decoding import decode_with
 
-from inlet_cli.commands import checked_serial, checked_tenant, target_of
+from inlet_cli.commands import add_tenant, checked_serial, checked_tenant, target_of
 from inlet_cli.commands.time_range import time_range
 from inlet_cli.errors import CliError
 from inlet_cli.output import note, print_json, print_table, say
@@ -29,7 +29,7 @@ def register(commands, common: argparse.ArgumentParser) -> None:
     diff = commands.add_parser("diff", parents=[common], help="compare two versions' outputs on stored uplinks")
     diff.add_argument("a", metavar="NAME@A", help="the version devices use now")
     diff.add_argument("b", metavar="NAME@B", help="the version to compare it with")
-    diff.add_argument("--tenant", required=True)
+    add_tenant(diff)
     diff.add_argument("--since", required=True, metavar="TIME", help="received at or after: ISO 8601 or an age (7d)")
     diff.add_argument("--until", metavar="TIME", help="received before (default: now)")
     diff.add_argument("--devices", nargs="+", metavar="SERIAL", help="default: the tenant's devices using NAME")

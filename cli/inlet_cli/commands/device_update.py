@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 
-from inlet.core.device_changes import DeviceChange
-from inlet.core.device_params import NAME_PATTERN, parse_params
-
-from inlet_cli.commands import checked_tenant, target_of
+from inlet_cli.commands import add_tenant, checked_tenant, target_of
 from inlet_cli.commands.device_connectors import checked_connector
 from inlet_cli.commands.visibility import DEVICES_UPDATED, made_visible
+from inlet_cli.device_changes import DeviceChange
+from inlet_cli.device_params import NAME_PATTERN, parse_params
 from inlet_cli.errors import CliError
 from inlet_cli.output import print_json, say
 
@@ -23,7 +22,7 @@ ENCODINGS = {"hex": "hex", "base64": "base64", "lns": ""}  # lns: what the netwo
 def register(commands, common: argparse.ArgumentParser) -> None:
     update = commands.add_parser("update", parents=[common], help="change devices' connector, parameters or name")
     update.add_argument("serials", nargs="+", metavar="SERIAL")
-    update.add_argument("--tenant", required=True)
+    add_tenant(update)
     update.add_argument("--connector", metavar="NAME[@VERSION]", help="the connector that decodes their uplinks")
     update.add_argument("--name", help="a label for people")
     update.add_argument("--payload-encoding", choices=tuple(ENCODINGS), help="lns: what the network server sends")

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from inlet_cli.commands import checked_tenant, target_of
+from inlet_cli.commands import add_tenant, checked_tenant, target_of
 from inlet_cli.commands.time_range import time_range
 from inlet_cli.output import note, print_json, say, stderr
 from inlet_cli.redecode.checkpoint import Checkpoint
@@ -30,7 +30,7 @@ COMMAND = "records redecode"  # one word for argparse: `inlet records redecode` 
 def register(groups, common: argparse.ArgumentParser) -> None:
     cmd = groups.add_parser(COMMAND, parents=[common], help="decode stored uplinks again and update their records")
     cmd.add_argument("serials", nargs="*", metavar="SERIAL", help="the devices (or --all)")
-    cmd.add_argument("--tenant", required=True)
+    add_tenant(cmd)
     cmd.add_argument("--all", action="store_true", help="every device of the tenant")
     cmd.add_argument("--since", required=True, metavar="TIME", help="received at or after: ISO 8601 or an age (7d)")
     cmd.add_argument("--until", metavar="TIME", help="received before (default: now)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from inlet.core.device_params import MAX_PARAMS
+from inlet_cli.device_params import MAX_PARAMS
 
 
 @dataclass(frozen=True)
