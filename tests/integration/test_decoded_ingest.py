@@ -91,3 +91,18 @@ def test_a_base64_payload_for_a_bytes_codec_names_the_cause_and_the_option(devic
     assert warning.startswith("decode_failed: the payload is not hex ('A2cA+g==')")
     assert "base64" in warning and "--payload-encoding base64" in warning
     assert latest(devices, "C-1")["payload"] == "A2cA+g=="  # kept as sent
+
+
+NORMALIZING = """function decodeUplink(i) { return {data: {celsius: ((i.bytes[0] << 8) | i.bytes[1]) / 100}}; }
+function normalizeUplink(input) { return {data: {air: {temperature: input.data.celsius}}}; }"""
+
+
+def test_normalized_output_is_kept_beside_the_decoded_one(devices):
+    ConnectorStore(local_env.TABLES["ConnectorsTable"], dynamodb=client("dynamodb")).add(
+        "normal", "ts013", NORMALIZING, ""
+    )
+    devices.devices.add(Device("demo", "N-1", connector="normal"))
+    assert invoke(http_event({"serial": "N-1", "payload": "0a6f", "port": 2}))[0] == 200
+    record = latest(devices, "N-1")
+    assert record["decoded"] == {"celsius": 26.71}
+    assert record["normalized"] == {"air": {"temperature": 26.71}}
