@@ -377,6 +377,9 @@ def test_remove_is_refused_while_devices_use_it_and_force_moves_them(moto_aws, c
     assert devices["PIN-1"] == "generic-sensor"
     assert run_json(capsys, "connectors", "remove", "acme-th", "--force")["moved"][0]["serial"] == "FOL-1"
     assert "does not exist" in error_of(capsys, "connectors", "show", "acme-th")
+    assert all(c["name"] != "acme-th" for c in run_json(capsys, "connectors", "list"))
+    # a number is never used twice: warm functions keep versions by number
+    assert run_json(capsys, "connectors", "add", "acme-th", "--file", script(TS013))["connector"] == "acme-th@3"
     assert "built in" in error_of(capsys, "connectors", "remove", "cayenne-lpp")
     assert "does not exist" in error_of(capsys, "connectors", "remove", "acme-th@7")
 

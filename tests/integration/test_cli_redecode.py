@@ -35,9 +35,9 @@ PAYLOADS = ["00fa", "ff9c", "0a", "0100", "fff6"]  # 25.0, -10.0, (1.0), 25.6, -
 @pytest.fixture
 def stored_uplinks(seeded, capsys):
     store = ConnectorStore(local_env.TABLES["ConnectorsTable"], dynamodb=client("dynamodb"))
-    store.add("thermo", "ts013", BUGGY, "")
-    store.add("thermo", "ts013", FIXED, "")
-    assert main(["devices", "add", "RED-1", "--tenant", "demo", "--connector", "thermo@1"]) == 0
+    store.add("redecode-thermo", "ts013", BUGGY, "")
+    store.add("redecode-thermo", "ts013", FIXED, "")
+    assert main(["devices", "add", "RED-1", "--tenant", "demo", "--connector", "redecode-thermo@1"]) == 0
     now = datetime.now(UTC)
     for minutes, payload in enumerate(PAYLOADS):
         sent = (now - timedelta(minutes=10 - minutes)).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -55,17 +55,17 @@ def decoded(deps) -> list:
 def test_redecode_updates_the_same_records_with_the_fixed_version(stored_uplinks, capsys):
     assert decoded(stored_uplinks) == [25.0, 6543.6, "failed", 25.6, 6552.6]
     dry = run_json(capsys, "records", "redecode", "RED-1", "--tenant", "demo", "--since", "1h",
-                   "--connector", "thermo@2", "--dry-run")  # fmt: skip
+                   "--connector", "redecode-thermo@2", "--dry-run")  # fmt: skip
     assert (dry["records"], dry["changed"], dry["unchanged"], dry["fixed"], dry["written"]) == (5, 3, 2, 1, 0)
     assert dry["examples"][0]["before"] == {"celsius": 6543.6} and dry["examples"][0]["after"] == {"celsius": -10.0}
     assert decoded(stored_uplinks)[1] == 6543.6  # nothing written
     done = run_json(capsys, "records", "redecode", "RED-1", "--tenant", "demo", "--since", "1h",
-                    "--connector", "thermo@2")  # fmt: skip
+                    "--connector", "redecode-thermo@2")  # fmt: skip
     assert (done["records"], done["written"], done["resumed"]) == (5, 5, False)
     assert decoded(stored_uplinks) == [25.0, -10.0, 1.0, 25.6, -1.0]  # the same five records, no new one
     [latest] = stored_uplinks.records.latest("demo", "RED-1", 1)
-    assert latest["decoder"]["connector"] == "thermo@2"
-    assert latest["decoder"]["previous"] == {"connector": "thermo@1", "errors": []}
+    assert latest["decoder"]["connector"] == "redecode-thermo@2"
+    assert latest["decoder"]["previous"] == {"connector": "redecode-thermo@1", "errors": []}
     assert "redecoded_at" in latest["decoder"] and latest["payload"] == "fff6"
 
 
@@ -81,7 +81,7 @@ def test_redecode_goes_on_after_an_interruption(stored_uplinks, capsys, monkeypa
         real_write(self, item, record)
 
     monkeypatch.setattr(redecode_run.Run, "write", write_then_stop)
-    argv = ["records", "redecode", "RED-1", "--tenant", "demo", "--since", "1h", "--connector", "thermo@2"]
+    argv = ["records", "redecode", "RED-1", "--tenant", "demo", "--since", "1h", "--connector", "redecode-thermo@2"]
     assert main(argv) == 130
     monkeypatch.setattr(redecode_run.Run, "write", real_write)
     capsys.readouterr()
@@ -94,7 +94,7 @@ def test_redecode_goes_on_after_an_interruption(stored_uplinks, capsys, monkeypa
 
 
 def test_redecode_with_each_devices_own_connector_and_refusals(stored_uplinks, capsys):
-    assert main(["devices", "update", "RED-1", "--tenant", "demo", "--connector", "thermo"]) == 0
+    assert main(["devices", "update", "RED-1", "--tenant", "demo", "--connector", "redecode-thermo"]) == 0
     capsys.readouterr()
     done = run_json(capsys, "records", "redecode", "--all", "--tenant", "demo", "--since", "1h")
     assert done["changed"] == 3 and any(s["serial"] != "RED-1" for s in done["skipped"])  # generic-sensor devices
@@ -118,7 +118,7 @@ def test_the_pacer_keeps_to_its_rate():
 
 
 def test_diff_reports_keys_uplinks_and_examples_and_exits_1_when_outputs_differ(stored_uplinks, capsys):
-    argv = ["connectors", "diff", "thermo@1", "thermo@2", "--tenant", "demo", "--since", "1h"]
+    argv = ["connectors", "diff", "redecode-thermo@1", "redecode-thermo@2", "--tenant", "demo", "--since", "1h"]
     report = run_json(capsys, *argv, code=1)
     assert (report["devices"], report["uplinks"], report["differing"]) == (1, 5, 3)
     assert report["keys"] == {
@@ -130,10 +130,10 @@ def test_diff_reports_keys_uplinks_and_examples_and_exits_1_when_outputs_differ(
     assert main(argv) == 1
     out, err = capsys.readouterr()
     assert "3 of 5 uplinks of 1 device(s) differ" in out and "celsius: 6543.6 -> -10" in err
-    same = run_json(capsys, "connectors", "diff", "thermo@2", "thermo@2", "--tenant", "demo", "--since", "1h",
-                    "--devices", "RED-1")  # fmt: skip
+    same = run_json(capsys, "connectors", "diff", "redecode-thermo@2", "redecode-thermo@2", "--tenant", "demo",
+                    "--since", "1h", "--devices", "RED-1")  # fmt: skip
     assert (same["uplinks"], same["differing"], same["keys"]) == (5, 0, {})
     assert decoded(stored_uplinks)[1] == 6543.6  # nothing written
     assert "no device of tenant demo uses" in error_of(
-        capsys, "connectors", "diff", "cayenne-lpp", "thermo@2", "--tenant", "demo", "--since", "1h"
+        capsys, "connectors", "diff", "cayenne-lpp", "redecode-thermo@2", "--tenant", "demo", "--since", "1h"
     )
