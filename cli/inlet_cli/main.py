@@ -19,6 +19,7 @@ from inlet_cli.commands import (
     connectors,
     decode,
     devices,
+    edge,
     inspect,
     keys,
     local,
@@ -55,7 +56,7 @@ def build_parser() -> Parser:
     parser = Parser(prog="inlet", description="Inlet: a self-hosted Generic HTTPS Endpoint for IoT uplinks.")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     common = common_options()
-    for module in (keys, devices, connectors, decode, records, redecode, inspect, replay, local, config, check):
+    for module in (keys, devices, connectors, decode, records, redecode, inspect, replay, local, config, check, edge):
         module.register(groups, common)
     describe(parser)
     return parser

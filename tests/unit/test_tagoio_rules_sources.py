@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from inlet.core.formats import FORMATS_BY_ID
+from inlet.core.network_servers import FORMATS_BY_ID
 from inlet.core.tagoio import DEVICE_TIME, port_variable, to_tagoio
 from inlet.core.tagoio_settings import tagoio_settings
 
