@@ -106,3 +106,5 @@ def test_normalized_output_is_kept_beside_the_decoded_one(devices):
     record = latest(devices, "N-1")
     assert record["decoded"] == {"celsius": 26.71}
     assert record["normalized"] == {"air": {"temperature": 26.71}}
+    names = [v["variable"] for v in record["variables"]]  # what inlet records shows and TagoIO is sent
+    assert names[-2:] == ["celsius", "normalized_air_temperature"]
