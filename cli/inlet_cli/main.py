@@ -13,7 +13,7 @@ import sys
 
 from inlet_cli import output, settings
 from inlet_cli.command_guide import DESCRIPTIONS
-from inlet_cli.commands import check, config, connectors, decode, devices, inspect, keys, local, records, replay
+from inlet_cli.commands import check, config, connectors, decode, devices, edge, inspect, keys, local, records, replay
 from inlet_cli.errors import EXPECTED, explain, without_keys
 
 
@@ -43,7 +43,7 @@ def build_parser() -> Parser:
     parser = Parser(prog="inlet", description="Inlet: a self-hosted Generic HTTPS Endpoint for IoT uplinks.")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     common = common_options()
-    for module in (keys, devices, connectors, decode, records, inspect, replay, local, config, check):
+    for module in (keys, devices, connectors, decode, records, inspect, replay, local, config, check, edge):
         module.register(groups, common)
     describe(parser)
     return parser

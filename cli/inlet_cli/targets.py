@@ -47,6 +47,7 @@ STACK_OUTPUTS = {
     "dead_letter_queue_url": "DeliveryDLQUrl",
     "uplink_function": "UplinkFunctionName",
     "deliver_function": "DeliverFunctionName",
+    "edge_origin_secret_arn": "EdgeOriginSecretArn",
 }
 
 
@@ -64,6 +65,7 @@ class Target:
     dead_letter_queue_url: str = ""
     uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none
     deliver_function: str = ""
+    edge_origin_secret_arn: str = ""  # with the edge front: the secret CloudFront sends (`inlet edge rotate`)
     endpoint_url: str | None = None
     region: str | None = None
     local: bool = False
