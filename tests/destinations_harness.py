@@ -93,7 +93,8 @@ class DestinationsStack:
             monkeypatch.setenv(name, value)
         from inlet.destinations import settings, wiring
 
-        for cached in (settings.load_destination_settings, wiring.delivery_dependencies, wiring.fan_out_dependencies):
+        caches = (settings.load_destination_settings, wiring.delivery_dependencies, wiring.fan_out_dependencies)
+        for cached in (*caches, wiring._iot_data):
             cached.cache_clear()
         self.fan_out, self.deliver = local_destinations.load_handlers()
         streams = boto3.client("dynamodbstreams", region_name=local_env.REGION)

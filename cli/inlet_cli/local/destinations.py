@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import importlib.util
 import json
+import os
 import threading
 from collections.abc import Callable
 
@@ -36,6 +37,9 @@ def environment(queue_url: str, dlq_url: str, **extra: str) -> dict[str, str]:
         "RECORDS_TABLE": local_env.TABLES["RecordsTable"],
         "EVENT_BUS_NAME": local_env.EVENT_BUS,
         "DESTINATIONS_PRIVATE_ADDRESSES": "allow-loopback",  # local only: receivers on this machine
+        # the emulator's iot-data (a deployed stack looks its account's endpoint up once per container)
+        "IOT_DATA_ENDPOINT": os.environ.get("AWS_ENDPOINT_URL")
+        or f"https://data-ats.iot.{local_env.REGION}.amazonaws.com",
         **extra,
     }
 

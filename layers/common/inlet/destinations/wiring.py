@@ -67,7 +67,7 @@ def _iot_data(endpoint: str):
     if not endpoint and not os.environ.get("AWS_ENDPOINT_URL"):
         found = aws.client("iot").describe_endpoint(endpointType="iot:Data-ATS")["endpointAddress"]
         endpoint = f"https://{found}"
-    elif endpoint and not endpoint.startswith("https://"):
+    elif endpoint and not endpoint.startswith(("https://", "http://")):
         endpoint = f"https://{endpoint}"
     return boto3.client("iot-data", endpoint_url=endpoint or None)
 
