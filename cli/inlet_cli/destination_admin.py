@@ -13,6 +13,7 @@ from inlet.core.keys import KeyConfig, validate_key_config
 from inlet.destinations import Destination, kind_of
 from inlet.destinations.store import DestinationNotFound, DestinationStore
 from inlet.destinations.webhook.signing import new_secret
+from inlet.errors import ServiceUnavailable
 
 from inlet_cli.errors import CliError
 from inlet_cli.local.env import now_iso
@@ -90,7 +91,7 @@ def flag_for_new_key(store: DestinationStore, config: KeyConfig) -> KeyConfig:
     """A key created for a tenant whose destinations take every key's uplinks carries the flag from the start."""
     try:
         fanned = [d for d, _ in store.all_of(config.tenant) if kind_of(d.kind).fan_out and not d.keys]
-    except Exception:  # a stack without destinations (older template): nothing to flag
+    except ServiceUnavailable:  # the destinations cannot be read now: the next `destinations add` sets the flag
         return config
     return replace(config, destinations=bool(fanned))
 

@@ -148,3 +148,35 @@ class DestinationPollers(threading.Thread):
     def stop(self) -> None:
         self._stopped.set()
         self.join(timeout=5)
+
+
+class LocalDestinations:
+    """What ``inlet local run`` starts for destinations: the queues, the stack's bus, the two pollers."""
+
+    def __init__(self, aws_endpoint: str) -> None:
+        import boto3
+
+        self.sqs = boto3.client("sqs")
+        self.queue_url, self.dlq_url = create_queues(self.sqs)
+        events = boto3.client("events")
+        if local_env.EVENT_BUS not in {b["Name"] for b in events.list_event_buses()["EventBuses"]}:
+            events.create_event_bus(Name=local_env.EVENT_BUS)
+        for name, value in environment(self.queue_url, self.dlq_url).items():
+            os.environ[name] = value
+        reader = StreamReader(
+            boto3.client("dynamodb"), boto3.client("dynamodbstreams"), local_env.TABLES["RecordsTable"]
+        )
+        self.pollers = DestinationPollers(reader, self.sqs, self.queue_url, load_handlers())
+        self.pollers.start()
+
+    def state(self) -> dict[str, str]:
+        """Entries for the local state file (the CLI's --local finds the destinations there)."""
+        return {
+            "destinations_path": local_env.DESTINATIONS_PATH,
+            "destinations_queue_url": self.queue_url,
+            "destinations_dlq_url": self.dlq_url,
+            "event_bus": local_env.EVENT_BUS,
+        }
+
+    def stop(self) -> None:
+        self.pollers.stop()
