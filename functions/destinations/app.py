@@ -9,7 +9,7 @@ the destination and the delivery id only.
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 from inlet.destinations.wiring import delivery_dependencies, fan_out_dependencies
 from inlet.service.destination_delivery import deliver_destinations
@@ -31,6 +31,7 @@ def fan_out(event: dict, context: object) -> dict:
 @logger.inject_lambda_context(clear_state=True, log_event=False)
 def deliver(event: dict, context: object) -> dict:
     settled = deliver_destinations(event.get("Records") or [], delivery_dependencies())
+    _count_by_kind(settled)
     failed = []
     for item in settled:
         logger.info(
@@ -46,3 +47,15 @@ def deliver(event: dict, context: object) -> dict:
         if item.answer.status == "retry":
             failed.append({"itemIdentifier": item.message.id})
     return {"batchItemFailures": failed}
+
+
+def _count_by_kind(settled) -> None:
+    """``DestinationDelivered`` / ``DestinationFailed`` per kind (dimensions service, kind): the per-kind alarms."""
+    counts: dict[tuple[str, str], int] = {}
+    for item in settled:
+        name = "DestinationDelivered" if item.answer.status == "delivered" else "DestinationFailed"
+        counts[(item.kind or "unknown", name)] = counts.get((item.kind or "unknown", name), 0) + 1
+    for (kind, name), value in counts.items():
+        with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=metrics.namespace) as metric:
+            metric.add_dimension(name="service", value="inlet")
+            metric.add_dimension(name="kind", value=kind)

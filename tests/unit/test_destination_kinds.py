@@ -151,10 +151,13 @@ def test_kind_settings_are_checked_at_add():
         webhook.configure({"url": "https://h.example.com/x", "headers": {"webhook-id": "x"}}, True)
     with pytest.raises(ValueError, match="between 1 and 30"):
         webhook.configure({"url": "https://h.example.com/x", "timeout": 90}, True)
-    assert iot.configure({}, True) == {"topic": "inlet/{tenant}/{serial}/up"}
+    endpoint = {"endpoint": "abc-ats.iot.eu-west-1.amazonaws.com"}
+    assert iot.configure(endpoint, True) == {"topic": "inlet/{tenant}/{serial}/up", **endpoint}
+    with pytest.raises(ValueError, match="IoT data endpoint"):
+        iot.configure({}, True)
     with pytest.raises(ValueError, match="start with inlet/"):
-        iot.configure({"topic": "other/{serial}"}, True)
+        iot.configure({"topic": "other/{serial}", **endpoint}, True)
     with pytest.raises(ValueError, match="may use"):
-        iot.configure({"topic": "inlet/{secret}"}, True)
+        iot.configure({"topic": "inlet/{secret}", **endpoint}, True)
     with pytest.raises(ValueError, match="event bus ARN"):
         bus.configure({"bus": "default"}, True)

@@ -89,6 +89,7 @@ def add_destination(args: argparse.Namespace) -> int:
         "timeout": args.timeout,
         "bus": args.bus,
         "topic": args.topic,
+        "endpoint": _iot_endpoint(target) if args.kind == "iot" else "",
         "region": args.tagoio_region,
         "api_url": args.tagoio_api_url,
         "network_token_param": _token_param(args.network_token_param, target),
@@ -106,6 +107,16 @@ def add_destination(args: argparse.Namespace) -> int:
         note("Its signing secret is shown only now (verify webhook-signature with it):")
         print(secret, flush=True)
     return 0
+
+
+def _iot_endpoint(target: Target) -> str:
+    """The account's IoT data endpoint (the local stack's emulator answers for itself: none needed)."""
+    if target.local:
+        return ""
+    try:
+        return target.client("iot").describe_endpoint(endpointType="iot:Data-ATS")["endpointAddress"]
+    except Exception as exc:
+        raise CliError(f"cannot find the account's IoT data endpoint (iot:DescribeEndpoint): {exc}") from None
 
 
 def _header(text: str) -> tuple[str, str]:

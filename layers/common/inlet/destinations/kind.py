@@ -87,7 +87,8 @@ class Context:
     """What a kind may use while sending. Clients are made on first use (``client("events")``)."""
 
     secrets: Callable[[], list[str]] = lambda: []  # the destination's current secrets, newest first
-    client: Callable[[str], Any] = lambda service: None  # boto3 client factory (the shared lazy clients)
+    # boto3 client factory (the shared lazy clients): ``client("events")``; ``client("iot-data", endpoint)``
+    client: Callable[..., Any] = lambda service, endpoint="": None
     deployed: bool = True  # False on the local stack: loopback receivers allowed
     stack_bus: str = ""  # the stack's own event bus (eventbridge default)
 

@@ -48,26 +48,22 @@ def build_fan_out(settings: DestinationSettings, client=None):
 
 
 def _clients(settings: DestinationSettings):
-    """The shared lazy clients; ``iot-data`` talks to the account's data endpoint (looked up once if not given)."""
+    """The shared lazy clients; ``iot-data`` talks to the endpoint its destination names (the account's
+    ``iot:Data-ATS`` endpoint, found by `inlet destinations add`), or the emulator's (``IOT_DATA_ENDPOINT``)."""
 
-    def make(service: str):
+    def make(service: str, endpoint: str = ""):
         if service != "iot-data":
             return aws.client(service)
-        return _iot_data(settings.iot_endpoint)
+        return _iot_data(settings.iot_endpoint or endpoint)
 
     return make
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=16)
 def _iot_data(endpoint: str):
-    import os
-
     import boto3
 
-    if not endpoint and not os.environ.get("AWS_ENDPOINT_URL"):
-        found = aws.client("iot").describe_endpoint(endpointType="iot:Data-ATS")["endpointAddress"]
-        endpoint = f"https://{found}"
-    elif endpoint and not endpoint.startswith(("https://", "http://")):
+    if endpoint and not endpoint.startswith(("https://", "http://")):
         endpoint = f"https://{endpoint}"
     return boto3.client("iot-data", endpoint_url=endpoint or None)
 

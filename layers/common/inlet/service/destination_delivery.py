@@ -70,6 +70,7 @@ class Settled:
     destination: str
     answer: Answer
     delay: int = 0
+    kind: str = ""
 
 
 def deliver_destinations(records: list[dict], deps: DestinationDependencies) -> list[Settled]:
@@ -89,8 +90,8 @@ def deliver_destinations(records: list[dict], deps: DestinationDependencies) -> 
     else:
         with ThreadPoolExecutor(max_workers=min(deps.settings.pool, len(groups))) as pool:
             results = list(pool.map(lambda g: _destination(g, groups[g], deps), groups))
-    for (tenant, name), answers in results:
-        settled.extend(_settle(message, tenant, name, answer, deps) for message, answer in answers)
+    for (tenant, name), answers, kind in results:
+        settled.extend(_settle(message, tenant, name, answer, deps, kind) for message, answer in answers)
         _record_health(tenant, name, [s for s in settled if s.destination == name and s.tenant == tenant], deps)
     return settled
 
@@ -100,10 +101,10 @@ def _destination(group: tuple[str, str], messages: list[tuple[Queued, dict]], de
     try:
         known = deps.destinations.of_tenant(tenant)
     except ServiceUnavailable as error:
-        return group, [(m, Answer(RETRY, error.message)) for m, _ in messages]
+        return group, [(m, Answer(RETRY, error.message)) for m, _ in messages], ""
     destination = next((d for d in known if d.name == name), None)
     if destination is None:
-        return group, [(m, Answer(REFUSED, "destination_removed")) for m, _ in messages]
+        return group, [(m, Answer(REFUSED, "destination_removed")) for m, _ in messages], ""
     kind = kind_of(destination.kind)
     size = max(1, min(destination.batch, kind.max_batch))
     answers: list[tuple[Queued, Answer]] = []
@@ -116,7 +117,7 @@ def _destination(group: tuple[str, str], messages: list[tuple[Queued, dict]], de
         replies = _send(kind, destination, chunk, deps)
         answers.extend(zip([m for m, _ in chunk], replies, strict=True))
         held = next((a.reason for a in replies if a.status == RETRY and a.reason.startswith(UNREACHABLE)), "")
-    return group, answers
+    return group, answers, destination.kind
 
 
 def _send(kind, destination: Destination, chunk: list[tuple[Queued, dict]], deps) -> list[Answer]:
@@ -152,7 +153,9 @@ def _stored_body(data: dict, deps: DestinationDependencies) -> dict | None:
     return item_body(item, data["destination"]) if item else None
 
 
-def _settle(message: Queued, tenant: str, name: str, answer: Answer, deps: DestinationDependencies) -> Settled:
+def _settle(
+    message: Queued, tenant: str, name: str, answer: Answer, deps: DestinationDependencies, kind: str = ""
+) -> Settled:
     now = deps.clock()
     if answer.status == RETRY and exhausted(message.first_queued_s, now, deps.settings.retry_seconds):
         hours = deps.settings.retry_seconds / 3600
@@ -167,10 +170,10 @@ def _settle(message: Queued, tenant: str, name: str, answer: Answer, deps: Desti
         except ServiceUnavailable as error:
             answer = Answer(RETRY, f"{answer.reason}; not kept: {error.message}")
     if answer.status != RETRY:
-        return Settled(message, tenant, name, answer)
+        return Settled(message, tenant, name, answer, kind=kind)
     delay = backoff_seconds(message.attempt, deps.settings.max_backoff_seconds, deps.jitter(), answer.retry_after)
     deps.queue.defer(message.receipt, deps.visibility(delay))
-    return Settled(message, tenant, name, answer, delay)
+    return Settled(message, tenant, name, answer, delay, kind)
 
 
 def _record_health(tenant: str, name: str, settled: list[Settled], deps: DestinationDependencies) -> None:

@@ -2,6 +2,8 @@
 
 The template (default ``inlet/{tenant}/{serial}/up``) may use ``{tenant}``, ``{serial}``, ``{destination}``,
 ``{type}`` and must start with ``inlet/``: the delivery function may publish under that prefix only (least privilege).
+``endpoint`` is the account's ``iot:Data-ATS`` endpoint, looked up by `inlet destinations add` with the caller's
+credentials, so that the delivery function needs no ``iot:DescribeEndpoint`` (which has no resource-level scope).
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ def configure(options: dict, deployed: bool) -> dict:
         raise ValueError(f"--topic may use {', '.join('{' + p + '}' for p in sorted(PLACEHOLDERS))} only")
     if _UNSAFE.search(topic):
         raise ValueError("--topic must not hold MQTT wildcards (# +)")
-    return {"topic": topic}
+    endpoint = options.get("endpoint") or ""
+    if deployed and not endpoint:
+        raise ValueError(
+            "the account's IoT data endpoint is needed (aws iot describe-endpoint --endpoint-type iot:Data-ATS)"
+        )
+    return {"topic": topic, "endpoint": endpoint}
 
 
 def topic_for(template: str, destination: Destination, body: dict) -> str:
@@ -50,7 +57,7 @@ def _safe(level: str) -> str:
 
 def send(destination: Destination, deliveries: list[Delivery], context: Context) -> list[Answer]:
     template = destination.settings.get("topic") or DEFAULT_TOPIC
-    client = context.client("iot-data")
+    client = context.client("iot-data", destination.settings.get("endpoint", ""))
     answers = []
     for delivery in deliveries:
         try:
