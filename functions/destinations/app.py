@@ -9,6 +9,8 @@ the destination and the delivery id only.
 
 from __future__ import annotations
 
+import os
+
 from aws_lambda_powertools import Logger, Metrics, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 from inlet.destinations.wiring import delivery_dependencies, fan_out_dependencies
@@ -50,7 +52,10 @@ def deliver(event: dict, context: object) -> dict:
 
 
 def _count_by_kind(settled) -> None:
-    """``DestinationDelivered`` / ``DestinationFailed`` per kind (dimensions service, kind): the per-kind alarms."""
+    """``DestinationDelivered`` / ``DestinationFailed`` per kind (dimensions service, kind): the per-kind alarms.
+    ``single_metric`` prints at once, whatever POWERTOOLS_METRICS_DISABLED says: honoured here (the local stack)."""
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
+        return
     counts: dict[tuple[str, str], int] = {}
     for item in settled:
         name = "DestinationDelivered" if item.answer.status == "delivered" else "DestinationFailed"
