@@ -235,6 +235,9 @@ def latency(count: int = 100) -> dict:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with tempfile.TemporaryDirectory() as directory, local_stack.local_aws("server") as aws:
         os.environ["INLET_STATE_DIR"] = directory
+        from tests.helpers import restart_container
+
+        restart_container()  # clients made for the earlier figures' emulator are dropped
         local_stack.prepare_stack(aws)
         destinations = LocalDestinations(aws.endpoint_url)
         try:
