@@ -99,6 +99,7 @@ def _one_kind(kind: str, boto3) -> dict:
 
     counting = Counting()
     aws.client.cache_clear()
+    aws._session.cache_clear()  # a session made before moto was imported would bypass it
     boto3.setup_default_session()
     for session in (boto3._get_default_session(), aws._session()):
         session.events.register("provide-client-params.*.*", counting.params)
