@@ -239,6 +239,7 @@ def latency(count: int = 100) -> dict:
         from tests.helpers import restart_container
 
         restart_container()  # clients made for the earlier figures' emulator are dropped
+        _fresh_destination_functions()
         local_stack.prepare_stack(aws)
         destinations = LocalDestinations(aws.endpoint_url)
         try:
@@ -266,6 +267,19 @@ def latency(count: int = 100) -> dict:
         "note": f"local stack: moto server, stream and queue polled every 0.2 s when idle (Lambda polls ~4/s); "
         f"{local_env.REGION} emulated",
     }
+
+
+def _fresh_destination_functions() -> None:
+    """New containers for the destination functions (their settings, clients and caches)."""
+    from inlet.adapters import aws
+    from inlet.destinations import wiring
+    from inlet.destinations.settings import load_destination_settings
+
+    for cached in (load_destination_settings, wiring.delivery_dependencies, wiring.fan_out_dependencies):
+        cached.cache_clear()
+    wiring._iot_data.cache_clear()
+    aws.client.cache_clear()
+    aws._session.cache_clear()
 
 
 def main() -> None:
