@@ -114,6 +114,8 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
     else:
         results["e2e"] = {"skipped": "smoke run"}
     report.write(results, out)
+    if not smoke:
+        report.write_readme(results, ROOT / "bench" / "README.md")
     report.print_table(results)
     print(f"results: {out}", file=sys.stderr)
     if errors:

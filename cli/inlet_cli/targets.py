@@ -19,6 +19,7 @@ from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
 
+from inlet_cli import settings
 from inlet_cli.errors import CliError
 from inlet_cli.local import env as local_env
 
@@ -52,6 +53,8 @@ STACK_OUTPUTS = {
     "destinations_queue_url": "DestinationsQueueUrl",
     "destinations_dlq_url": "DestinationsDLQUrl",
     "event_bus": "EventBusName",
+    "uplink_function": "UplinkFunctionName",
+    "deliver_function": "DeliverFunctionName",
 }
 
 
@@ -71,6 +74,8 @@ class Target:
     destinations_queue_url: str = ""
     destinations_dlq_url: str = ""
     event_bus: str = ""  # the stack's own event bus (eventbridge destinations' default)
+    uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none
+    deliver_function: str = ""
     endpoint_url: str | None = None
     region: str | None = None
     local: bool = False
@@ -80,7 +85,10 @@ class Target:
         if value:
             return value
         if name in ENV_NAMES and self.source == "the environment":
-            raise CliError(f"{ENV_NAMES[name]} is not set: pass --local or --stack NAME, or set {ENV_NAMES[name]}")
+            raise CliError(
+                f"{ENV_NAMES[name]} is not set: pass --local or --stack NAME, set INLET_TARGET (local, stack:NAME), "
+                f"`inlet config set target ...`, or set {ENV_NAMES[name]}"
+            )
         if name in STACK_OUTPUTS and self.source.startswith("stack"):
             raise CliError(f"{self.source} has no output {STACK_OUTPUTS[name]}")
         raise CliError(f"{self.source} does not name the {name.replace('_', ' ')}")
@@ -106,10 +114,17 @@ class Target:
 
 
 def resolve(local: bool = False, stack: str | None = None) -> Target:
+    """``--local`` or ``--stack NAME``; without either, the configured target (``settings``: INLET_TARGET, the
+    profile, the config file), else the environment's table names, else the local stack when one runs here."""
     if local:
         return from_local_state()
     if stack:
         return from_stack(stack)
+    kind, name = settings.parse_target(settings.setting("target").value or "env")
+    if kind == "local":
+        return from_local_state()
+    if kind == "stack":
+        return from_stack(name or "")
     return Target("the environment", **{name: os.environ.get(env, "") for name, env in ENV_NAMES.items()})
 
 

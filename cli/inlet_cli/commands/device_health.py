@@ -3,7 +3,7 @@
 The records answer it, so the ingest path writes nothing more. Per device, one Query for its latest record (one
 item: half a read unit) and, only if that record is from the last 24 hours, one ``Select=COUNT`` Query over them.
 A count still reads every counted item (half a read unit per 4 KB of items), so it stops after ``MAX_COUNT_PAGES``
-pages of 1 MB and says the count is a lower bound. README: Operations gives the read units for a fleet.
+pages of 1 MB and says the count is a lower bound. docs/operations.md gives the read units for a fleet.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from inlet.adapters.records import RecordStore
-from inlet.core.link_health import signal_of
 from inlet.core.values import format_time
+
+from inlet_cli.link_health import signal_of
 
 WINDOW = timedelta(hours=24)
 MAX_COUNT_PAGES = 4  # at most 4 MB read: 512 read units for one very chatty device, then "N+"

@@ -4,7 +4,8 @@ A record keeps its raw payload whatever happens. A decode adds ``decoded`` (for 
 ``data`` object, for ``tagoio`` the resulting list, kept as ``decoded_runs`` when it holds input records: see
 kept_input) and ``decoder``: ``{"connector": "NAME@VERSION", "errors": [...], "warnings": [...]}``. A failed decode
 (the script threw, ran out of time, memory or stack, returned the wrong shape or returned ``errors``) adds the flag
-``decode_failed`` and keeps the reason in ``decoder.errors``.
+``decode_failed`` and keeps the reason in ``decoder.errors``. A ts013 codec that defines ``normalizeUplink`` adds
+``normalized`` (its data in The Things Stack's normalized schema, e.g. ``air.temperature``) beside ``decoded``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from inlet.core.decoding.kept_input import RUNS_FIELD, KeptInput, decoded_of
 from inlet.core.variables import variables_of
 
 FLAG_DECODE_FAILED = "decode_failed"
+FLAG_DECODE_DEFERRED = "decode_deferred"  # not even tried: the request's decoding time ran out (decode it again later)
 
 
 @dataclass
@@ -25,10 +27,16 @@ class Decoding:
     warnings: list[str] = field(default_factory=list)
     failed: bool = False
     logs: list[str] = field(default_factory=list)  # console.log lines: shown by `inlet decode`, not stored
+    normalized: object = None  # a ts013 codec's normalizeUplink data, when it defines one
+    deferred: bool = False  # the script did not run: no time was left in the request (also ``failed``)
 
     @classmethod
     def failure(cls, connector: str, reason: str, logs: list[str] | None = None) -> Decoding:
         return cls(connector, errors=[reason], failed=True, logs=logs or [])
+
+    @classmethod
+    def deferral(cls, connector: str, reason: str) -> Decoding:
+        return cls(connector, errors=[reason], failed=True, deferred=True)
 
     def summary(self) -> dict:
         return {"connector": self.connector, "errors": self.errors, "warnings": self.warnings}
@@ -40,9 +48,12 @@ def apply_decoding(record: dict, decoding: Decoding) -> None:
         record[RUNS_FIELD] = decoding.decoded.items  # its input records by place (kept_input)
     elif decoding.decoded is not None and not decoding.failed:
         record["decoded"] = decoding.decoded
+    if decoding.normalized is not None and not decoding.failed:
+        record["normalized"] = decoding.normalized
     record["decoder"] = decoding.summary()
     if decoding.failed:
-        record["flags"] = [*(record.get("flags") or []), FLAG_DECODE_FAILED]
+        deferred = [FLAG_DECODE_DEFERRED] if decoding.deferred else []
+        record["flags"] = [*(record.get("flags") or []), FLAG_DECODE_FAILED, *deferred]
 
 
 def decoded_variables(record: dict) -> list[dict]:
