@@ -20,12 +20,13 @@ from inlet_cli.commands import (
     decode,
     destinations,
     devices,
+    edge,
     inspect,
     keys,
     local,
     records,
     replay,
-)  # fmt: skip
+)
 from inlet_cli.errors import EXPECTED, explain, without_keys
 
 
@@ -55,7 +56,20 @@ def build_parser() -> Parser:
     parser = Parser(prog="inlet", description="Inlet: a self-hosted Generic HTTPS Endpoint for IoT uplinks.")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     common = common_options()
-    for module in (keys, devices, connectors, decode, records, inspect, replay, destinations, local, config, check):
+    for module in (
+        keys,
+        devices,
+        connectors,
+        decode,
+        records,
+        inspect,
+        replay,
+        destinations,
+        local,
+        config,
+        check,
+        edge,
+    ):
         module.register(groups, common)
     describe(parser)
     return parser

@@ -55,6 +55,7 @@ STACK_OUTPUTS = {
     "event_bus": "EventBusName",
     "uplink_function": "UplinkFunctionName",
     "deliver_function": "DeliverFunctionName",
+    "edge_origin_secret_arn": "EdgeOriginSecretArn",
 }
 
 
@@ -76,6 +77,7 @@ class Target:
     event_bus: str = ""  # the stack's own event bus (eventbridge destinations' default)
     uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none
     deliver_function: str = ""
+    edge_origin_secret_arn: str = ""  # with the edge front: the secret CloudFront sends (`inlet edge rotate`)
     endpoint_url: str | None = None
     region: str | None = None
     local: bool = False
