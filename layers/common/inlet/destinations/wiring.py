@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from inlet.adapters import aws
 from inlet.adapters.deliveries import DeliveryQueue
+from inlet.adapters.records import RecordStore
 from inlet.destinations.health import Health
 from inlet.destinations.settings import DestinationSettings, load_destination_settings
 from inlet.destinations.store import DestinationStore
@@ -17,13 +18,10 @@ def build(settings: DestinationSettings, client=None):
     make = client or _clients(settings)
     store = DestinationStore(settings.destinations_path, settings.cache_seconds, ssm=make("ssm"))
 
+    records = RecordStore(settings.records_table, dynamodb=make("dynamodb")) if settings.records_table else None
+
     def load_item(device: str, sk: str) -> dict | None:
-        if not settings.records_table:
-            return None
-        answer = make("dynamodb").get_item(
-            TableName=settings.records_table, Key={"device": {"S": device}, "sk": {"S": sk}}, ConsistentRead=True
-        )
-        return answer.get("Item")
+        return records.get(device, sk) if records else None
 
     return DestinationDependencies(
         settings=settings,

@@ -137,7 +137,10 @@ def _destination(group: tuple[str, str], messages: list[tuple[Queued, dict]], de
 def _send(kind, destination: Destination, chunk: list[tuple[Queued, dict]], deps) -> list[Answer]:
     deliveries = []
     for message, data in chunk:
-        body = data.get("body") or _stored_body(data, deps)
+        try:
+            body = data.get("body") or _stored_body(data, deps)
+        except ServiceUnavailable:
+            body = None
         if body is None:
             return [Answer(RETRY, "record_unavailable: the stored record could not be read")] * len(chunk)
         deliveries.append(Delivery(data["id"], body, message.attempt))

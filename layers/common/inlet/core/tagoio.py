@@ -1,8 +1,0 @@
-"""Moved to ``inlet.destinations.tagoio.records`` (the tagoio destination kind's package); this name stays an
-alias of that same module for code written before the move."""
-
-import sys
-
-from inlet.destinations.tagoio import records as _moved
-
-sys.modules[__name__] = _moved
