@@ -25,6 +25,7 @@ from inlet_cli.commands import (
     keys,
     local,
     records,
+    redecode,
     replay,
 )
 from inlet_cli.errors import EXPECTED, explain, without_keys
@@ -57,19 +58,8 @@ def build_parser() -> Parser:
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     common = common_options()
     for module in (
-        keys,
-        devices,
-        connectors,
-        decode,
-        records,
-        inspect,
-        replay,
-        destinations,
-        local,
-        config,
-        check,
-        edge,
-    ):
+        keys, devices, connectors, decode, records, redecode, inspect, replay, destinations, local, config, check, edge
+    ):  # fmt: skip
         module.register(groups, common)
     describe(parser)
     return parser
@@ -85,6 +75,7 @@ def describe(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = joined_commands(sys.argv[1:] if argv is None else list(argv))
     args = build_parser().parse_args(argv)
     settings.choose_profile(getattr(args, "profile", None))
     output.choose(tsv=getattr(args, "tsv", False))
@@ -95,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     except EXPECTED as exc:
         sys.stderr.write(f"inlet: error: {without_keys(explain(exc))}\n")
         return 1
+
+
+def joined_commands(argv: list[str]) -> list[str]:
+    """``records redecode`` is one command whose name has a space: ``records`` takes a SERIAL as its argument."""
+    if argv[:2] == ["records", "redecode"]:
+        return [redecode.COMMAND, *argv[2:]]
+    return argv
 
 
 if __name__ == "__main__":

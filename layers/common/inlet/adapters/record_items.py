@@ -36,7 +36,7 @@ PLAIN, COMPRESSED, DICTIONARY = "record", "record_zstd", "dictionary"  # attribu
 # the destinations' fan-out (docs/destinations.md); nothing reads it back into a record.
 DELIVER = "deliver"
 LEVEL = 3
-_OPTIONAL_FIELDS = ("event", "decoded", "decoder")  # only some records have them (device events, decoded uplinks)
+_OPTIONAL_FIELDS = ("event", "decoded", "decoder", "normalized")  # only some records have them (events, decodes)
 _local = threading.local()  # zstd compressors and decompressors are not thread-safe: one set per thread
 _preparing = threading.Lock()
 _prepared: set[int] = set()  # dictionaries whose compression tables are built
@@ -106,6 +106,12 @@ def to_item(record: dict) -> dict:
     if record.get(DELIVER):
         item[DELIVER] = {"S": record[DELIVER]}
     return item
+
+
+def rewritten(item: dict, document: bytes) -> dict:
+    """A stored item with another document (re-decoding): the same key and expiry, the document in format 2."""
+    kept = {name: value for name, value in item.items() if name not in (PLAIN, COMPRESSED, DICTIONARY)}
+    return {**kept, COMPRESSED: {"B": _compressor().compress(document)}, DICTIONARY: {"N": str(CURRENT)}}
 
 
 def item_size(record: dict) -> int:
