@@ -18,6 +18,7 @@ from inlet_cli.commands import (
     config,
     connectors,
     decode,
+    destinations,
     devices,
     edge,
     inspect,
@@ -56,7 +57,9 @@ def build_parser() -> Parser:
     parser = Parser(prog="inlet", description="Inlet: a self-hosted Generic HTTPS Endpoint for IoT uplinks.")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     common = common_options()
-    for module in (keys, devices, connectors, decode, records, redecode, inspect, replay, local, config, check, edge):
+    for module in (
+        keys, devices, connectors, decode, records, redecode, inspect, replay, destinations, local, config, check, edge
+    ):  # fmt: skip
         module.register(groups, common)
     describe(parser)
     return parser

@@ -34,6 +34,10 @@ ENV_NAMES = {
     "network_token_path": "NETWORK_TOKEN_PATH",
     "delivery_queue_url": "DELIVERY_QUEUE_URL",
     "dead_letter_queue_url": "DEAD_LETTER_QUEUE_URL",
+    "destinations_path": "DESTINATIONS_PATH",
+    "destinations_queue_url": "DESTINATIONS_QUEUE_URL",
+    "destinations_dlq_url": "DESTINATIONS_DLQ_URL",
+    "event_bus": "EVENT_BUS_NAME",
 }
 STACK_OUTPUTS = {
     "keys_path": "KeysPath",
@@ -45,6 +49,10 @@ STACK_OUTPUTS = {
     "network_token_path": "NetworkTokenPath",
     "delivery_queue_url": "DeliveryQueueUrl",
     "dead_letter_queue_url": "DeliveryDLQUrl",
+    "destinations_path": "DestinationsPath",
+    "destinations_queue_url": "DestinationsQueueUrl",
+    "destinations_dlq_url": "DestinationsDLQUrl",
+    "event_bus": "EventBusName",
     "uplink_function": "UplinkFunctionName",
     "deliver_function": "DeliverFunctionName",
     "edge_origin_secret_arn": "EdgeOriginSecretArn",
@@ -63,6 +71,10 @@ class Target:
     uplink_url: str = ""
     delivery_queue_url: str = ""  # TagoIO deliveries and their dead-letter queue (`inlet replay`)
     dead_letter_queue_url: str = ""
+    destinations_path: str = ""  # `inlet destinations`: one SecureString per destination, its queue and DLQ
+    destinations_queue_url: str = ""
+    destinations_dlq_url: str = ""
+    event_bus: str = ""  # the stack's own event bus (eventbridge destinations' default)
     uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none
     deliver_function: str = ""
     edge_origin_secret_arn: str = ""  # with the edge front: the secret CloudFront sends (`inlet edge rotate`)

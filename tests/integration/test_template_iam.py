@@ -21,6 +21,7 @@ from tests.sam_templates import COMBINATIONS
 pytestmark = pytest.mark.integration
 
 ADAPTERS = Path(__file__).resolve().parents[2] / "layers/common/inlet/adapters"
+DESTINATIONS = ADAPTERS.parent / "destinations"  # each destination kind's package holds its own adapters
 CLIENTS = {
     **{name: name for name in ("ssm", "dynamodb", "sqs", "secretsmanager")},
     **{f"_{name}": name for name in ("ssm", "dynamodb", "sqs", "secretsmanager")},
@@ -49,10 +50,20 @@ REACHED = {
         "DeliveryClaims.claim": ["DEDUP_TABLE"], "DeliveryClaims.settle": ["DEDUP_TABLE"],
         "DeliveryClaims.set_device": ["DEDUP_TABLE"], "DeliveryClaims._get": ["DEDUP_TABLE"],
     },
+    "DestinationsFanOutFunction": {
+        "DestinationStore._read_tenant": ["DESTINATIONS_PATH"], "DeliveryQueue._send_batch": ["DESTINATIONS_QUEUE_URL"],
+        "Health._update": ["DEDUP_TABLE"],
+    },
+    "DestinationsDeliverFunction": {
+        "DestinationStore._read_tenant": ["DESTINATIONS_PATH"], "DeliveryQueue.defer": ["DESTINATIONS_QUEUE_URL"],
+        "DeliveryQueue.keep": ["DESTINATIONS_DLQ_URL"], "Health._update": ["DEDUP_TABLE"],
+        "RecordStore.get": ["RECORDS_TABLE"],
+    },
 }
 CLI_ONLY = {  # `inlet keys|devices|records|replay` with the operator's own credentials
     "KeyStore._create_gate", "KeyStore.put", "KeyStore.list", "DeviceStore.remove", "DeviceStore.list",
     "RecordStore.latest", "RecordStore.between", "RecordStore.count_between", "RequestLogStore.after",
+    "DestinationStore.get", "DestinationStore.put", "DestinationStore.remove", "Health._get_many",
     "ConnectorStore.add", "ConnectorStore.versions", "ConnectorStore.latest_of_each", "ConnectorStore.remove",
     "ConnectorStore._highest_removed", "DeviceStore.get", "DeviceStore.replace", "DeviceStore.naming",
 }
@@ -69,6 +80,24 @@ RUNTIME_GRANTS = {
         ("sqs:ReceiveMessage", "DeliveryQueue"), ("sqs:DeleteMessage", "DeliveryQueue"),
         ("sqs:GetQueueAttributes", "DeliveryQueue"),
     },
+    "DestinationsFanOutFunction": {
+        ("logs:CreateLogStream", "DestinationsFanOutLogGroup"), ("logs:PutLogEvents", "DestinationsFanOutLogGroup"),
+        ("kms:Decrypt", "aws/ssm via SSM"),
+        # Lambda's event source mapping reads the Records stream with the function's role, and sends what it could not
+        # deliver to the mapping's on-failure queue
+        ("dynamodb:DescribeStream", "RecordsTable"), ("dynamodb:GetRecords", "RecordsTable"),
+        ("dynamodb:GetShardIterator", "RecordsTable"), ("sqs:SendMessage", "DestinationsFanOutDLQ"),
+    },
+    "DestinationsDeliverFunction": {
+        ("logs:CreateLogStream", "DestinationsDeliverLogGroup"), ("logs:PutLogEvents", "DestinationsDeliverLogGroup"),
+        ("kms:Decrypt", "aws/ssm via SSM"),
+        ("sqs:ReceiveMessage", "DestinationsQueue"), ("sqs:DeleteMessage", "DestinationsQueue"),
+        ("sqs:GetQueueAttributes", "DestinationsQueue"),
+        # the kinds call their services through the context's clients (inlet/destinations/<kind>/): on the stack's bus,
+        # and under the inlet/ topic prefix only
+        ("events:PutEvents", "EventBus"),
+        ("iot:Publish", "arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:topic/inlet/*"),
+    },
 }
 # Actions AWS offers no resource-level permission for: the only statements allowed on Resource "*".
 NO_RESOURCE_LEVEL = {
@@ -83,7 +112,7 @@ DEPLOYMENTS = COMBINATIONS  # every parameter combination of the transformed-tem
 def aws_calls() -> dict[str, set[str]]:
     """``{"Class.method": {"ssm:GetParameter", ...}}`` for every adapter method that calls a boto3 client."""
     calls: dict[str, set[str]] = {}
-    for path in sorted(ADAPTERS.glob("*.py")):
+    for path in sorted([*ADAPTERS.glob("*.py"), *DESTINATIONS.rglob("*.py")]):
         for cls in (n for n in ast.parse(path.read_text()).body if isinstance(n, ast.ClassDef)):
             for method in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
                 actions = {a for node in ast.walk(method) if (a := _action(node))}

@@ -106,6 +106,7 @@ def create_key(args: argparse.Namespace) -> int:
         validate_key_config(config)
     except (ValueError, InletError) as exc:
         raise CliError(getattr(exc, "message", None) or str(exc)) from None
+    config = _with_destinations(target, config)
     target.key_store().put(config)
     if args.json:
         print_json({"key": key, **public(config)})
@@ -115,6 +116,14 @@ def create_key(args: argparse.Namespace) -> int:
     if args.unknown_devices is None and not config.mapping:
         note(ACCEPT_ADVICE)
     return 0
+
+
+def _with_destinations(target, config: KeyConfig) -> KeyConfig:
+    """A new key of a tenant whose destinations take every key's uplinks is flagged for them from the start."""
+    from inlet_cli.commands.destinations import stores
+    from inlet_cli.destination_admin import flag_for_new_key
+
+    return flag_for_new_key(stores(target)[1], config)
 
 
 def list_keys(args: argparse.Namespace) -> int:

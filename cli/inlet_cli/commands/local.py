@@ -17,6 +17,7 @@ from inlet_cli.local import state as local_state
 from inlet_cli.local.announce import announce
 from inlet_cli.local.api_event import ROUTE_PATH, LambdaContext
 from inlet_cli.local.changes import ChangeWatcher
+from inlet_cli.local.destinations import LocalDestinations
 from inlet_cli.local.forward import LocalForwarding, start_tagoio_forwarding
 from inlet_cli.local.http_server import Invoker, LocalApiServer
 from inlet_cli.local.persistence import Emulator, Persistence
@@ -70,7 +71,9 @@ def run_stack(args: argparse.Namespace) -> int:
     kept = None if os.environ.get("AWS_ENDPOINT_URL") else Persistence(local_env.state_dir())
     with server, local_stack.local_aws("server", journal=kept and kept.journal) as aws:
         key_file, forwarding = _prepare(server, aws, args.with_tagoio, kept)
-        extra = forwarding.state() if forwarding else None
+        # the delivery path runs as the stack runs it (from now on: restored records are not delivered again)
+        destinations = LocalDestinations(aws.endpoint_url)
+        extra = {**destinations.state(), **(forwarding.state() if forwarding else {})}
         state = local_state.write_state(local_env.state_dir(), aws, _url(server), key_file, extra)
         try:
             # Only now: whoever connects (a script waiting for the port) finds the state file, tables and demo data
@@ -82,6 +85,7 @@ def run_stack(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             print("\nInlet stopped.", flush=True)
         finally:
+            destinations.stop()
             if forwarding:
                 forwarding.stop()
             if kept:

@@ -48,6 +48,16 @@ class RecordStore:
         except (*SDK_ERRORS, TimeoutError) as exc:
             raise unavailable("Record store", exc) from exc
 
+    def get(self, partition: str, sort_key: str) -> dict | None:
+        """One stored item by its key (the destinations' delivery function, for a body too large for a message)."""
+        try:
+            answer = self.dynamodb.get_item(
+                TableName=self._table, Key={"device": {"S": partition}, "sk": {"S": sort_key}}, ConsistentRead=True
+            )
+        except SDK_ERRORS as exc:
+            raise unavailable("Record store", exc) from exc
+        return answer.get("Item")
+
     def put_first(self, record: dict, now_s: int) -> bool:
         """Write the record unless an item with its key is already there (a retry of the request that wrote it,
         ``inlet.core.retry_keys``): True if this call stored it. One conditional PutItem; an item past its TTL that

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from inlet.adapters.devices import Device
+from inlet.adapters.record_items import DELIVER
 from inlet.core.decoding.outcome import FLAG_DECODE_FAILED
 from inlet.core.ingest_item import IngestItem, ignored_by_type, receipt_of, rejected_by_reason
 from inlet.core.keys import ACCEPT_UNKNOWN, KeyConfig
@@ -48,11 +49,13 @@ def store_uplinks(
         trace.records = {item.index: item.record for item in built}
     console = trace.console if trace is not None else None
     decode_records([item.record for item in built], devices, deps.connectors or NO_STORED_CONNECTORS, console)
+    _flag_for_destinations(config, [item.record for item in built])
     for item in built:  # checked once decoded: decoded values count towards the item's size
         item.rejection = _refusal(item.record, sinks)
         item.accepted = item.rejection is None
     records = [item.record for item in built if item.accepted]
     candidates = device_events(keepers, devices, config.tenant, group, stamp)
+    _flag_for_destinations(config, candidates)
     events = [event for event in candidates if _refusal(event, [deps.records]) is None]
     body = receipt_of(items, group, {e["index"]: e["id"] for e in events})
     _add_warnings(body, decode_warnings(records))
@@ -70,6 +73,14 @@ def store_uplinks(
         200, body, replayed=replayed, key_id=config.id, tenant=config.tenant,
         rejected_by_reason=rejected_by_reason(items), ignored_by_type=ignored_by_type(items),
     )  # fmt: skip
+
+
+def _flag_for_destinations(config: KeyConfig, records) -> None:
+    """Records of a key with destinations carry its id (before their size is checked): the stream's filter passes
+    them to the destinations' fan-out (docs/destinations.md)."""
+    if config.destinations:
+        for record in records:
+            record[DELIVER] = config.id
 
 
 def _built(item: IngestItem, device: Device | None, config: KeyConfig, group: str, stamp: Stamp, key_time) -> bool:

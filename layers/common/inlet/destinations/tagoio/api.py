@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from inlet.adapters import time_budget
-from inlet.core.delivery import retry_after_seconds
+from inlet.destinations.tagoio.delivery import retry_after_seconds
 
 if TYPE_CHECKING:
     import requests

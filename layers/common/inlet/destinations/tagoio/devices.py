@@ -22,9 +22,9 @@ from contextvars import ContextVar, copy_context
 from functools import cache
 
 from inlet.adapters.devices import Device
-from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
 from inlet.core.records import Rejection
 from inlet.core.ttlcache import TtlCache
+from inlet.destinations.tagoio.api import TagoApi, TagoRejected, TagoThrottled, TagoUnavailable
 from inlet.errors import ServiceUnavailable
 
 RESOLVE_POOL = 16  # a cold batch of many new devices must resolve well within the 15 s timeout

@@ -9,9 +9,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from inlet.adapters.delivery_claims import AMBIGUOUS, CLEAR, DONE, POSTING, UNCONFIRMED, DeliveryClaims
-from inlet.adapters.tagoio import TagoError, TagoUnavailable
-from inlet.core.delivery import Delivery
+from inlet.destinations.tagoio.api import TagoError, TagoUnavailable
+from inlet.destinations.tagoio.claims import AMBIGUOUS, CLEAR, DONE, POSTING, UNCONFIRMED, DeliveryClaims
+from inlet.destinations.tagoio.delivery import Delivery
 from inlet.errors import ServiceUnavailable
 
 MAYBE_STORED = (AMBIGUOUS, POSTING, UNCONFIRMED)  # an earlier attempt may have stored the part

@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from inlet.adapters.deliveries import DeliveryQueue
-from inlet.adapters.delivery_claims import DeliveryClaims
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.secrets import NetworkTokens
-from inlet.service.deliver import DeliveryDependencies
-from inlet.service.tagoio_devices import DeviceTokens
+from inlet.destinations.tagoio.claims import DeliveryClaims
+from inlet.destinations.tagoio.devices import DeviceTokens
+from inlet.destinations.tagoio.worker import DeliveryDependencies
 from inlet.settings import DeliverySettings, load_delivery_settings
 
 

@@ -20,14 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from inlet.adapters.deliveries import REPLAYS, DeliveryQueue
-from inlet.adapters.delivery_claims import DeliveryClaims
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.secrets import NetworkTokens
-from inlet.adapters.tagoio import TagoApi
-from inlet.core.delivery import backoff_seconds
+from inlet.destinations.tagoio.api import TagoApi
+from inlet.destinations.tagoio.attempt import REFUSED, RETRY, Outcome, Throttle, attempt
+from inlet.destinations.tagoio.claims import DeliveryClaims
+from inlet.destinations.tagoio.delivery import backoff_seconds
+from inlet.destinations.tagoio.devices import DeviceTokens
 from inlet.errors import ServiceUnavailable
-from inlet.service.delivery_attempt import REFUSED, RETRY, Outcome, Throttle, attempt
-from inlet.service.tagoio_devices import DeviceTokens
 from inlet.settings import DeliverySettings
 
 

@@ -14,14 +14,14 @@ from inlet.adapters.deliveries import DeliveryQueue
 from inlet.adapters.devices import DeviceStore
 from inlet.adapters.records import RecordStore
 from inlet.adapters.secrets import NetworkTokens
-from inlet.adapters.tagoio import TagoApi
-from inlet.core.delivery import pack
 from inlet.core.keys import KeyConfig
 from inlet.core.records import Rejection
-from inlet.core.tagoio import to_tagoio
-from inlet.core.tagoio_settings import FORWARDING_SINKS
+from inlet.destinations.tagoio.api import TagoApi
+from inlet.destinations.tagoio.delivery import pack
+from inlet.destinations.tagoio.devices import DeviceTokens, TagoDirectory, lookup_refusal
+from inlet.destinations.tagoio.records import to_tagoio
+from inlet.destinations.tagoio.settings import FORWARDING_SINKS
 from inlet.errors import ServiceUnavailable
-from inlet.service.tagoio_devices import DeviceTokens, TagoDirectory, lookup_refusal
 
 UPLINK_TIMEOUTS = (3.05, 5.0)  # connect, read: a device lookup must fit in the uplink function's 15 s
 
