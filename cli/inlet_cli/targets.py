@@ -33,6 +33,9 @@ ENV_NAMES = {
     "network_token_path": "NETWORK_TOKEN_PATH",
     "delivery_queue_url": "DELIVERY_QUEUE_URL",
     "dead_letter_queue_url": "DEAD_LETTER_QUEUE_URL",
+    "lake_database": "LAKE_DATABASE",
+    "lake_workgroup": "LAKE_WORKGROUP",
+    "lake_bucket": "LAKE_BUCKET",
 }
 STACK_OUTPUTS = {
     "keys_path": "KeysPath",
@@ -44,6 +47,9 @@ STACK_OUTPUTS = {
     "network_token_path": "NetworkTokenPath",
     "delivery_queue_url": "DeliveryQueueUrl",
     "dead_letter_queue_url": "DeliveryDLQUrl",
+    "lake_database": "LakeDatabaseName",
+    "lake_workgroup": "LakeWorkGroupName",
+    "lake_bucket": "LakeBucketName",
 }
 
 
@@ -59,6 +65,9 @@ class Target:
     uplink_url: str = ""
     delivery_queue_url: str = ""  # TagoIO deliveries and their dead-letter queue (`inlet replay`)
     dead_letter_queue_url: str = ""
+    lake_database: str = ""  # the data lake (template parameter LakeTenants): Glue database, Athena workgroup, bucket
+    lake_workgroup: str = ""
+    lake_bucket: str = ""
     endpoint_url: str | None = None
     region: str | None = None
     local: bool = False

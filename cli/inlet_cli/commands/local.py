@@ -41,6 +41,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     run = commands.add_parser("run", help="serve POST /uplink on 127.0.0.1 with an in-process AWS emulator")
     run.add_argument("--port", type=int, help=f"default: $INLET_PORT or {DEFAULT_PORT}; 0 picks a free port")
     run.add_argument("--with-tagoio", action="store_true", help="also run a local TagoIO; a demo key forwards to it")
+    run.add_argument("--no-lake", action="store_true", help="do not write the local data lake (.inlet/lake)")
     run.set_defaults(run=run_stack)
 
     invoke = commands.add_parser("invoke", help="invoke the real handler once with an event file, print its result")
@@ -61,6 +62,7 @@ def run_stack(args: argparse.Namespace) -> int:
         signal.signal(signum, _interrupt)
     with server, local_stack.local_aws("server") as aws:
         key_file, forwarding = _prepare(server, aws, args.with_tagoio)
+        lake = None if args.no_lake else start_local_lake()
         extra = forwarding.state() if forwarding else None
         state = local_state.write_state(local_env.state_dir(), aws, _url(server), key_file, extra)
         try:
@@ -69,12 +71,16 @@ def run_stack(args: argparse.Namespace) -> int:
             _announce(_url(server), aws, key_file)
             if forwarding:
                 print("\n".join(["Forwarding to a local TagoIO:", *forwarding.describe()]), flush=True)
+            if lake:
+                print(f"Data lake: Parquet under {lake.root} (`inlet query --local`)", flush=True)
             server.serve_forever()
         except KeyboardInterrupt:
             print("\nInlet stopped.", flush=True)
         finally:
             if forwarding:
                 forwarding.stop()
+            if lake:
+                lake.stop()
             if aws.emulator == "moto":
                 local_state.remove_state(state)
     return 0
@@ -92,6 +98,18 @@ def _prepare(
     watcher = ChangeWatcher(directory, local_stack.recycle_function)  # the CLI's --local changes apply at once
     server.invoke = Invoker(local_stack.load_handler(), before=watcher.check)
     return key_file, forwarding
+
+
+def start_local_lake():
+    """The lake's local delivery path: the Records table's stream read by a thread that writes Parquet."""
+    import boto3
+
+    from inlet_cli.lake.local_feed import LocalFeed, enable_stream
+    from inlet_cli.lake.local_lake import LocalLake
+
+    arn = enable_stream(boto3.client("dynamodb"), local_env.TABLES["RecordsTable"])
+    tenants = os.environ.get("INLET_LAKE_TENANTS", "*")
+    return LocalFeed(boto3.client("dynamodbstreams"), arn, LocalLake(), tenants).start()
 
 
 def _url(server: LocalApiServer) -> str:

@@ -33,7 +33,8 @@ from inlet.core.records import encode_document, record_variables
 
 PLAIN, COMPRESSED, DICTIONARY = "record", "record_zstd", "dictionary"  # attribute names (formats 1 and 2)
 LEVEL = 3
-_OPTIONAL_FIELDS = ("event", "decoded", "decoder")  # only some records have them (device events, decoded uplinks)
+_OPTIONAL_FIELDS = ("event", "decoded", "decoder", "key_id")  # only some records have them (events, decoded uplinks,
+# records written since the key id is kept)
 _local = threading.local()  # zstd compressors and decompressors are not thread-safe: one set per thread
 _preparing = threading.Lock()
 _prepared: set[int] = set()  # dictionaries whose compression tables are built

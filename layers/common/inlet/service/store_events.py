@@ -25,7 +25,14 @@ def keepers_of(uplinks: list[Uplink], messages: list[Message]) -> list[Uplink]:
 
 
 def device_events(
-    keepers: list[Uplink], messages: list[Message], items: list[dict], devices: dict, tenant: str, group: str, stamp
+    keepers: list[Uplink],
+    messages: list[Message],
+    items: list[dict],
+    devices: dict,
+    tenant: str,
+    group: str,
+    stamp,
+    key_id: str | None = None,
 ) -> list[dict]:
     """Device events of the keepers whose device is known (the caller checks them like records before writing)."""
     events = []
@@ -36,5 +43,5 @@ def device_events(
         event = build_event(
             message, item, tenant, uplink.serial, group, uplink.index, stamp.received_at, stamp.expires_at
         )
-        events.append({**event, "index": uplink.index})
+        events.append({**event, "index": uplink.index, "key_id": key_id})
     return events

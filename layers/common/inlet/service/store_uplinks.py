@@ -52,7 +52,7 @@ def store_uplinks(
             continue
         encoding = _encoding(config, device, uplink)
         built[uplink.index] = build_record(
-            uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at, key_time
+            uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at, key_time, config.id
         )
     if trace is not None:
         trace.records = built
@@ -66,7 +66,7 @@ def store_uplinks(
             continue
         records.append(record)
         accepted[index] = record["id"]
-    candidates = device_events(keepers, messages, items, devices, config.tenant, group, stamp)
+    candidates = device_events(keepers, messages, items, devices, config.tenant, group, stamp, config.id)
     events = [event for event in candidates if _refusal(event, [deps.records]) is None]
     body = receipt(group, uplinks, accepted, rejected, ignored, {e["index"]: e["id"] for e in events})
     if not records and not ignored:

@@ -1,0 +1,53 @@
+"""The local stack's lake: Parquet files under ``.inlet/lake/`` in the layout Firehose writes to the bucket
+(``uplinks/tenant=T/day=D/*.parquet``, ``events/...``), so that ``inlet query --local`` reads what Athena would."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+from inlet.core.lake.rows import prefix_of
+
+from inlet_cli.lake import duck
+from inlet_cli.local import env as local_env
+
+LAKE_DIR = "lake"
+
+
+def lake_root() -> Path:
+    return local_env.state_dir() / LAKE_DIR
+
+
+class LocalLake:
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root or lake_root()
+
+    def write_rows(self, rows: list[dict]) -> list[Path]:
+        """One new file per partition of ``rows`` (as one Firehose buffer flush writes one object per partition)."""
+        by_prefix: dict[str, list[dict]] = defaultdict(list)
+        for row in rows:
+            by_prefix[prefix_of(row)].append(row)
+        written = []
+        connection = duck.connect(threads=1)
+        try:
+            for prefix, part in sorted(by_prefix.items()):
+                written.append(self.write_file(connection, prefix, part, _file_name()))
+        finally:
+            connection.close()
+        return written
+
+    def write_file(self, connection, prefix: str, rows, name: str) -> Path:
+        destination = self.root / prefix / name
+        with tempfile.TemporaryDirectory(prefix="inlet-lake-") as scratch:
+            source = Path(scratch) / "rows.jsonl"
+            duck.write_jsonl(rows, source)
+            duck.jsonl_to_parquet(connection, source, destination)
+        return destination
+
+
+def _file_name() -> str:
+    """Time-ordered and unique, like Firehose's object names."""
+    return f"inlet-lake-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}-{secrets.token_hex(4)}.parquet"
