@@ -98,8 +98,9 @@ def test_a_failed_decode_says_so_and_keeps_the_payload():
 
 
 def test_a_tagoio_result_list_gives_its_numeric_variables():
-    record = {"decoded": [{"variable": "temperature", "value": 20}, {"variable": "mode", "value": "eco"},
-                          {"variable": "temperature", "value": 99}, {"variable": "nan", "value": float("nan")}]}  # fmt: skip
+    decoded = [{"variable": "temperature", "value": 20}, {"variable": "mode", "value": "eco"}]
+    decoded += [{"variable": "temperature", "value": 99}, {"variable": "nan", "value": float("nan")}]
+    record = {"decoded": decoded}
     assert numeric_values(record) == {"temperature": 20.0}  # the first of a name, finite numbers only
 
 

@@ -45,8 +45,8 @@ ORDER BY uplinks DESC, gateway""",
         """SELECT time, received_at, port, payload, frame_counter, rssi, snr, decoded_json
 FROM uplinks
 WHERE serial = '70B3D57ED0000001'
-  AND day BETWEEN '2026-12-01' AND '2026-12-07'
-  AND time >= TIMESTAMP '2026-12-01 00:00:00' AND time < TIMESTAMP '2026-12-08 00:00:00'
+  AND day BETWEEN '2025-06-01' AND '2025-06-07'
+  AND time >= TIMESTAMP '2025-06-01 00:00:00' AND time < TIMESTAMP '2025-06-08 00:00:00'
 ORDER BY time""",
     ),
     "decode-failures": (

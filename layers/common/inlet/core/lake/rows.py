@@ -60,7 +60,7 @@ def lake_row(record: dict) -> dict:
 
 
 def prefix_of(row: dict) -> str:
-    """Where a row lands: ``uplinks/tenant=T/day=D`` (or ``events/...``), as Firehose's prefix writes it."""
+    """Where a row lands: ``uplinks/tenant=T/day=D`` (or ``device_events/...``), as Firehose's prefix writes it."""
     return f"{TABLES[row['table']]}/tenant={row['tenant']}/day={row['day']}"
 
 

@@ -55,4 +55,4 @@ PARTITIONS: tuple[Column, ...] = (
     Column("day", "string", "VARCHAR", "the UTC day of received_at, YYYY-MM-DD (partition)"),
 )
 # The two tables: uplinks, and device events in the same columns under their own prefix.
-TABLES = {"uplinks": "uplinks", "device_events": "events"}  # table name -> S3 / local prefix
+TABLES = {"uplinks": "uplinks", "device_events": "device_events"}  # table name -> its S3 / local prefix
