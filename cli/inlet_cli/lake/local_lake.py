@@ -1,5 +1,5 @@
 """The local stack's lake: Parquet files under ``.inlet/lake/`` in the layout Firehose writes to the bucket
-(``uplinks/tenant=T/day=D/*.parquet``, ``device_events/...``), so that ``inlet query --local`` reads what Athena would."""
+(``uplinks/tenant=T/day=D/*.parquet``, ``device_events/...``): ``inlet query --local`` reads what Athena would."""
 
 from __future__ import annotations
 
