@@ -128,3 +128,16 @@ def test_every_output_format(fmt):
         assert [json.loads(line)["serial"] for line in text.splitlines()] == ["A", "B"]
     if fmt == "csv":
         assert text.splitlines()[0] == "serial,at,decoded"
+
+
+def test_the_command_runs_an_example_on_the_local_lake(tmp_path, monkeypatch, capsys):
+    from inlet_cli.main import main
+
+    monkeypatch.setenv("INLET_STATE_DIR", str(tmp_path))
+    LocalLake(tmp_path / "lake").write_rows(example_rows())
+    assert main(["query", "--example", "decode-failures", "--tenant", "acme", "--local", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert [r["serial"] for r in json.loads(out)] == [FAILING]
+    assert "1 row" in err
+    assert main(["query", "SELECT 1 AS one", "--tenant", "acme"]) == 1  # no --local nor --stack: said so
+    assert "--local" in capsys.readouterr().err

@@ -36,17 +36,26 @@ def run_backfill(args: argparse.Namespace) -> int:
     since, until = time_range(args.since, args.until, datetime.now(UTC))
     target = target_of(args)
     place = _place(target)
-    records, devices = target.record_store(), target.device_store().list(tenant)
-    staging = Staging(_staging_path(target.source, tenant), Span(tenant, since, until))
-    try:
-        staged = _stage(staging, records, tenant, [d.serial for d in devices], since, until)
-        written = _write_partitions(staging, place)
-    finally:
-        staging.close()
-    staging.close(remove=True)
-    print(f"backfill of {tenant}: {staged} rows staged from {len(devices)} devices, {written} rows in "
-          f"{place.describe()} ({since} to {until})")  # fmt: skip
+    serials = [d.serial for d in target.device_store().list(tenant)]
+    staged, written = backfill(target.record_store(), serials, place, Span(tenant, since, until),
+                               _staging_path(target.source, tenant))  # fmt: skip
+    print(f"backfill of {tenant}: {staged} rows read from {len(serials)} devices, {written} rows in the backfill "
+          f"files of {place.describe()} ({since} to {until})")  # fmt: skip
     return 0
+
+
+def backfill(records, serials: list[str], place, span: Span, staging_path: Path) -> tuple[int, int]:
+    """Stage the devices not done yet, then write every partition; the staging file is removed only at the end
+    (an interrupted run resumes from it). ``(rows staged by this run, rows in the partitions' backfill files)``."""
+    staging = Staging(staging_path, span)
+    try:
+        staged = _stage(staging, records, span.tenant, serials, span.since, span.until)
+        written = _write_partitions(staging, place)
+    except BaseException:
+        staging.close()
+        raise
+    staging.close(remove=True)
+    return staged, written
 
 
 def _place(target):

@@ -83,7 +83,9 @@ class Staging:
         return self.db.execute('SELECT DISTINCT "table", tenant, day FROM rows ORDER BY 1, 2, 3').fetchall()
 
     def close(self, remove: bool = False) -> None:
-        self.db.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
         if remove:
             for path in (self.path, self.path.with_name(self.path.name + ".wal")):
                 path.unlink(missing_ok=True)
