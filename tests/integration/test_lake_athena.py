@@ -74,21 +74,22 @@ def queue_results(rows: list[list[str | None]], columns: list[dict]) -> None:
 
 
 def test_a_query_runs_in_the_workgroup_limited_to_the_tenant(athena):
-    queue_results([["70B3D57ED0000001", "2026-12-01", "3", "21.5", "true"], ["AA-BB-01", "2026-12-01", "1", None, "false"]],
-                  [column("serial", "varchar"), column("day", "varchar"), column("uplinks", "bigint"),
-                   column("mean", "double"), column("ok", "boolean")])  # fmt: skip
+    rows = [["70B3D57ED0000001", "2026-12-01", "3", "21.5", "true"], ["AA-BB-01", "2026-12-01", "1", None, "false"]]
+    kinds = [("serial", "varchar"), ("day", "varchar"), ("uplinks", "bigint"), ("mean", "double"), ("ok", "boolean")]
+    queue_results(rows, [column(name, kind) for name, kind in kinds])
     progress = io.StringIO()
     answer = AthenaQuery(athena, "inlet_dev_lake", "inlet-lake", sleep=lambda s: None, progress=progress).run(
         EXAMPLES["daily-stats"][1], "acme"
     )
     assert answer.columns == ["serial", "day", "uplinks", "mean", "ok"]
-    assert answer.rows == [["70B3D57ED0000001", "2026-12-01", 3, 21.5, True], ["AA-BB-01", "2026-12-01", 1, None, False]]
+    assert answer.rows[0] == ["70B3D57ED0000001", "2026-12-01", 3, 21.5, True]  # typed as the columns say
+    assert answer.rows[1] == ["AA-BB-01", "2026-12-01", 1, None, False]
     [execution_id] = athena.list_query_executions(WorkGroup="inlet-lake")["QueryExecutionIds"]
     sent = athena.get_query_execution(QueryExecutionId=execution_id)["QueryExecution"]
     assert sent["WorkGroup"] == "inlet-lake"
     assert sent["Query"].startswith(
-        "WITH uplinks AS (SELECT * FROM \"inlet_dev_lake\".\"uplinks\" WHERE tenant = 'acme'), "
-        "device_events AS (SELECT * FROM \"inlet_dev_lake\".\"device_events\" WHERE tenant = 'acme') SELECT serial"
+        'WITH uplinks AS (SELECT * FROM "inlet_dev_lake"."uplinks" WHERE tenant = \'acme\'), '
+        'device_events AS (SELECT * FROM "inlet_dev_lake"."device_events" WHERE tenant = \'acme\') SELECT serial'
     )
     assert "athena: succeeded" in progress.getvalue()
     assert answer.engine == "athena" and answer.bytes_scanned is not None
@@ -114,5 +115,5 @@ class FailingAthena:
 
 def test_a_cancelled_query_is_one_clear_error():
     query = AthenaQuery(FailingAthena(), "db", "wg", sleep=lambda s: None, progress=io.StringIO())
-    with pytest.raises(CliError, match="cancelled on Athena .*BytesScannedCutoffPerQuery"):
+    with pytest.raises(CliError, match=r"cancelled on Athena .*BytesScannedCutoffPerQuery"):
         query.run("SELECT 1", "acme")

@@ -35,8 +35,7 @@ def stream(seeded, moto_aws):
 def test_stored_uplinks_reach_the_local_lake_once(stream, tmp_path):
     streams, arn = stream
     feed = LocalFeed(streams, arn, LocalLake(tmp_path), tenants="*")
-    status, _, body = invoke(TTS_EVENT)
-    assert status == 200
+    assert invoke(TTS_EVENT)[0] == 200
     batch = [{"serial": "AA-BB-01", "payload": "0011aa", "port": 10}, {"serial": "AA-BB-02", "payload": "ff"}]
     request = http_event(batch)
     assert invoke(request)[0] == 200
