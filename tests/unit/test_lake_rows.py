@@ -134,3 +134,19 @@ def test_rows_are_packed_within_firehose_limits():
     assert [orjson.loads(line)["id"] for r in records for line in r.splitlines()] == [str(i) for i in range(1234)]
     big = [{"id": str(i), "pad": "x" * 300_000} for i in range(7)]
     assert all(len(r) <= MAX_RECORD_BYTES for r in pack(big)) and len(pack(big)) == 3
+
+
+def test_without_inlet_decoding_the_network_servers_decoded_payload_is_used():
+    item = json.loads((FIXTURE_DIR / "tts_v3.json").read_text())["item"]
+    expected = item["uplink_message"]["decoded_payload"]
+    row = lake_row(stored(record_of(item)))
+    assert row["decoder"] == "network:tts_v3"
+    assert row["decoded"] == {k: float(v) for k, v in expected.items() if isinstance(v, (int, float))}
+    assert row["decoded"] and json.loads(row["decoded_json"]) == expected
+
+
+def test_a_flat_items_other_numeric_fields_are_its_values():
+    item = {"serial": "AA-BB-01", "payload": "00", "temperature": 21.5, "battery": 3, "rssi": -70, "fcnt": 9, "x": "y"}
+    row = lake_row(stored(record_of(item)))
+    assert row["decoded"] == {"temperature": 21.5, "battery": 3.0}  # not the radio's rssi nor the frame counter
+    assert row["decoder"] == "fields" and row["rssi"] == -70.0 and row["frame_counter"] == 9

@@ -18,6 +18,19 @@ from inlet.core.lake.schema import SCHEMA_VERSION, TABLES
 from inlet.core.link_health import signal_of
 
 MAX_DECODED_VALUES = 256  # numeric values kept in the map per row (the JSON text keeps them all)
+# Where a network server puts what its own payload decoder returned (variable-name prefixes), used when Inlet did
+# not decode the uplink: TTS payload formatters, ChirpStack codecs, Helium functions, TTN v2 payload functions.
+NETWORK_DECODED = {
+    "tts_v3": "uplink_message_decoded_payload_",
+    "chirpstack_v4": "object_",
+    "chirpstack_v3": "object_",
+    "helium": "decoded_payload_",
+    "ttn_v2": "payload_fields_",
+}
+# A flat (generic) item's other fields are its values, except what describes the radio or the message.
+GENERIC_NOT_VALUES = frozenset(
+    {"rssi", "snr", "fcnt", "f_cnt", "counter", "frame_counter", "gateway", "gateway_id", "time", "location"}
+)
 
 
 def lake_row(record: dict) -> dict:
@@ -26,6 +39,7 @@ def lake_row(record: dict) -> dict:
     network = record.get("format") or ""
     signal = signal_of(record)
     decoder = record.get("decoder") or {}
+    numbers, decoded_json, decoded_by = decoded_values(record, network, values)
     flags = list(record.get("flags") or [])
     event = record.get("event")
     latitude, longitude = _location(record.get("variables") or ())
@@ -45,9 +59,9 @@ def lake_row(record: dict) -> dict:
         "gateways": gateways_of(network, values),
         "frame_counter": frame_counter_of(network, values),
         "key_id": record.get("key_id"),
-        "decoded": numeric_values(record),
-        "decoded_json": _json(record.get("decoded")),
-        "decoder": decoder.get("connector"),
+        "decoded": numbers,
+        "decoded_json": decoded_json,
+        "decoder": decoder.get("connector") or decoded_by,
         "decode_failed": FLAG_DECODE_FAILED in flags,
         "decode_error": "; ".join(str(e) for e in decoder.get("errors") or ()) or None,
         "flags": flags,
@@ -62,6 +76,27 @@ def lake_row(record: dict) -> dict:
 def prefix_of(row: dict) -> str:
     """Where a row lands: ``uplinks/tenant=T/day=D`` (or ``device_events/...``), as Firehose's prefix writes it."""
     return f"{TABLES[row['table']]}/tenant={row['tenant']}/day={row['day']}"
+
+
+def decoded_values(record: dict, network: str, values: dict) -> tuple[dict[str, float], str | None, str | None]:
+    """``(numbers, JSON text, who decoded)``: Inlet's decoder's result; else the network server's own decoded
+    payload (``network:<format>``); else, for a flat item, its other fields (``fields``)."""
+    if record.get("decoded") is not None or record.get("event"):
+        return numeric_values(record), _json(record.get("decoded")), None
+    prefix = NETWORK_DECODED.get(network)
+    if prefix:
+        found = {name[len(prefix) :]: value for name, value in values.items() if name.startswith(prefix)}
+        return _numbers(found), _json(found), f"network:{network}" if found else None
+    if network == "generic":
+        found = {n: v for n, v in values.items() if n not in GENERIC_NOT_VALUES and not n.startswith("gateways_")}
+        numbers = _numbers(found)
+        return numbers, _json(found), "fields" if numbers else None
+    return {}, None, None
+
+
+def _numbers(found: dict) -> dict[str, float]:
+    numbers = {name: float(value) for name, value in found.items() if _finite(value)}
+    return dict(list(numbers.items())[:MAX_DECODED_VALUES])
 
 
 def numeric_values(record: dict) -> dict[str, float]:
