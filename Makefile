@@ -11,7 +11,7 @@ EVENT ?= events/uplink-single.json
 PIP_QUIET := --quiet --disable-pip-version-check
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv sam-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean
+.PHONY: help venv dev-venv sam-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean docs docs-serve
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,6 +23,7 @@ help: ## List the targets
 RUN_STAMP := $(BIN)/.installed
 DEV_STAMP := $(BIN)/.installed-dev
 BENCH_STAMP := $(BIN)/.installed-bench
+DOCS_STAMP := $(BIN)/.installed-docs
 
 $(RUN_STAMP): pyproject.toml
 	@echo "make: installing the project into $(VENV)" >&2
@@ -38,6 +39,11 @@ $(DEV_STAMP): $(RUN_STAMP)
 $(BENCH_STAMP): $(RUN_STAMP)
 	@echo "make: installing the benchmark tools (.[bench]) into $(VENV)" >&2
 	@$(BIN)/pip install $(PIP_QUIET) -e '.[bench]' >&2
+	@touch $@
+
+$(DOCS_STAMP): $(RUN_STAMP)
+	@echo "make: installing the documentation tools (.[docs]) into $(VENV)" >&2
+	@$(BIN)/pip install $(PIP_QUIET) -e '.[docs]' >&2
 	@touch $@
 
 # The inspector's browser test drives Debian's Chromium through Playwright (the system browser: no `playwright
@@ -71,7 +77,7 @@ run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_P
 invoke: venv ## Invoke the real handler with an event file, Docker-free: make invoke EVENT=events/uplink-tts-v3.json
 	@$(BIN)/inlet local invoke $(EVENT)
 
-test: lint validate $(DEV_STAMP) $(BENCH_STAMP) $(CHROMIUM_STAMP) ## Everything CI runs: ruff, sam validate --lint, the whole pytest suite (it smoke-tests the benchmarks too)
+test: lint validate docs $(DEV_STAMP) $(BENCH_STAMP) $(CHROMIUM_STAMP) ## Everything CI runs: ruff, sam validate --lint, the docs build, the whole pytest suite (it smoke-tests the benchmarks too)
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV_STAMP) ## ruff check and format check
@@ -94,7 +100,13 @@ integration: $(DEV_STAMP) $(BENCH_STAMP) ## Integration tests only (handler unde
 e2e: $(DEV_STAMP) $(CHROMIUM_STAMP) ## End-to-end tests only (local stack over real HTTP, CLI, the inspector in Chromium)
 	$(BIN)/python -m pytest -q -m e2e
 
-bench: $(BENCH_STAMP) ## Benchmarks: table, bench/results.json, bench/growth.png
+docs: $(DOCS_STAMP) ## Build the documentation site into site/ (mkdocs build --strict: a broken link or a missing page fails)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
+docs-serve: $(DOCS_STAMP) ## Serve the documentation on http://127.0.0.1:8000 while you edit it
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve
+
+bench: $(BENCH_STAMP) ## Benchmarks: table, bench/results.json, bench/growth.png, the figures of bench/README.md
 	$(BIN)/python -m bench
 
 bench-smoke: $(BENCH_STAMP) ## A short benchmark run that proves the suite works (no figures asserted)
@@ -107,4 +119,4 @@ deploy: build ## sam deploy (use `make deploy ARGS=--guided` the first time, ARG
 	$(SAM) deploy $(ARGS)
 
 clean: ## Remove build output and local state (keeps the virtual environments)
-	rm -rf .aws-sam .inlet bench/profile*.html
+	rm -rf .aws-sam .inlet site bench/profile*.html

@@ -117,6 +117,8 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
         "data lake", results, errors, lambda: lake.measure(sizes.lake_file_uplinks, sizes.lake_query_uplinks)
     )
     report.write(results, out)
+    if not smoke:
+        report.write_readme(results, ROOT / "bench" / "README.md")
     report.print_table(results)
     if results["lake"]:
         print("\n".join(["Data lake:", *lake.lines(results["lake"])]))

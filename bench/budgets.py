@@ -1,4 +1,4 @@
-"""The AWS-calls-per-request budgets, as the README's Performance section states them, checked
+"""The AWS-calls-per-request budgets, as bench/README.md states them, checked
 against calls by operation name."""
 
 from __future__ import annotations

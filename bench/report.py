@@ -176,3 +176,36 @@ def print_table(results: dict) -> None:
     for row in rows(results):
         table.add_row(*row)
     Console(width=max(Console().width, 150)).print(table)
+
+
+BEGIN, END = "<!-- results: begin (written by `make bench`) -->", "<!-- results: end -->"
+
+
+def markdown(results: dict) -> str:
+    """The table of ``print_table`` as Markdown, with the run's time and machine, for bench/README.md."""
+    host = results.get("machine") or {}
+    lines = [
+        f"Last full run: {results.get('time', '?')}, {host.get('cpu_count', '?')} CPUs {host.get('processor', '')}, "
+        f"Python {host.get('python', '?')}, load average {host.get('load_average', '?')} (`bench/results.json`).",
+        "",
+        "| benchmark | measured | target | |",
+        "|---|---|---|---|",
+    ]
+    for row in rows(results):
+        lines.append("| " + " | ".join(_plain(cell).replace("|", "\\|") for cell in row) + " |")
+    return "\n".join(lines)
+
+
+def write_readme(results: dict, path: Path) -> None:
+    """Replace the figures between the markers of ``path`` (bench/README.md) with this run's; the prose stays."""
+    text = path.read_text()
+    head, rest = text.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    path.write_text(f"{head}{BEGIN}\n{markdown(results)}\n{END}{tail}")
+
+
+def _plain(cell: str) -> str:
+    """A cell without rich's markup (``[green]PASS[/]`` -> ``PASS``)."""
+    import re
+
+    return re.sub(r"\[/?[a-z ]*\]", "", str(cell))

@@ -2,7 +2,7 @@
 
 What a person sees is asserted: a row per request with its status, a refusal's message and its item's reason,
 a decoded device's values, the device filter hiding the other devices' rows, and the chart's points. With
-``INLET_SCREENSHOT=docs/inspector.png`` the test also saves the page as the README shows it.
+``INLET_SCREENSHOT=docs/inspector.png`` the test also saves the page as docs/inspector.md shows it.
 """
 
 from __future__ import annotations

@@ -134,6 +134,8 @@ def test_decode_a_tagoio_parser_with_its_input_list_and_params(aws_env, capsys, 
         capsys, "decode", "--file", script(TAGOIO_ECHO), "--kind", "tagoio", "--port", "5", "--payload", "0A6F",
         "--param", "scale=10", "--param", "unit=C=celsius",
     )  # fmt: skip
+    times = {record.pop("time") for record in echoed["payload"][:3]}  # the uplink's time on each input record
+    assert len(times) == 1 and times.pop().endswith("Z")
     assert echoed["payload"] == [
         {"variable": "payload", "value": "0A6F"},  # the text as given
         {"variable": "port", "value": 5},
@@ -167,7 +169,8 @@ def test_decode_failures_exit_non_zero_with_the_reason(aws_env, capsys, script):
 def test_decode_refuses_incomplete_requests(aws_env, capsys, script):
     codec = script(TS013)
     assert "needs --port" in error_of(capsys, "decode", "--file", codec, "--kind", "ts013", "--payload", "0a6f")
-    assert "needs --kind" in error_of(capsys, "decode", "--file", codec, "--port", "1", "--payload", "0a6f")
+    assert main(["decode", "--file", codec, "--port", "1", "--payload", "0a6f"]) == 0  # its kind told from it
+    capsys.readouterr()
     assert "not hex" in error_of(capsys, "decode", "--file", codec, "--kind", "ts013", "--port", "1", "--payload", "0g")
     assert "not base64" in error_of(
         capsys, "decode", "--file", codec, "--kind", "ts013", "--port", "1", "--base64", "*"
@@ -179,6 +182,9 @@ def test_decode_refuses_incomplete_requests(aws_env, capsys, script):
         capsys, "decode", "--file", codec, "--kind", "js", "--port", "1", "--payload", "0a6f", code=2
     )
     assert "does not decode" in error_of(capsys, "decode", "--connector", "generic-sensor", "--payload", "0a6f")
+    assert "not a ts013 script" in error_of(
+        capsys, "decode", "--file", script(TAGOIO), "--kind", "ts013", "--port", "1", "--payload", "0a6f"
+    )
 
 
 def test_decode_with_stored_and_builtin_connectors(moto_aws, capsys, script):

@@ -1,6 +1,6 @@
 """Every sample event in events/ through the real handler under moto: the answer events/expected.json promises.
 
-These are the files ``make invoke EVENT=...`` and the README use, so a change that breaks one of them fails here.
+These are the files ``make invoke EVENT=...`` and the docs use, so a change that breaks one of them fails here.
 """
 
 from __future__ import annotations

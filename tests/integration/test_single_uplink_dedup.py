@@ -1,5 +1,5 @@
 """A single network-server uplink is deduplicated by its record's own conditional write (core/retry_keys.py): one
-write per request, and every retry semantic of the README holds, with the window as the one documented change."""
+write per request, and every retry semantic of docs/retries.md holds, with the window as the one documented change."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from inlet.core.decoding.contracts import (
     ts013_input,
 )
 from inlet.core.decoding.outcome import FLAG_DECODE_FAILED, Decoding, apply_decoding, decoded_variables
-from inlet.core.decoding.references import ConnectorRef, InvalidReference, check_kind, parse_reference
+from inlet.core.decoding.references import ConnectorRef, InvalidReference, parse_reference
 from inlet.core.decoding.tagoio_columns import parser_input
 
 pytestmark = pytest.mark.unit
@@ -36,12 +36,6 @@ def test_references(text, expected):
 def test_invalid_references(text):
     with pytest.raises(InvalidReference):
         parse_reference(text)
-
-
-def test_kinds():
-    assert check_kind("ts013") == "ts013"
-    with pytest.raises(InvalidReference, match="ts013, tagoio"):
-        check_kind("lua")
 
 
 def test_payload_bytes_only_for_hex_payloads():

@@ -12,12 +12,11 @@ import argparse
 from pathlib import Path
 
 import orjson
-from inlet.core.decoding.contracts import ts013_input
 from inlet.core.decoding.examples import Example, actual_output, differences, load_description, uplink_examples
 from inlet.core.decoding.references import KIND_TS013, Connector
 from yaml import YAMLError
 
-from inlet_cli.commands.decode import read_script, run_script, script_engine
+from inlet_cli.commands.decode import decode_one, read_script, script_engine
 from inlet_cli.errors import CliError
 from inlet_cli.output import print_json, say
 
@@ -76,8 +75,7 @@ def run_example(engine, connector: Connector, index: int, example: Example) -> d
     except (TypeError, ValueError):
         problem = f"input.bytes must be a list of numbers 0-255, got {given.get('bytes')!r}"
         return {"index": index, "description": example.description, "passed": False, "differences": [problem]}
-    script_input = ts013_input(payload, given.get("fPort"), _text(given.get("recvTime")))
-    decoding = run_script(connector, script_input, engine=engine)
+    decoding = decode_one(connector, payload.hex(), given.get("fPort"), [], engine, _text(given.get("recvTime")))
     # the output as a record stores it (JSON), compared with the YAML's values
     actual = orjson.loads(orjson.dumps(actual_output(decoding.decoded, decoding.errors, decoding.warnings)))
     found = differences(example.output, actual)

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from inlet.adapters.connectors import ConnectorExists
+from inlet.codecs import SCRIPT_KINDS, KindMismatch, script_kind
 from inlet.core.decoding.references import (
     BUILTIN_VERSION,
     BUILTINS,
-    KINDS,
     Connector,
     InvalidReference,
     check_name,
@@ -42,7 +42,11 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     add = commands.add_parser("add", parents=[common], help="store a new version of a connector")
     add.add_argument("name", metavar="NAME", help="1-64 characters of a-z, 0-9, '.', '_', '-'")
     add.add_argument("--file", required=True, metavar="FILE.js", help="the script")
-    add.add_argument("--kind", required=True, choices=KINDS, help="ts013 (TTN, ChirpStack) or tagoio (payload parser)")
+    add.add_argument(
+        "--kind",
+        choices=SCRIPT_KINDS,
+        help="ts013 (TTN, ChirpStack) or tagoio (payload parser); default: told from the script, checked when given",
+    )
     add.set_defaults(run=add_connector)
 
     listing = commands.add_parser("list", parents=[common], help="every connector and its latest version")
@@ -71,10 +75,11 @@ def summary(connector: Connector) -> dict:
 def add_connector(args: argparse.Namespace) -> int:
     name = checked_name(args.name)
     source = read_script(Path(args.file))
-    connector_examples.check_compiles(args.kind, source, args.file)
+    kind = kind_of(source, args.kind, args.file)
+    connector_examples.check_compiles(kind, source, args.file)
     target = target_of(args)
     try:
-        connector = target.connector_store().add(name, args.kind, source, now_iso())
+        connector = target.connector_store().add(name, kind, source, now_iso())
     except (ConnectorExists, ValueError) as exc:
         raise CliError(f"{name}: {exc}") from None
     made_visible(target, LATEST_DELAY, args.json, LOCAL_AT_ONCE)
@@ -83,6 +88,14 @@ def add_connector(args: argparse.Namespace) -> int:
     else:
         say(f"stored {connector.label} ({connector.kind}, {summary(connector)['bytes']} bytes)")
     return 0
+
+
+def kind_of(source: str, given: str | None, shown: str) -> str:
+    """The script's kind: told from it, or ``given`` once checked (a TagoIO parser is no ts013 codec)."""
+    try:
+        return script_kind(source, given)
+    except KindMismatch as exc:
+        raise CliError(f"{shown}: {exc}") from None
 
 
 def checked_name(text: str) -> str:

@@ -14,19 +14,10 @@ import binascii
 from datetime import UTC, datetime
 from pathlib import Path
 
-from inlet.core.decoding.cayenne import CayenneError, decode_cayenne
-from inlet.core.decoding.contracts import tagoio_input, ts013_input
+from inlet.codecs import SCRIPT_KINDS, builtin_connector, codec_for
 from inlet.core.decoding.outcome import Decoding
-from inlet.core.decoding.references import (
-    BUILTIN_VERSION,
-    CAYENNE_LPP,
-    GENERIC_SENSOR,
-    KIND_TAGOIO,
-    KINDS,
-    Connector,
-    InvalidReference,
-    parse_reference,
-)
+from inlet.core.decoding.references import GENERIC_SENSOR, Connector, InvalidReference, parse_reference
+from inlet.service.decoding import decode_with
 
 from inlet_cli.commands import target_of
 from inlet_cli.errors import CliError
@@ -40,8 +31,8 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     decode = groups.add_parser("decode", parents=[common], help="decode one payload with a connector or a script")
     which = decode.add_mutually_exclusive_group(required=True)
     which.add_argument("--connector", metavar="NAME[@VERSION]", help="a stored or built-in connector")
-    which.add_argument("--file", metavar="FILE.js", help="a script on disk (no stack needed); give its --kind")
-    decode.add_argument("--kind", choices=KINDS, help="the contract of --file")
+    which.add_argument("--file", metavar="FILE.js", help="a script on disk (no stack needed)")
+    decode.add_argument("--kind", choices=SCRIPT_KINDS, help="the contract of --file (default: told from the script)")
     decode.add_argument("--port", type=int, help="the uplink's port (fPort); ts013 codecs need it")
     payload = decode.add_mutually_exclusive_group(required=True)
     payload.add_argument("--payload", metavar="HEX", help="the payload as hex")
@@ -53,27 +44,34 @@ def register(groups, common: argparse.ArgumentParser) -> None:
 
 
 def decode_payload(args: argparse.Namespace) -> int:
-    payload, text = payload_of(args)
+    _, text = payload_of(args)
     connector = script_of(args) if args.file else stored_or_builtin(args)
-    decoding = decode_with(connector, args, payload, text)
-    kind = connector.kind if connector else "ts013"  # cayenne-lpp answers like a ts013 codec
-    show(decoding, kind, args.file or decoding.connector, args.json)
+    decoding = decode_with_args(connector, args, text)
+    show(decoding, connector, args.file or decoding.connector, args.json)
     if decoding.failed:
         raise CliError(f"decoding failed: {'; '.join(decoding.errors) or 'no reason given'}")
     return 0
 
 
-def decode_with(connector: Connector | None, args: argparse.Namespace, payload: bytes, text: str) -> Decoding:
-    if connector is None:
-        return decode_builtin(payload)
-    if connector.kind == KIND_TAGOIO:
-        device = {"id": DEVICE_ID, "params": params_of(args.param), "tags": []}
-        return run_script(connector, tagoio_input(text, args.port), device)
-    if args.param:
-        raise CliError("--param is for tagoio parsers (device.params); a ts013 codec reads only its input")
-    if args.port is None:
-        raise CliError("a ts013 codec needs --port (the uplink's fPort)")
-    return run_script(connector, ts013_input(payload, args.port, now_ms()))
+def decode_with_args(connector: Connector, args: argparse.Namespace, text: str) -> Decoding:
+    codec = codec_for(connector.kind)
+    if args.param and codec.device_info(DEVICE_ID, None) is None:
+        raise CliError(f"--param is for tagoio parsers (device.params); a {connector.kind} codec reads only its input")
+    if args.port is None and codec.needs_port:
+        raise CliError(f"a {connector.kind} codec needs --port (the uplink's fPort)")
+    return decode_one(connector, text, args.port, params_of(args.param))
+
+
+def decode_one(
+    connector: Connector, text: str, port: object, params: list[dict], engine=None, time: str | None = None
+) -> Decoding:
+    """One payload (hex text) decoded as ingest decodes an uplink with these fields (in a fresh engine by default:
+    a file's label is no version, so its context must not be reused). ``time``: the uplink's (now by default)."""
+    record = {"tenant": SCOPE, "serial": DEVICE_ID, "payload": text, "port": port, "time": time or now_ms()}
+    device = {"params": params}
+    if engine is None and codec_for(connector.kind).scripted:
+        engine = script_engine()
+    return decode_with(connector, [(record, device)], logs=True, engine=engine, keep_input=False)[0]
 
 
 def payload_of(args: argparse.Namespace) -> tuple[bytes, str]:
@@ -91,9 +89,10 @@ def payload_of(args: argparse.Namespace) -> tuple[bytes, str]:
 
 
 def script_of(args: argparse.Namespace) -> Connector:
-    if not args.kind:
-        raise CliError("--file needs --kind ts013 or --kind tagoio")
-    return Connector(Path(args.file).name, 0, args.kind, read_script(Path(args.file)))
+    from inlet_cli.commands.connectors import kind_of
+
+    source = read_script(Path(args.file))
+    return Connector(Path(args.file).name, 0, kind_of(source, args.kind, args.file), source)
 
 
 def read_script(path: Path) -> str:
@@ -107,7 +106,7 @@ def read_script(path: Path) -> str:
 
 
 def stored_or_builtin(args: argparse.Namespace) -> Connector | None:
-    """The stored version the reference names; ``None`` for cayenne-lpp (decoded in Python)."""
+    """The built-in or stored connector the reference names."""
     if args.kind:
         raise CliError("--kind goes with --file: a connector's kind is stored with it")
     try:
@@ -116,8 +115,11 @@ def stored_or_builtin(args: argparse.Namespace) -> Connector | None:
         raise CliError(str(exc)) from None
     if ref.name == GENERIC_SENSOR:
         raise CliError(f"{GENERIC_SENSOR} does not decode: it stores the payload as sent")
-    if ref.name == CAYENNE_LPP:
-        return None
+    if ref.builtin:
+        connector = builtin_connector(ref)
+        if connector is None:
+            raise CliError(f"{ref.name} is built in and has only version 1")
+        return connector
     target = target_of(args)
     connector = target.connector_store().get(ref)
     if connector is None:
@@ -135,20 +137,6 @@ def params_of(pairs: list[str]) -> list[dict]:
     return params
 
 
-def decode_builtin(payload: bytes) -> Decoding:
-    label = f"{CAYENNE_LPP}@{BUILTIN_VERSION}"
-    try:
-        data, warnings = decode_cayenne(payload)
-    except CayenneError as exc:
-        return Decoding.failure(label, str(exc))
-    return Decoding(label, decoded=data, warnings=warnings)
-
-
-def run_script(connector: Connector, script_input: object, device: dict | None = None, engine=None) -> Decoding:
-    """One decode in ``engine`` (a fresh one by default: a file's label is no version, so it must not be cached)."""
-    return (engine or script_engine()).decode(connector, SCOPE, DEVICE_ID, script_input, device, logs=True)
-
-
 def script_engine():
     """QuickJS is imported only by the commands that run scripts: the others keep their start-up time."""
     from inlet.adapters.javascript.engine import ScriptEngine
@@ -160,12 +148,9 @@ def now_ms() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def show(decoding: Decoding, kind: str, source: str, as_json: bool) -> None:
+def show(decoding: Decoding, connector: Connector, source: str, as_json: bool) -> None:
     """The result on stdout; console lines on stderr (with ``--json``, in ``logs``)."""
-    if kind == KIND_TAGOIO:
-        result = {"payload": decoding.decoded, "errors": decoding.errors, "warnings": decoding.warnings}
-    else:
-        result = {"data": decoding.decoded, "warnings": decoding.warnings, "errors": decoding.errors}
+    result = codec_for(connector.kind).shown(decoding)
     if as_json:
         print_json({**result, "connector": source, "logs": decoding.logs})
         return
@@ -175,3 +160,6 @@ def show(decoding: Decoding, kind: str, source: str, as_json: bool) -> None:
         note(f"warning: {warning}")
     if decoding.decoded is not None:
         print_json(decoding.decoded)
+    if decoding.normalized is not None:
+        note("normalized (normalizeUplink):")
+        print_json(decoding.normalized)

@@ -3,7 +3,7 @@
 The records answer it, so the ingest path writes nothing more. Per device, one Query for its latest record (one
 item: half a read unit) and, only if that record is from the last 24 hours, one ``Select=COUNT`` Query over them.
 A count still reads every counted item (half a read unit per 4 KB of items), so it stops after ``MAX_COUNT_PAGES``
-pages of 1 MB and says the count is a lower bound. README: Operations gives the read units for a fleet.
+pages of 1 MB and says the count is a lower bound. docs/operations.md gives the read units for a fleet.
 """
 
 from __future__ import annotations

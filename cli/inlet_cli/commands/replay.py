@@ -91,7 +91,7 @@ def run_replay(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
-# What each verdict means for the sender of the uplinks (README: Forwarding to TagoIO, per device type).
+# What each verdict means for the sender of the uplinks (docs/destinations.md: Forwarding to TagoIO, per device type).
 GUARANTEES = {
     KEEPS: "exactly once: a lost answer is retried after the duplicate check",
     REGROUPS: "at most once: after a lost answer the delivery waits in `inlet replay list` (tagoio_unconfirmed)",

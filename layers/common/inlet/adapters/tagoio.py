@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import requests
 
 TIMEOUTS = (3.05, 10.0)  # connect, read (seconds)
-NO_SUCH_DEVICE = (400, 404)  # resolve's answers read as "unknown serial" (not documented: assumed, see README)
+NO_SUCH_DEVICE = (400, 404)  # resolve's answers read as "unknown serial" (assumed: docs/destinations.md)
 
 
 class TagoError(Exception):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    type: str  # "uplink", or the non-uplink type listed in the tables below (README: "Messages that are not uplinks")
+    type: str  # "uplink", or the non-uplink type listed in the tables below (docs/network-servers/)
     network: str  # whose vocabulary recognised it ("chirpstack", "tts", ...); "" for an uplink nothing names
     keep: bool = False  # the message carries device state worth keeping as a device event
     serial: object = None  # the device identifier as found in a non-uplink (raw); None if it has none

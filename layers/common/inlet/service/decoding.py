@@ -1,11 +1,12 @@
 """Decode the accepted uplinks of a request with each device's connector; a decode never rejects an uplink.
 
-Called by the ingest use case once the records are built and their devices resolved. ``generic-sensor`` leaves a
-record as it is, and so does a device resolved through TagoIO (its connector in TagoIO decodes what is forwarded);
-``cayenne-lpp`` is decoded in Python; any other connector is a stored JavaScript version run by the engine, which
-is imported here on the first such device only (the cold start of a deployment without JavaScript connectors does
-not pay for it). The records of one connector and tenant go to the engine as one batch,
-ordered by device, so that the engine's context changes device as rarely as possible.
+Called by the ingest use case once the records are built and their devices resolved, and by the CLI (``inlet
+decode``, re-decoding, diffs) for records it builds or reads. ``generic-sensor`` leaves a record as it is, and so
+does a device resolved through TagoIO (its connector in TagoIO decodes what is forwarded). Any other connector is
+decoded by the codec of its kind (``inlet.codecs``): built-in ones in Python, stored ones as JavaScript run by the
+engine, which is imported here on the first such connector only (the cold start of a deployment without JavaScript
+connectors does not pay for it). The records of one connector and tenant go to the engine as one batch, ordered by
+device, so that the engine's context changes device as rarely as possible.
 """
 
 from __future__ import annotations
@@ -14,20 +15,15 @@ from functools import cache
 from typing import Protocol
 
 from inlet.adapters.aws import SDK_ERRORS
-from inlet.core.decoding.cayenne import CayenneError, decode_cayenne
-from inlet.core.decoding.contracts import payload_bytes, ts013_input
+from inlet.codecs import UnknownKind, builtin_connector, codec_for
 from inlet.core.decoding.outcome import Decoding, apply_decoding
 from inlet.core.decoding.references import (
-    BUILTIN_VERSION,
-    CAYENNE_LPP,
     GENERIC_SENSOR,
-    KIND_TAGOIO,
     Connector,
     ConnectorRef,
     InvalidReference,
     parse_reference,
 )
-from inlet.core.decoding.tagoio_columns import tagoio_columns_of
 
 
 class ConnectorSource(Protocol):
@@ -78,74 +74,72 @@ def decode_group(
         return [Decoding.failure(text, f"invalid connector: {exc}") for _ in members]
     if ref.name == GENERIC_SENSOR:
         return [None for _ in members]
-    if ref.name == CAYENNE_LPP:
-        return [_cayenne(record) for record, _ in members]
     try:
-        connector = connectors.get(ref)
+        connector = resolve(ref, connectors)
     except SDK_ERRORS as exc:
         reason = f"connector store unavailable ({type(exc).__name__}); the payload is kept"
         return [Decoding.failure(str(ref), reason) for _ in members]
     if connector is None:
         return [Decoding.failure(str(ref), f"connector {ref} does not exist") for _ in members]
-    return _run_scripts(connector, members, logs=console is not None)
+    return decode_with(connector, members, logs=console is not None)
 
 
-def _cayenne(record: dict) -> Decoding:
-    label = f"{CAYENNE_LPP}@{BUILTIN_VERSION}"
-    payload = payload_bytes(record)
-    if payload is None:
-        return Decoding.failure(label, "no hex payload to decode")
+def resolve(ref: ConnectorRef, connectors: ConnectorSource) -> Connector | None:
+    """The connector ``ref`` names: built in, or the stored version (``None``: there is none)."""
+    return builtin_connector(ref) if ref.builtin else connectors.get(ref)
+
+
+def decode_with(
+    connector: Connector, members: list[tuple[dict, object]], logs: bool = False, engine=None, keep_input: bool = True
+) -> list[Decoding]:
+    """Each record decoded by ``connector`` (``members``: record and device, a device's records together).
+
+    ``engine``: the script engine to use (the warm container's by default); ``keep_input`` (ingest): a TagoIO
+    result keeps its input records by place (``core/decoding/kept_input``), else it is the list itself."""
     try:
-        data, warnings = decode_cayenne(payload)
-    except CayenneError as exc:
-        return Decoding.failure(label, str(exc))
-    return Decoding(label, decoded=data, warnings=warnings)
+        codec = codec_for(connector.kind)
+    except UnknownKind as exc:
+        return [Decoding.failure(connector.label, str(exc)) for _ in members]
+    if not codec.scripted:
+        return [codec.decode(record, connector.label) for record, _ in members]
+    return _run_scripts(codec, connector, members, engine or script_engine(), logs, keep_input)
 
 
-def _run_scripts(connector: Connector, members: list[tuple[dict, object]], logs: bool = False) -> list[Decoding]:
+def _run_scripts(codec, connector: Connector, members: list, engine, logs: bool, keep_input: bool) -> list[Decoding]:
     """Every record's script input, then one engine batch per tenant (two tenants never share a context).
     ``logs`` (the request log is on): one call per uplink instead, so that each keeps its own console lines."""
     from inlet.adapters.javascript.engine import Job
 
     results: list[Decoding | None] = [None] * len(members)
     batches: dict[str, list[tuple[int, Job]]] = {}
-    info, info_of = {}, None
+    info, info_of = None, object()
     for index, (record, device) in enumerate(members):
         tenant, serial = record.get("tenant") or "", record.get("serial") or ""
-        if connector.kind == KIND_TAGOIO:
-            if device is not info_of:  # the members come device by device: one info per device
-                info, info_of = {"id": serial, "params": _params(device), "tags": []}, device
-            batches.setdefault(tenant, []).append((index, Job(serial, tagoio_columns_of(record), info)))
+        script_input = codec.script_input(record)
+        if isinstance(script_input, str):  # the reason it has none
+            results[index] = Decoding.failure(connector.label, script_input)
             continue
-        payload = payload_bytes(record)
-        if payload is None:
-            results[index] = Decoding.failure(connector.label, "no hex payload to decode")
-            continue
-        script_input = ts013_input(payload, record.get("port"), record.get("time"))
-        batches.setdefault(tenant, []).append((index, Job(serial, script_input)))
+        if device is not info_of:  # the members come device by device: one info per device
+            info, info_of = codec.device_info(serial, device), device
+        batches.setdefault(tenant, []).append((index, Job(serial, script_input, info)))
     for tenant, batch in batches.items():
-        decodings = _decodings(connector, tenant, [job for _, job in batch], logs)
-        for (index, _), decoding in zip(batch, decodings, strict=True):
+        jobs = [job for _, job in batch]
+        for (index, _), decoding in zip(
+            batch, _decodings(engine, connector, tenant, jobs, logs, keep_input), strict=True
+        ):
             results[index] = decoding
     return results  # type: ignore[return-value]  # every record has its Decoding
 
 
-def _decodings(connector: Connector, tenant: str, jobs: list, logs: bool) -> list[Decoding]:
-    engine = script_engine()
+def _decodings(engine, connector: Connector, tenant: str, jobs: list, logs: bool, keep_input: bool) -> list[Decoding]:
     if not logs:
-        return engine.decode_many(connector, tenant, jobs, keep_input=True)
+        return engine.decode_many(connector, tenant, jobs, keep_input=keep_input)
     return [
-        engine.decode(connector, tenant, job.device, job.script_input, job.device_info, logs=True, keep_input=True)
+        engine.decode(
+            connector, tenant, job.device, job.script_input, job.device_info, logs=True, keep_input=keep_input
+        )
         for job in jobs
     ]
-
-
-def _params(device: object) -> list[dict]:
-    """TagoIO's ``device.params``: ``[{"key", "value"}]``, from the device's parameters when it has some."""
-    params = getattr(device, "params", None) or {}
-    if isinstance(params, dict):
-        return [{"key": k, "value": v} for k, v in params.items()]
-    return list(params)
 
 
 @cache

@@ -21,16 +21,11 @@ from typing import NamedTuple
 from inlet.adapters.javascript.batches import chunk_end, encode_jobs, prepared, record_pace
 from inlet.adapters.javascript.limits import DEFAULT_LIMITS, ScriptLimits
 from inlet.adapters.javascript.sandbox import BatchRun, LoadFailure, Sandbox, ScriptFailure
-from inlet.core.decoding.contracts import (
-    MAX_DECODED_BYTES,
-    ContractViolation,
-    check_tagoio_record,
-    read_tagoio,
-    read_ts013,
-)
+from inlet.codecs import codec_for
+from inlet.core.decoding.contracts import MAX_DECODED_BYTES, ContractViolation, check_tagoio_record
 from inlet.core.decoding.kept_input import KeptInput, kept_input
 from inlet.core.decoding.outcome import Decoding
-from inlet.core.decoding.references import KIND_TAGOIO, Connector
+from inlet.core.decoding.references import Connector
 
 
 class Job(NamedTuple):
@@ -172,9 +167,4 @@ def _payload_by_index(answer: list, columns) -> KeptInput:
 
 
 def _read(connector: Connector, routine: str, value: object) -> Decoding:
-    if connector.kind == KIND_TAGOIO:
-        return Decoding(connector.label, decoded=read_tagoio(value))
-    data, errors, warnings = read_ts013(value, routine)
-    if errors:
-        return Decoding(connector.label, decoded=data, errors=errors, warnings=warnings, failed=True)
-    return Decoding(connector.label, decoded=data, warnings=warnings)
+    return codec_for(connector.kind).read_answer(connector.label, routine, value)

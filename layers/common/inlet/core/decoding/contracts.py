@@ -67,6 +67,27 @@ def read_ts013(result: object, routine: str) -> tuple[object, list[str], list[st
     return data, errors, warnings
 
 
+def read_normalized(result: object) -> tuple[object, list[str]]:
+    """``(data, notes)`` of ``normalizeUplink``'s answer (The Things Stack's Device Repository: ``{data, warnings?,
+    errors?}``, ``data`` an object or a list of objects, one per measurement). Its errors and warnings become notes
+    (the decode itself succeeded: they never fail it); ``data`` is ``None`` when it has errors or the wrong shape."""
+    if not isinstance(result, dict):
+        return None, [f"normalizeUplink: must return an object, got {json_type(result)}"]
+    try:
+        errors = messages(result.get("errors"), "errors")
+        warnings = messages(result.get("warnings"), "warnings")
+    except ContractViolation as violation:
+        return None, [f"normalizeUplink: {violation}"]
+    notes = [f"normalizeUplink: {text}" for text in errors + warnings]
+    data = result.get("data")
+    if errors:
+        return None, notes
+    items = data if isinstance(data, list) else [data]
+    if not items or not all(isinstance(item, dict) for item in items):
+        return None, [*notes, f"normalizeUplink: data must be an object or a list of objects, got {json_type(data)}"]
+    return data, notes
+
+
 def read_tagoio(payload: object) -> list[dict]:
     """What the parser left in ``payload``: a list of TagoIO records, each an object with a ``variable`` name."""
     if isinstance(payload, dict):

@@ -4,7 +4,8 @@ A record keeps its raw payload whatever happens. A decode adds ``decoded`` (for 
 ``data`` object, for ``tagoio`` the resulting list, kept as ``decoded_runs`` when it holds input records: see
 kept_input) and ``decoder``: ``{"connector": "NAME@VERSION", "errors": [...], "warnings": [...]}``. A failed decode
 (the script threw, ran out of time, memory or stack, returned the wrong shape or returned ``errors``) adds the flag
-``decode_failed`` and keeps the reason in ``decoder.errors``.
+``decode_failed`` and keeps the reason in ``decoder.errors``. A ts013 codec that defines ``normalizeUplink`` adds
+``normalized`` (its data in The Things Stack's normalized schema, e.g. ``air.temperature``) beside ``decoded``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Decoding:
     warnings: list[str] = field(default_factory=list)
     failed: bool = False
     logs: list[str] = field(default_factory=list)  # console.log lines: shown by `inlet decode`, not stored
+    normalized: object = None  # a ts013 codec's normalizeUplink data, when it defines one
 
     @classmethod
     def failure(cls, connector: str, reason: str, logs: list[str] | None = None) -> Decoding:
@@ -40,6 +42,8 @@ def apply_decoding(record: dict, decoding: Decoding) -> None:
         record[RUNS_FIELD] = decoding.decoded.items  # its input records by place (kept_input)
     elif decoding.decoded is not None and not decoding.failed:
         record["decoded"] = decoding.decoded
+    if decoding.normalized is not None and not decoding.failed:
+        record["normalized"] = decoding.normalized
     record["decoder"] = decoding.summary()
     if decoding.failed:
         record["flags"] = [*(record.get("flags") or []), FLAG_DECODE_FAILED]

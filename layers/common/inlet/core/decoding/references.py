@@ -12,8 +12,7 @@ BUILTIN_VERSION = 1  # built-in connectors have one version, so records always n
 BUILTINS = frozenset({GENERIC_SENSOR, CAYENNE_LPP})
 
 KIND_TS013 = "ts013"
-KIND_TAGOIO = "tagoio"
-KINDS = (KIND_TS013, KIND_TAGOIO)
+KIND_TAGOIO = "tagoio"  # the kinds of stored connectors; their codecs: inlet.codecs
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 MAX_VERSION = 1_000_000_000
@@ -56,12 +55,6 @@ def check_name(name: str) -> str:
             f"connector name {name!r} must be 1-64 characters of a-z, 0-9, '.', '_', '-' (starting with a-z or 0-9)"
         )
     return name
-
-
-def check_kind(kind: str) -> str:
-    if kind not in KINDS:
-        raise InvalidReference(f"connector kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    return kind
 
 
 @dataclass(frozen=True)
