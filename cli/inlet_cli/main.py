@@ -9,7 +9,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from inlet_cli.commands import connectors, decode, devices, inspect, keys, lake, local, query, records, replay
+from inlet_cli.commands import (
+    connectors,
+    decode,
+    destinations,
+    devices,
+    inspect,
+    keys,
+    lake,
+    local,
+    query,
+    records,
+    replay,
+)
 from inlet_cli.errors import EXPECTED, explain, without_keys
 
 
@@ -35,7 +47,7 @@ def build_parser() -> Parser:
     parser = Parser(prog="inlet", description="Inlet: a self-hosted Generic HTTPS Endpoint for IoT uplinks.")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     common = common_options()
-    for module in (keys, devices, connectors, decode, records, inspect, replay, local, query, lake):
+    for module in (keys, devices, connectors, decode, records, inspect, replay, destinations, local, query, lake):
         module.register(groups, common)
     return parser
 

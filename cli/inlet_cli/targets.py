@@ -33,6 +33,10 @@ ENV_NAMES = {
     "network_token_path": "NETWORK_TOKEN_PATH",
     "delivery_queue_url": "DELIVERY_QUEUE_URL",
     "dead_letter_queue_url": "DEAD_LETTER_QUEUE_URL",
+    "destinations_path": "DESTINATIONS_PATH",
+    "destinations_queue_url": "DESTINATIONS_QUEUE_URL",
+    "destinations_dlq_url": "DESTINATIONS_DLQ_URL",
+    "event_bus": "EVENT_BUS_NAME",
     "lake_database": "LAKE_DATABASE",
     "lake_workgroup": "LAKE_WORKGROUP",
     "lake_bucket": "LAKE_BUCKET",
@@ -47,6 +51,10 @@ STACK_OUTPUTS = {
     "network_token_path": "NetworkTokenPath",
     "delivery_queue_url": "DeliveryQueueUrl",
     "dead_letter_queue_url": "DeliveryDLQUrl",
+    "destinations_path": "DestinationsPath",
+    "destinations_queue_url": "DestinationsQueueUrl",
+    "destinations_dlq_url": "DestinationsDLQUrl",
+    "event_bus": "EventBusName",
     "lake_database": "LakeDatabaseName",
     "lake_workgroup": "LakeWorkGroupName",
     "lake_bucket": "LakeBucketName",
@@ -65,6 +73,10 @@ class Target:
     uplink_url: str = ""
     delivery_queue_url: str = ""  # TagoIO deliveries and their dead-letter queue (`inlet replay`)
     dead_letter_queue_url: str = ""
+    destinations_path: str = ""  # `inlet destinations`: one SecureString per destination, its queue and DLQ
+    destinations_queue_url: str = ""
+    destinations_dlq_url: str = ""
+    event_bus: str = ""  # the stack's own event bus (eventbridge destinations' default)
     lake_database: str = ""  # the data lake (template parameter LakeTenants): Glue database, Athena workgroup, bucket
     lake_workgroup: str = ""
     lake_bucket: str = ""

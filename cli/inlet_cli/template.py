@@ -9,7 +9,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
-_TABLE_PROPERTIES = ("KeySchema", "AttributeDefinitions", "BillingMode", "GlobalSecondaryIndexes")
+_TABLE_PROPERTIES = (
+    "KeySchema", "AttributeDefinitions", "BillingMode", "GlobalSecondaryIndexes", "StreamSpecification"
+)  # fmt: skip
 
 
 class _CfnLoader(yaml.SafeLoader):
@@ -53,6 +55,8 @@ def create_tables(dynamodb, names: dict[str, str], template: dict | None = None)
         if table_name in existing:
             continue
         spec = {k: props[k] for k in _TABLE_PROPERTIES if k in props}
+        if "StreamSpecification" in spec:  # CloudFormation's form has no StreamEnabled; the API's needs it
+            spec["StreamSpecification"] = {"StreamEnabled": True, **spec["StreamSpecification"]}
         dynamodb.create_table(TableName=table_name, **spec)
         ttl = props.get("TimeToLiveSpecification")
         if ttl and ttl.get("Enabled") in (True, "true"):

@@ -153,6 +153,26 @@ def test_a_device_whose_parser_keeps_the_group_is_retried_after_a_lost_answer_an
     assert stack.waiting(stack.dlq_url) == 0
 
 
+def test_a_lost_answer_is_never_resent_on_a_verdict_older_than_the_last_confirmed_post(stack, settled):
+    """The parser changes from keeping to regrouping within the day the "keeps" verdict was reached: the next lost
+    answer must be judged on the device's last confirmed post (now regrouped), not on the day-old verdict."""
+    with_parser(stack, KEEPING)
+    for payload in ("00d2", "00d3"):
+        stack.send({**ONE, "payload": payload})
+        stack.drain()
+    assert device_state(SERIALS[0])["group_check"] == "keeps"
+    with_parser(stack, REGROUPING)
+    stack.send({**ONE, "payload": "00d4"})  # confirmed, stored under a new group by the new parser
+    stack.drain()
+    stack.tagoio.state.set(drop=1, drop_after_store=True)  # stored, then the answer is lost
+    stack.send({**ONE, "payload": "00d5"})
+    stack.drain()
+    values = sorted(r["value"] for r in stack.stored(SERIALS[0]))
+    assert values == [21.0, 21.1, 21.2, 21.3]  # 00d5 stored once: never reposted on the old "keeps"
+    assert kept_reasons(stack)[0].startswith("tagoio_unconfirmed")
+    assert device_state(SERIALS[0])["group_check"] == "regroups"
+
+
 # --- two workers, one message --------------------------------------------------------------------------------------
 def worker(stack):
     deps = build_delivery_dependencies(load_delivery_settings())  # its own container: caches, sessions

@@ -73,7 +73,10 @@ def _of_type(resources: dict, type_: str) -> dict:
 
 def _function(template: dict) -> dict:
     functions = _of_type(template["Resources"], "AWS::Serverless::Function")
-    assert set(functions) == {"UplinkFunction", "DeliverFunction"}  # the endpoint, and the TagoIO delivery worker
+    # the endpoint, the TagoIO delivery worker, and the destinations' fan-out and delivery functions
+    assert set(functions) == {
+        "UplinkFunction", "DeliverFunction", "DestinationsFanOutFunction", "DestinationsDeliverFunction"
+    }  # fmt: skip
     return functions["UplinkFunction"]["Properties"]
 
 

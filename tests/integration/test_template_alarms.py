@@ -68,14 +68,21 @@ def test_the_email_parameter_accepts_an_address_or_nothing():
 
 
 def resource_of(dimensions: dict) -> str:
-    """The resource an alarm's metric is about: its first dimension's ``Ref`` or ``GetAtt``."""
+    """The resource an alarm's metric is about: its first dimension's ``Ref`` or ``GetAtt`` (for the endpoint's own
+    metrics: their last dimension's value, e.g. a destination kind)."""
     value = next(iter(dimensions.values()))
+    if isinstance(value, str):
+        return list(dimensions.values())[-1]
     return value.get("Ref") or value["Fn::GetAtt"]
 
 
 def test_each_operational_figure_has_an_alarm():
     metrics = {
-        (namespace, name, resource_of(dimensions))
+        (
+            str(namespace.get("Fn::Sub", namespace)) if isinstance(namespace, dict) else namespace,
+            name,
+            resource_of(dimensions),
+        )
         for props in alarms(transformed()["Resources"]).values()
         for namespace, name, dimensions in watched(props)
     }
@@ -90,6 +97,12 @@ def test_each_operational_figure_has_an_alarm():
         ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "DeliveryDLQ.QueueName"),
         ("AWS/SQS", "ApproximateAgeOfOldestMessage", "DeliveryDLQ.QueueName"),
         ("AWS/SQS", "ApproximateAgeOfOldestMessage", "DeliveryQueue.QueueName"),
+        ("AWS/SQS", "ApproximateAgeOfOldestMessage", "DestinationsQueue.QueueName"),
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "DestinationsDLQ.QueueName"),
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "DestinationsFanOutDLQ.QueueName"),
+        ("AWS/Lambda", "IteratorAge", "DestinationsFanOutFunction"),
+        ("Inlet/${Stage}", "DestinationFailed", "webhook"), ("Inlet/${Stage}", "DestinationFailed", "eventbridge"),
+        ("Inlet/${Stage}", "DestinationFailed", "iot"),
     }  # fmt: skip
     assert expected <= metrics, expected - metrics
 

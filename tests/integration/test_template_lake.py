@@ -1,5 +1,5 @@
-"""The data lake in the template CloudFormation deploys (after the SAM transform): nothing when LakeTenants is
-empty; when set, the Glue tables follow the schema of the code, and each role can do only its part."""
+"""The data lake in the template CloudFormation deploys (after the SAM transform): nothing when DataLake is
+Disabled; when Enabled, the Glue tables follow the schema of the code, and each role can do only its part."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.integration.sam_transform import transformed
 
 pytestmark = pytest.mark.integration
 
-LAKE = {"LakeTenants": "*", "LakeBytesScannedLimit": "1073741824", "LakeColdAfterDays": "60"}
+LAKE = {"DataLake": "Enabled", "LakeBytesScannedLimit": "1073741824", "LakeColdAfterDays": "60"}
 
 
 @pytest.fixture(scope="module")
@@ -22,14 +22,10 @@ def lake() -> dict:
 def test_no_lake_resource_exists_when_it_is_off():
     resources = transformed({})["Resources"]
     assert not [name for name in resources if name.startswith("Lake")]
-    assert "StreamSpecification" not in resources["RecordsTable"]["Properties"]
-    assert not [e for e in resources.values() if e["Type"] == "AWS::Lambda::EventSourceMapping"
-                and "RecordsTable" in str(e["Properties"].get("EventSourceArn"))]  # fmt: skip
-
-
-def test_a_list_of_tenants_deploys_the_same_lake():
-    resources = transformed({"LakeTenants": "acme,globex"})["Resources"]
-    assert resources["LakeFunction"]["Properties"]["Environment"]["Variables"]["LAKE_TENANTS"] == {"Ref": "LakeTenants"}
+    deliver = resources["DestinationsDeliverFunction"]["Properties"]["Environment"]["Variables"]
+    assert deliver["LAKE_STREAM"] == ""
+    role = resources["DestinationsDeliverRole"]
+    assert "firehose" not in str(role)
 
 
 def test_the_glue_tables_have_the_schema_of_the_code(lake):
@@ -75,23 +71,14 @@ def test_firehose_writes_only_its_prefixes(lake):
     assert trust["Principal"] == {"Service": "firehose.amazonaws.com"} and "sts:ExternalId" in str(trust["Condition"])
 
 
-def test_the_function_may_read_the_stream_and_send_rows_only(lake):
-    granted = {(a, _target(s["Resource"])) for s in _statements(lake["LakeFunctionRole"]) for a in _list(s["Action"])}
-    assert granted == {
-        ("logs:CreateLogStream", "LakeFunctionLogGroup.Arn"),
-        ("logs:PutLogEvents", "LakeFunctionLogGroup.Arn"),
-        ("dynamodb:DescribeStream", "RecordsTable.StreamArn"),
-        ("dynamodb:GetRecords", "RecordsTable.StreamArn"),
-        ("dynamodb:GetShardIterator", "RecordsTable.StreamArn"),
-        ("dynamodb:ListStreams", "*"),  # no resource-level permission for it
-        ("firehose:PutRecordBatch", "LakeDeliveryStream.Arn"),
-        ("sqs:SendMessage", "LakeFailedBatches.Arn"),
-    }
-    mappings = [r for r in lake.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"
-                and r["Properties"]["FunctionName"] == {"Ref": "LakeFunction"}]  # fmt: skip
-    [mapping] = mappings
-    assert mapping["Properties"]["FilterCriteria"]["Filters"] == [{"Pattern": '{"eventName": ["INSERT"]}'}]
-    assert lake["RecordsTable"]["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+def test_the_delivery_function_may_send_rows_to_the_lakes_stream_only(lake):
+    role = lake["DestinationsDeliverRole"]
+    firehose = [s for s in _statements(role) if any(a.startswith("firehose:") for a in _list(s["Action"]))]
+    assert [(_list(s["Action"]), _target(s["Resource"])) for s in firehose] == [
+        (["firehose:PutRecordBatch"], "LakeDeliveryStream.Arn")
+    ]
+    variables = lake["DestinationsDeliverFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables["LAKE_STREAM"] == {"Ref": "LakeDeliveryStream"}
 
 
 def test_the_bucket_is_private_encrypted_and_turns_cold(lake):

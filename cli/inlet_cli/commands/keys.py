@@ -93,6 +93,7 @@ def create_key(args: argparse.Namespace) -> int:
         validate_key_config(config)
     except (ValueError, InletError) as exc:
         raise CliError(getattr(exc, "message", None) or str(exc)) from None
+    config = _with_destinations(target, config)
     target.key_store().put(config)
     if args.json:
         print_json({"key": key, **public(config)})
@@ -100,6 +101,14 @@ def create_key(args: argparse.Namespace) -> int:
         note(f"Created key {config.id} for tenant {config.tenant}. It is shown only now: store it safely.")
         print(key, flush=True)
     return 0
+
+
+def _with_destinations(target, config: KeyConfig) -> KeyConfig:
+    """A new key of a tenant whose destinations take every key's uplinks is flagged for them from the start."""
+    from inlet_cli.commands.destinations import stores
+    from inlet_cli.destination_admin import flag_for_new_key
+
+    return flag_for_new_key(stores(target)[1], config)
 
 
 def list_keys(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from inlet_cli.local import stack as local_stack
 from inlet_cli.local import state as local_state
 from inlet_cli.local.api_event import ROUTE_PATH, LambdaContext
 from inlet_cli.local.changes import ChangeWatcher
+from inlet_cli.local.destinations import LocalDestinations
 from inlet_cli.local.forward import LocalForwarding, start_tagoio_forwarding
 from inlet_cli.local.http_server import Invoker, LocalApiServer
 from inlet_cli.output import print_json
@@ -62,8 +63,9 @@ def run_stack(args: argparse.Namespace) -> int:
         signal.signal(signum, _interrupt)
     with server, local_stack.local_aws("server") as aws:
         key_file, forwarding = _prepare(server, aws, args.with_tagoio)
+        destinations = LocalDestinations(aws.endpoint_url)  # the delivery path runs as the stack runs it
         lake = None if args.no_lake else start_local_lake()
-        extra = forwarding.state() if forwarding else None
+        extra = {**destinations.state(), **(forwarding.state() if forwarding else {})}
         state = local_state.write_state(local_env.state_dir(), aws, _url(server), key_file, extra)
         try:
             # Only now: whoever connects (a script waiting for the port) finds the state file, tables and demo data
@@ -72,15 +74,17 @@ def run_stack(args: argparse.Namespace) -> int:
             if forwarding:
                 print("\n".join(["Forwarding to a local TagoIO:", *forwarding.describe()]), flush=True)
             if lake:
-                print(f"Data lake: Parquet under {lake.root} (`inlet query --local`)", flush=True)
+                print(f"Data lake: tenant {local_env.EVENTS_TENANT}'s uplinks as Parquet under {lake} "
+                      "(`inlet query --local`)", flush=True)  # fmt: skip
             server.serve_forever()
         except KeyboardInterrupt:
             print("\nInlet stopped.", flush=True)
         finally:
+            destinations.stop()
             if forwarding:
                 forwarding.stop()
             if lake:
-                lake.stop()
+                stop_local_lake()
             if aws.emulator == "moto":
                 local_state.remove_state(state)
     return 0
@@ -100,16 +104,31 @@ def _prepare(
     return key_file, forwarding
 
 
-def start_local_lake():
-    """The lake's local delivery path: the Records table's stream read by a thread that writes Parquet."""
+def start_local_lake() -> Path:
+    """The lake kind writes Parquet here (the local Parquet writer in place of Firehose), and the demo tenant has a
+    destination of kind lake, so that `make run` fills the lake as a deployed stack with DataLake fills its bucket."""
     import boto3
+    from inlet.adapters.keys import KeyStore
+    from inlet.destinations import Destination
+    from inlet.destinations import lake as lake_kind
+    from inlet.destinations.store import DestinationStore
 
-    from inlet_cli.lake.local_feed import LocalFeed, enable_stream
+    from inlet_cli import destination_admin
     from inlet_cli.lake.local_lake import LocalLake
 
-    arn = enable_stream(boto3.client("dynamodb"), local_env.TABLES["RecordsTable"])
-    tenants = os.environ.get("INLET_LAKE_TENANTS", "*")
-    return LocalFeed(boto3.client("dynamodbstreams"), arn, LocalLake(), tenants).start()
+    local = LocalLake()
+    lake_kind.use_local_writer(local.write_rows)
+    ssm = boto3.client("ssm")
+    keys, store = KeyStore(local_env.KEYS_PATH, ssm=ssm), DestinationStore(local_env.DESTINATIONS_PATH, ssm=ssm)
+    demo = Destination(tenant=local_env.EVENTS_TENANT, name="lake", kind="lake", batch=10)
+    destination_admin.add(keys, store, demo, {}, deployed=False)
+    return local.root
+
+
+def stop_local_lake() -> None:
+    from inlet.destinations import lake as lake_kind
+
+    lake_kind.use_local_writer(None)
 
 
 def _url(server: LocalApiServer) -> str:

@@ -20,6 +20,8 @@ TABLES = {
 }
 KEYS_PATH = f"/inlet/{STAGE}/keys"
 NETWORK_TOKEN_PATH = f"/inlet/{STAGE}/tagoio"  # as template.yaml: /inlet/<stage>/tagoio, beside the keys
+DESTINATIONS_PATH = f"/inlet/{STAGE}/destinations"  # as template.yaml: one SecureString per destination
+EVENT_BUS = f"inlet-{STAGE}"  # the stack's own event bus (eventbridge destinations' default)
 
 # Keys used by the sample events in events/: local-only, public by design, never valid on a deployed stack
 # (a deployed stack only knows the keys created there with `inlet keys create`).

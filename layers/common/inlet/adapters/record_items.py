@@ -32,6 +32,9 @@ from inlet.core.device_events import EVENTS_SUFFIX
 from inlet.core.records import encode_document, record_variables
 
 PLAIN, COMPRESSED, DICTIONARY = "record", "record_zstd", "dictionary"  # attribute names (formats 1 and 2)
+# On items of keys with destinations: the key's public id. The Records stream's filter passes only these items to
+# the destinations' fan-out (docs/destinations.md); nothing reads it back into a record.
+DELIVER = "deliver"
 LEVEL = 3
 _OPTIONAL_FIELDS = ("event", "decoded", "decoder", "key_id")  # only some records have them (events, decoded uplinks,
 # records written since the key id is kept)
@@ -101,6 +104,8 @@ def to_item(record: dict) -> dict:
     }
     if record.get("expires_at"):
         item["expires_at"] = {"N": str(record["expires_at"])}
+    if record.get(DELIVER):
+        item[DELIVER] = {"S": record[DELIVER]}
     return item
 
 
@@ -110,6 +115,8 @@ def item_size(record: dict) -> int:
     size += len(COMPRESSED) + len(stored_document(record)) + len(DICTIONARY) + len(str(CURRENT))
     if record.get("expires_at"):
         size += len("expires_at") + len(str(record["expires_at"]))
+    if record.get(DELIVER):
+        size += len(DELIVER) + len(record[DELIVER])
     return size
 
 

@@ -46,6 +46,7 @@ class KeyConfig:
     created_at: str = ""
     revoked_at: str | None = None
     log_until: int = 0  # epoch seconds: the endpoint logs this key's requests until then (see core/request_log)
+    destinations: bool = False  # some destination takes this key's uplinks: its items are flagged for the fan-out
 
     @property
     def id(self) -> str:

@@ -17,7 +17,7 @@ from inlet.adapters.tagoio import TagoApi, TagoRejected, TagoThrottled, TagoUnav
 from inlet.core.delivery import SENTINEL_VARIABLE, Delivery, backoff_seconds, is_stored
 from inlet.errors import ServiceUnavailable
 from inlet.service.delivery_run import Run
-from inlet.service.group_checks import device_verdict, remember_probe
+from inlet.service.group_checks import current_verdict, device_verdict, remember_probe
 
 DELIVERED, ALREADY_STORED, RETRY, REFUSED = "delivered", "already_stored", "retry", "refused"
 NOT_CONFIRMED = (
@@ -125,6 +125,12 @@ def _check_and_post(api: TagoApi, token: str | None, run: Run, replayed: bool) -
     if run.maybe_stored:
         if is_stored(delivery, _look_up(api, token, delivery)):
             return Outcome(ALREADY_STORED, delivery=delivery, group_check=note)
+        if run.claims and verdict == KEEPS:
+            verdict = current_verdict(run.claims, api, token, delivery, state)  # not older than the last post
+            if isinstance(verdict, int):
+                return Outcome(
+                    RETRY, "tagoio_settling: the device's last post may not be stored yet", verdict, delivery
+                )
         if verdict != KEEPS and not (replayed and run.previous == UNCONFIRMED):
             return Outcome(REFUSED, NOT_CONFIRMED, delivery=delivery, group_check=note)
     run.post(lambda: api.post_data(token, delivery.post_body()))

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from inlet.adapters.devices import Device
+from inlet.adapters.record_items import DELIVER
 from inlet.core.keys import KeyConfig
 from inlet.core.messages import Message
 from inlet.core.records import (
@@ -58,6 +59,7 @@ def store_uplinks(
         trace.records = built
     console = trace.console if trace is not None else None
     decode_records(list(built.values()), devices, deps.connectors or NO_STORED_CONNECTORS, console)
+    _flag_for_destinations(config, built.values())
     records, accepted = [], {}
     for index, record in built.items():  # checked once decoded: decoded values count towards the item's size
         refusal = _refusal(record, sinks)
@@ -67,6 +69,7 @@ def store_uplinks(
         records.append(record)
         accepted[index] = record["id"]
     candidates = device_events(keepers, messages, items, devices, config.tenant, group, stamp, config.id)
+    _flag_for_destinations(config, candidates)
     events = [event for event in candidates if _refusal(event, [deps.records]) is None]
     body = receipt(group, uplinks, accepted, rejected, ignored, {e["index"]: e["id"] for e in events})
     if not records and not ignored:
@@ -81,6 +84,14 @@ def store_uplinks(
         rejected_by_reason=dict(Counter(r.reason for r in rejected.values())),
         ignored_by_type=dict(Counter(ignored.values())),
     )  # fmt: skip
+
+
+def _flag_for_destinations(config: KeyConfig, records) -> None:
+    """Records of a key with destinations carry its id (before their size is checked): the stream's filter passes
+    them to the destinations' fan-out (docs/destinations.md)."""
+    if config.destinations:
+        for record in records:
+            record[DELIVER] = config.id
 
 
 @dataclass(frozen=True)
