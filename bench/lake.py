@@ -30,11 +30,15 @@ PRICES = {  # us-east-1, December 2026 price pages
     "s3_put_1000": 0.005,
     "lambda_gb_s": 0.0000133334,  # arm64
     "lambda_request": 0.20 / 1e6,
+    "sqs_request": 0.40 / 1e6,  # standard queue, per 64 KB chunk
     "athena_tb": 5.0,
 }
 FIREHOSE_ROUNDING = 5 * 1024
-LAKE_BATCH = 1000  # LakeFunction's BatchSize (template.yaml): at full rate each invocation gets 1,000 changes
-LAKE_MEMORY_MB = 512
+# The delivery path (template.yaml): the fan-out reads the Records stream 100 changes a batch and queues one message
+# per (record, destination), 10 a SendMessageBatch; the delivery function takes 10 messages a batch and the lake kind
+# sends them (--batch 10) as one Firehose record. Both functions have 256 MB.
+FAN_OUT_BATCH, SEND_BATCH, FUNCTION_MB = 100, 10, 256
+AWS_CALL_MS = 10.0  # assumed: one SQS call in-region
 FIREHOSE_CALL_MS = 30.0  # assumed: one PutRecordBatch in-region
 OBJECTS_PER_MONTH = 30 * 24 * 12  # one tenant: at most one object per partition per 300 s buffer interval
 ATHENA_UPLINKS = 10_000_000
@@ -102,21 +106,25 @@ def _bytes(fmt: str, count: int, directory: Path) -> tuple[dict, Path]:
 
 
 def cost_per_million(tts: dict) -> dict:
-    """Firehose, S3 and the stream-fed function for one million uplinks; the per-object charges are a month's, per
-    tenant (they depend on the buffer interval, not on the volume)."""
+    """The lake's delivery path for one million uplinks (when the lake is a tenant's only destination): the
+    fan-out and delivery functions, SQS, Firehose; S3 storage a month. The per-object charges are a month's, per
+    tenant and table (they depend on Firehose's buffer interval, not on the volume)."""
     p = PRICES
-    rows_per_record = 500
-    record_bytes = tts["json_row_bytes"] * rows_per_record
-    billed_gb = 1e6 / rows_per_record * math.ceil(record_bytes / FIREHOSE_ROUNDING) * FIREHOSE_ROUNDING / 1e9
+    record_bytes = tts["json_row_bytes"] * SEND_BATCH
+    billed_gb = 1e6 / SEND_BATCH * math.ceil(record_bytes / FIREHOSE_ROUNDING) * FIREHOSE_ROUNDING / 1e9
     raw_gb = 1e6 * tts["json_row_bytes"] / 1e9
     per_gb = p["firehose_conversion_gb"] + p["firehose_partitioning_gb"]
+    sqs_requests = 3 * 1e6 / SEND_BATCH  # SendMessageBatch, ReceiveMessage, DeleteMessageBatch (10 a call)
+    fan_out_s = (FAN_OUT_BATCH * tts["row_build_us"] / 1e6) + FAN_OUT_BATCH / SEND_BATCH * AWS_CALL_MS / 1000
+    deliver_s = (SEND_BATCH * tts["row_build_us"] / 1e6) + (FIREHOSE_CALL_MS + AWS_CALL_MS) / 1000
+    invocations = {"fan_out": 1e6 / FAN_OUT_BATCH, "deliver": 1e6 / SEND_BATCH}
+    gb_s = (invocations["fan_out"] * fan_out_s + invocations["deliver"] * deliver_s) * FUNCTION_MB / 1024
+    lambda_usd = gb_s * p["lambda_gb_s"] + sum(invocations.values()) * p["lambda_request"]
     stored_gb = 1e6 * tts["parquet_bytes_per_uplink"] / 1e9
-    invocations = 1e6 / LAKE_BATCH
-    duration_s = (LAKE_BATCH * tts["row_build_us"] / 1e6) + FIREHOSE_CALL_MS / 1000
-    lambda_usd = invocations * (duration_s * LAKE_MEMORY_MB / 1024 * p["lambda_gb_s"] + p["lambda_request"])
     objects = OBJECTS_PER_MONTH
     return {
         "firehose_usd": round(billed_gb * p["firehose_ingest_gb"] + raw_gb * per_gb, 4),
+        "sqs_usd": round(sqs_requests * p["sqs_request"], 4),
         "lambda_usd": round(lambda_usd, 4),
         "s3_storage_usd_per_month": round(stored_gb * p["s3_standard_gb_month"], 5),
         "s3_storage_usd_per_month_after_cold": round(stored_gb * p["s3_standard_ia_gb_month"], 5),
@@ -124,8 +132,8 @@ def cost_per_million(tts: dict) -> dict:
         "objects_usd_per_tenant_month": round(
             objects / 1000 * (p["firehose_partitioning_objects_1000"] + p["s3_put_1000"]), 4
         ),
-        "assumptions": f"rows packed 500 a record; {LAKE_BATCH}-change batches; at most {objects} objects a "
-        "month per tenant and table (one per 300 s buffer interval)",
+        "assumptions": f"{SEND_BATCH} rows a Firehose record (--batch {SEND_BATCH}); stream batches of "
+        f"{FAN_OUT_BATCH}; at most {objects} objects a month per tenant and table (one per 300 s buffer interval)",
     }
 
 
@@ -204,7 +212,8 @@ def lines(figures: dict) -> list[str]:
         f"Parquet per uplink at {figures['file_uplinks']:,} a file: TTS v3 {tts['parquet_bytes_per_uplink']} B "
         f"(Records table item {tts['records_table_bytes_per_uplink']} B), flat {flat['parquet_bytes_per_uplink']} B "
         f"(item {flat['records_table_bytes_per_uplink']} B)",
-        f"per million uplinks: Firehose ${cost['firehose_usd']}, lake function ${cost['lambda_usd']}; S3 storage "
+        f"per million uplinks: Firehose ${cost['firehose_usd']}, SQS ${cost['sqs_usd']}, fan-out and delivery "
+        f"functions ${cost['lambda_usd']}; S3 storage "
         f"${cost['s3_storage_usd_per_month']} a month (${cost['s3_storage_usd_per_month_after_cold']} once cold; "
         f"the same uplinks in the Records table: ${cost['records_table_usd_per_month']}); objects (Firehose "
         f"partitioning + S3 PUT): up to ${cost['objects_usd_per_tenant_month']} a month per tenant",

@@ -75,6 +75,7 @@ DEPLOYMENTS = {
     "default": {},
     "prod": {"Stage": "prod", "DeploymentType": "Canary10Percent5Minutes", "UplinkReservedConcurrency": "200"},
     "tracing": {"Tracing": "Active"},
+    "data lake": {"DataLake": "Enabled"},
     "edge and domain": {
         "EdgeProtection": "Enabled",
         "DomainName": "uplink.example.com",
