@@ -39,7 +39,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("key_id", "string", "VARCHAR", "the public id of the key that sent it (`inlet keys list`)"),
     Column("decoded", "map<string,double>", "MAP(VARCHAR, DOUBLE)", "the decoded numeric values by name"),
     Column("decoded_json", "string", "VARCHAR", "the decoded values as the decoder returned them, JSON text"),
-    Column("decoder", "string", "VARCHAR", "the connector that decoded it, NAME@VERSION"),
+    Column("decoder", "string", "VARCHAR", "who decoded it: NAME@VERSION, network:FORMAT or fields (docs/lake.md)"),
     Column("decode_failed", "boolean", "BOOLEAN", "true when the decoder failed (the payload is kept)"),
     Column("decode_error", "string", "VARCHAR", "why the decode failed (its errors, joined by '; ')"),
     Column("flags", "array<string>", "VARCHAR[]", "the record's flags (decode_failed, payload_not_hex...)"),
