@@ -96,3 +96,28 @@ def test_an_interrupted_backfill_resumes_where_it_stopped(stored, tmp_path):
     assert backfill(flaky, SERIALS, LocalPlace(root), span(), staging) == (12, 24)  # the second device only
     assert flaky.read == [(SERIALS[1], False), (SERIALS[1], True)]
     assert count(root) == {"n": 24, "ids": 24}
+
+
+def test_backfill_into_the_stacks_bucket_skips_what_firehose_delivered(stored, tmp_path):
+    """On a stack: the partition's other objects are read for their ids, the backfill file is uploaded beside."""
+    import boto3
+    from inlet_cli.lake.places import S3Place
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="lake")
+    live = [lake_row(r) for r in stored.record_store().between(TENANT, SERIALS[0], format_time(START),
+                                                                  format_time(START + timedelta(hours=1)))]  # fmt: skip
+    written = LocalLake(tmp_path / "firehose").write_rows(live)  # what Firehose would have put there
+    [firehose_file] = written
+    s3.upload_file(str(firehose_file), "lake", f"uplinks/tenant={TENANT}/day=2026-03-01/firehose-1.parquet")
+    place = S3Place(s3, "lake")
+    backfill(stored.record_store(), SERIALS, place, span(), tmp_path / "s.duckdb")
+    backfill(stored.record_store(), SERIALS, place, span(), tmp_path / "s.duckdb")  # again: nothing added
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="lake")["Contents"])
+    assert keys == sorted([f"uplinks/tenant={TENANT}/day=2026-03-0{d}/{BACKFILL_FILE}" for d in (1, 2, 3)]
+                          + [f"uplinks/tenant={TENANT}/day=2026-03-01/firehose-1.parquet"])  # fmt: skip
+    mirror = tmp_path / "mirror"
+    for key in keys:
+        (mirror / key).parent.mkdir(parents=True, exist_ok=True)
+        s3.download_file("lake", key, str(mirror / key))
+    assert count(mirror) == {"n": 24, "ids": 24}

@@ -104,6 +104,9 @@ def _prepare(
     return key_file, forwarding
 
 
+_local_lake = None  # the running stack's buffered writer (BufferedLake)
+
+
 def start_local_lake() -> Path:
     """The lake kind writes Parquet here (the local Parquet writer in place of Firehose), and the demo tenant has a
     destination of kind lake, so that `make run` fills the lake as a deployed stack with DataLake fills its bucket."""
@@ -114,21 +117,24 @@ def start_local_lake() -> Path:
     from inlet.destinations.store import DestinationStore
 
     from inlet_cli import destination_admin
-    from inlet_cli.lake.local_lake import LocalLake
+    from inlet_cli.lake.local_lake import BufferedLake, LocalLake
 
-    local = LocalLake()
-    lake_kind.use_local_writer(local.write_rows)
+    global _local_lake
+    _local_lake = BufferedLake(LocalLake())
+    lake_kind.use_local_writer(_local_lake.write_rows)
     ssm = boto3.client("ssm")
     keys, store = KeyStore(local_env.KEYS_PATH, ssm=ssm), DestinationStore(local_env.DESTINATIONS_PATH, ssm=ssm)
     demo = Destination(tenant=local_env.EVENTS_TENANT, name="lake", kind="lake", batch=10)
     destination_admin.add(keys, store, demo, {}, deployed=False)
-    return local.root
+    return _local_lake.root
 
 
 def stop_local_lake() -> None:
     from inlet.destinations import lake as lake_kind
 
     lake_kind.use_local_writer(None)
+    if _local_lake is not None:
+        _local_lake.close()  # what the last interval held
 
 
 def _url(server: LocalApiServer) -> str:
