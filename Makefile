@@ -9,9 +9,15 @@ SAM := $(SAM_VENV)/bin/sam
 PY312_DIR := $(shell ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin 2>/dev/null | tail -1)
 EVENT ?= events/uplink-single.json
 PIP_QUIET := --quiet --disable-pip-version-check
+# uv (from PyPI) installs the virtual environments: `uv` on PATH if there is one, else a tiny venv holding only uv,
+# made once per machine under the user's cache (from nothing but python3 and PyPI) and shared by every clone.
+CACHE_HOME := $(or $(XDG_CACHE_HOME),$(if $(HOME),$(HOME)/.cache))
+UV_BOOT := $(if $(CACHE_HOME),$(CACHE_HOME)/inlet/uv-bootstrap,.venv-uv)
+UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOT)/bin/uv)
+UV_QUIET := --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv sam-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean docs docs-serve
+.PHONY: help venv dev-venv sam-venv layer-venv run invoke test lint format validate unit integration e2e bench bench-smoke build deploy clean docs docs-serve
 
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,25 +31,30 @@ DEV_STAMP := $(BIN)/.installed-dev
 BENCH_STAMP := $(BIN)/.installed-bench
 DOCS_STAMP := $(BIN)/.installed-docs
 
-$(RUN_STAMP): pyproject.toml
+$(UV_BOOT)/bin/uv:
+	@echo "make: bootstrapping uv from PyPI into $(UV_BOOT) (once per machine)" >&2
+	@$(PYTHON) -m venv $(UV_BOOT) >&2
+	@$(UV_BOOT)/bin/pip install $(PIP_QUIET) 'uv>=0.5,<1' >&2
+
+$(RUN_STAMP): pyproject.toml | $(UV)
 	@echo "make: installing the project into $(VENV)" >&2
-	@$(PYTHON) -m venv $(VENV) >&2
-	@$(BIN)/pip install $(PIP_QUIET) -e . >&2
+	@$(UV) venv $(UV_QUIET) --allow-existing --python $(PYTHON) $(VENV) >&2
+	@$(UV) pip install $(UV_QUIET) --python $(BIN)/python -e . >&2
 	@touch $@
 
 $(DEV_STAMP): $(RUN_STAMP)
 	@echo "make: installing the test tools (.[dev]) into $(VENV)" >&2
-	@$(BIN)/pip install $(PIP_QUIET) -e '.[dev]' >&2
+	@$(UV) pip install $(UV_QUIET) --python $(BIN)/python -e '.[dev]' >&2
 	@touch $@
 
 $(BENCH_STAMP): $(RUN_STAMP)
 	@echo "make: installing the benchmark tools (.[bench]) into $(VENV)" >&2
-	@$(BIN)/pip install $(PIP_QUIET) -e '.[bench]' >&2
+	@$(UV) pip install $(UV_QUIET) --python $(BIN)/python -e '.[bench]' >&2
 	@touch $@
 
 $(DOCS_STAMP): $(RUN_STAMP)
 	@echo "make: installing the documentation tools (.[docs]) into $(VENV)" >&2
-	@$(BIN)/pip install $(PIP_QUIET) -e '.[docs]' >&2
+	@$(UV) pip install $(UV_QUIET) --python $(BIN)/python -e '.[docs]' >&2
 	@touch $@
 
 # The inspector's browser test drives Debian's Chromium through Playwright (the system browser: no `playwright
@@ -60,10 +71,21 @@ $(CHROMIUM_STAMP): | $(RUN_STAMP)
 	fi
 	@touch $@
 
-$(SAM_VENV)/.installed:
-	$(PYTHON) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/pip install $(PIP_QUIET) aws-sam-cli
+$(SAM_VENV)/.installed: | $(UV)
+	$(UV) venv $(UV_QUIET) --allow-existing --python $(PYTHON) $(SAM_VENV)
+	$(UV) pip install $(UV_QUIET) --python $(SAM_VENV)/bin/python aws-sam-cli
 	touch $@
+
+# The layer as Lambda runs it: Python 3.12 with only layers/common/requirements.txt and boto3 (the runtime's own),
+# for the test that imports every module of the layer. Rebuilt when the requirements change.
+LAYER_VENV := .venv-layer
+$(LAYER_VENV)/.installed: layers/common/requirements.txt
+	@test -x "$(PY312_DIR)/python3.12" || { echo "make: Python 3.12 not found (pyenv install 3.12)" >&2; exit 1; }
+	@echo "make: building $(LAYER_VENV) (Python 3.12 with the layer's requirements only)" >&2
+	@rm -rf $(LAYER_VENV)
+	@$(PY312_DIR)/python3.12 -m venv $(LAYER_VENV) >&2
+	@$(LAYER_VENV)/bin/pip install $(PIP_QUIET) -r layers/common/requirements.txt boto3 >&2
+	@touch $@
 
 venv: $(RUN_STAMP) ## Create .venv with the project and the CLI `inlet` (what `make run` needs)
 
@@ -71,13 +93,15 @@ dev-venv: $(DEV_STAMP) ## Add the test tools (pytest, hypothesis, ruff) to .venv
 
 sam-venv: $(SAM_VENV)/.installed ## Create .venv-sam with AWS SAM CLI (kept apart: it pins boto3)
 
-run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_PORT:-3000}); TAGOIO=1 adds a local TagoIO
-	$(BIN)/inlet local run $(if $(TAGOIO),--with-tagoio)
+layer-venv: $(LAYER_VENV)/.installed ## Create .venv-layer: Python 3.12 with only the layer's requirements
+
+run: venv ## Run the endpoint locally (moto + HTTP server on 127.0.0.1:${INLET_PORT:-3000}), data kept in .inlet/; RESET=1 starts afresh, TAGOIO=1 adds a local TagoIO
+	$(BIN)/inlet local run $(if $(TAGOIO),--with-tagoio) $(if $(RESET),--reset)
 
 invoke: venv ## Invoke the real handler with an event file, Docker-free: make invoke EVENT=events/uplink-tts-v3.json
 	@$(BIN)/inlet local invoke $(EVENT)
 
-test: lint validate docs $(DEV_STAMP) $(BENCH_STAMP) $(CHROMIUM_STAMP) ## Everything CI runs: ruff, sam validate --lint, the docs build, the whole pytest suite (it smoke-tests the benchmarks too)
+test: lint validate docs $(DEV_STAMP) $(BENCH_STAMP) $(CHROMIUM_STAMP) $(LAYER_VENV)/.installed ## Everything CI runs: ruff, sam validate --lint, the docs build, the whole pytest suite (it smoke-tests the benchmarks too)
 	$(BIN)/python -m pytest -q
 
 lint: $(DEV_STAMP) ## ruff check and format check

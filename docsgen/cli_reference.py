@@ -43,14 +43,14 @@ def _sections(parser: argparse.ArgumentParser, heading: int) -> list[str]:
             text = sub.description or helps.get(name, "")
             if text:
                 lines += [_sentence(text), ""]
-            if _has_subcommands(sub):
+            if has_subcommands(sub):
                 lines += _sections(sub, heading + 1)
             else:
                 lines += _command(sub)
     return lines
 
 
-def _has_subcommands(parser: argparse.ArgumentParser) -> bool:
+def has_subcommands(parser: argparse.ArgumentParser) -> bool:
     return any(isinstance(a, argparse._SubParsersAction) for a in parser._actions)
 
 
@@ -75,9 +75,10 @@ def _row(parser: argparse.ArgumentParser, action: argparse.Action) -> str:
         notes.append("one of " + ", ".join(f"`{c}`" for c in action.choices))
     if action.required and action.option_strings:
         notes.append("required")
-    group = _exclusive_with(parser, action)
+    group, required = _exclusive_with(parser, action)
     if group:
-        notes.append("not with " + ", ".join(f"`{s}`" for s in group))
+        others = ", ".join(f"`{s}`" for s in group)
+        notes.append(f"required, or {others} instead" if required else f"not with {others}")
     default = action.default
     shown = action.option_strings and action.nargs != 0 and "default" not in (action.help or "")
     if shown and default not in (None, False, "", [], argparse.SUPPRESS):
@@ -96,11 +97,13 @@ def _metavar(action: argparse.Action) -> str:
     return action.dest.upper()
 
 
-def _exclusive_with(parser: argparse.ArgumentParser, action: argparse.Action) -> list[str]:
+def _exclusive_with(parser: argparse.ArgumentParser, action: argparse.Action) -> tuple[list[str], bool]:
+    """The options that exclude ``action``, and whether one of them all is required."""
     for group in parser._mutually_exclusive_groups:
         if action in group._group_actions:
-            return [o for a in group._group_actions if a is not action for o in a.option_strings[:1] or [a.dest]]
-    return []
+            others = [o for a in group._group_actions if a is not action for o in a.option_strings[:1] or [a.dest]]
+            return others, group.required
+    return [], False
 
 
 def _escape(text: str) -> str:

@@ -34,6 +34,15 @@ def moto_aws(aws_env):
 
 
 @pytest.fixture(autouse=True)
+def own_cli_settings(monkeypatch, tmp_path_factory):
+    """No test reads the settings of the person running it: an empty config file of its own, no INLET_TENANT,
+    INLET_TARGET or INLET_PROFILE (subprocesses inherit the same)."""
+    monkeypatch.setenv("INLET_CONFIG", str(tmp_path_factory.mktemp("inlet-config") / "config.toml"))
+    for name in ("INLET_TENANT", "INLET_TARGET", "INLET_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def fresh_containers():
     """Each test starts like a cold Lambda container: settings, clients and caches are rebuilt."""
     restart_container()

@@ -19,6 +19,7 @@ from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
 
+from inlet_cli import settings
 from inlet_cli.errors import CliError
 from inlet_cli.local import env as local_env
 
@@ -58,6 +59,8 @@ STACK_OUTPUTS = {
     "lake_database": "LakeDatabaseName",
     "lake_workgroup": "LakeWorkGroupName",
     "lake_bucket": "LakeBucketName",
+    "uplink_function": "UplinkFunctionName",
+    "deliver_function": "DeliverFunctionName",
 }
 
 
@@ -80,6 +83,8 @@ class Target:
     lake_database: str = ""  # the data lake (template parameter LakeTenants): Glue database, Athena workgroup, bucket
     lake_workgroup: str = ""
     lake_bucket: str = ""
+    uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none
+    deliver_function: str = ""
     endpoint_url: str | None = None
     region: str | None = None
     local: bool = False
@@ -89,7 +94,10 @@ class Target:
         if value:
             return value
         if name in ENV_NAMES and self.source == "the environment":
-            raise CliError(f"{ENV_NAMES[name]} is not set: pass --local or --stack NAME, or set {ENV_NAMES[name]}")
+            raise CliError(
+                f"{ENV_NAMES[name]} is not set: pass --local or --stack NAME, set INLET_TARGET (local, stack:NAME), "
+                f"`inlet config set target ...`, or set {ENV_NAMES[name]}"
+            )
         if name in STACK_OUTPUTS and self.source.startswith("stack"):
             raise CliError(f"{self.source} has no output {STACK_OUTPUTS[name]}")
         raise CliError(f"{self.source} does not name the {name.replace('_', ' ')}")
@@ -115,10 +123,17 @@ class Target:
 
 
 def resolve(local: bool = False, stack: str | None = None) -> Target:
+    """``--local`` or ``--stack NAME``; without either, the configured target (``settings``: INLET_TARGET, the
+    profile, the config file), else the environment's table names, else the local stack when one runs here."""
     if local:
         return from_local_state()
     if stack:
         return from_stack(stack)
+    kind, name = settings.parse_target(settings.setting("target").value or "env")
+    if kind == "local":
+        return from_local_state()
+    if kind == "stack":
+        return from_stack(name or "")
     return Target("the environment", **{name: os.environ.get(env, "") for name, env in ENV_NAMES.items()})
 
 

@@ -55,6 +55,10 @@ class Resolved:
             self._conditions[name] = self._truth(self._template["Conditions"][name])
         return self._conditions[name]
 
+    def holds(self, node: dict) -> bool:
+        """A condition expression (``Fn::Equals``, ``Fn::And``...) evaluated for these parameters."""
+        return self._truth(node)
+
     def _truth(self, node: dict) -> bool:
         ((function, args),) = node.items()
         if function in ("Condition", "Fn::Condition"):  # the YAML loader spells !Condition the long way

@@ -71,9 +71,9 @@ def test_revoked_key_is_refused_once_caches_expire(seeded, capsys):
 
 def test_key_errors_are_one_line(seeded, capsys):
     assert "Invalid Additional Parameter" in error_of(capsys, "keys", "create", "--tenant", "demo", "--mapping", "x")
-    assert "tenant must be" in error_of(capsys, "keys", "create", "--tenant", "bad tenant!")
+    assert "breaks the rule" in error_of(capsys, "keys", "create", "--tenant", "bad tenant!")
     assert "no key with id" in error_of(capsys, "keys", "revoke", "0000000000000000")
-    assert "--tenant" in error_of(capsys, "keys", "create", code=2)
+    assert "--tenant" in error_of(capsys, "keys", "create")  # no default tenant configured
     assert "invalid choice" in error_of(capsys, "keys", "create", "--tenant", "t", "--unknown-devices", "x", code=2)
 
 

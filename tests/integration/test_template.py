@@ -160,9 +160,14 @@ def test_tables_have_the_key_schema_of_the_contract(resources: dict, name: str, 
 
 
 @pytest.mark.parametrize("name", ["DevicesTable", "RecordsTable"])
-def test_devices_and_records_survive_stack_deletion_and_cannot_be_deleted_by_hand(resources: dict, name: str) -> None:
-    assert resources[name]["DeletionPolicy"] == resources[name]["UpdateReplacePolicy"] == "Retain"
-    assert resources[name]["Properties"]["DeletionProtectionEnabled"] is True
+def test_devices_and_records_survive_stack_deletion_but_not_a_failed_first_create(resources: dict, name: str) -> None:
+    # RetainExceptOnCreate: a rollback of the stack's very first create deletes the new, empty tables. No deletion
+    # protection: DynamoDB refuses DeleteTable on a protected table, which would fail that rollback. A table deleted
+    # by hand keeps its point-in-time recovery backup for 35 days (DynamoDB's system backup).
+    assert resources[name]["DeletionPolicy"] == "RetainExceptOnCreate"
+    assert resources[name]["UpdateReplacePolicy"] == "Retain"  # the only attribute RetainExceptOnCreate is valid on
+    assert "DeletionProtectionEnabled" not in resources[name]["Properties"]
+    assert resources[name]["Properties"]["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
 
 
 # --- Outputs ---------------------------------------------------------------------------------------------------------

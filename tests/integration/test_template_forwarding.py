@@ -25,7 +25,7 @@ def test_the_delivery_queue_keeps_deliveries_encrypted_and_ends_in_its_dead_lett
     worker = resources["DeliverFunction"]["Properties"]
     assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
     for name in ("DeliveryQueue", "DeliveryDLQ"):
-        assert resources[name]["DeletionPolicy"] == "Retain"  # they may hold accepted uplinks
+        assert resources[name]["DeletionPolicy"] == "RetainExceptOnCreate"  # they may hold accepted uplinks
 
 
 def test_a_delivery_outlives_its_retries_and_then_has_a_week_in_the_dead_letter_queue(resources):

@@ -49,8 +49,10 @@ def test_new_uplink_versions_shift_through_codedeploy_and_roll_back_on_both_alar
     }
     assert group["AutoRollbackConfiguration"]["Enabled"] is True
     assert "DEPLOYMENT_STOP_ON_ALARM" in group["AutoRollbackConfiguration"]["Events"]
-    alarms = {alarm["Name"]["Ref"] for alarm in group["AlarmConfiguration"]["Alarms"]}
-    assert alarms == {"UplinkNewVersionErrorsAlarm", "UplinkApi5xxAlarm"}
+    alarms = [alarm["Name"] for alarm in group["AlarmConfiguration"]["Alarms"]]
+    # the 5xx alarm by its name (a Ref closes a cycle: API -> alias -> deployment group -> alarm -> API)
+    assert alarms == [{"Ref": "UplinkNewVersionErrorsAlarm"}, {"Fn::Sub": "${AWS::StackName}-uplink-api-5xx"}]
+    assert resources["UplinkApi5xxAlarm"]["Properties"]["AlarmName"] == alarms[1]
     alias = resources["UplinkFunctionAliaslive"]
     assert alias["UpdatePolicy"]["CodeDeployLambdaAliasUpdate"]["DeploymentGroupName"] == {
         "Ref": "UplinkFunctionDeploymentGroup"

@@ -59,7 +59,7 @@ def test_one_failing_uplink_in_a_batch_of_100_fails_alone(engine, bad, reason, p
     firsts[position] = bad
     decodings = engine.decode_many(ts013(CODEC), "acme", jobs_of(firsts))
     assert decodings[position].failed
-    assert decodings[position].errors[0].startswith(reason)
+    assert reason in decodings[position].errors[0]  # a caught limit: what was thrown, then the limit
     others = [d for i, d in enumerate(decodings) if i != position]
     assert [d.decoded for d in others] == [{"first": 7, "port": i} for i in range(100) if i != position]
     assert not any(d.failed for d in others)

@@ -12,8 +12,8 @@ import orjson
 import pytest
 from inlet.adapters.javascript.engine import ScriptEngine
 from inlet.core.decoding.contracts import ts013_input
-from inlet.core.decoding.examples import actual_output, differences, load_description, uplink_examples
 from inlet.core.decoding.references import Connector
+from inlet_cli.decoder_examples import actual_output, differences, load_description, uplink_examples
 
 pytestmark = pytest.mark.unit
 

@@ -42,8 +42,10 @@ def test_an_option_added_to_the_parser_appears_in_the_reference():
 def test_required_and_exclusive_options_say_so():
     page = cli_reference.render()
     create = page.split("### `inlet keys create`", 1)[1].split("\n### ", 1)[0]
-    assert "| `--tenant` `TENANT` | the tenant whose devices the key may write (required) |" in create
-    assert "(not with `--stack`)" in create
+    assert "| `--tenant` `TENANT` | the tenant whose devices the key may write; default: $INLET_TENANT" in create
+    assert "required when none is set" in create and "(not with `--stack`)" in create
+    decode = page.split("## `inlet decode`", 1)[1].split("\n## ", 1)[0]
+    assert "(required, or `--file` instead)" in decode
 
 
 def test_every_answer_of_openapi_is_on_the_http_api_page():
@@ -63,3 +65,11 @@ def test_the_pages_hold_their_marker_and_the_hook_fills_it(page, marker):
     filled = on_page_markdown(text)
     assert not any(m in filled for m in MARKERS)
     assert len(filled) > len(text) + 1000
+
+
+def test_every_command_has_more_than_its_one_line_help():
+    parser = build_parser()
+    for name, sub, _ in cli_reference.commands(parser):
+        if cli_reference.has_subcommands(sub):
+            continue  # a group: its one-line help says what its commands are about
+        assert sub.description, f"{name}: no description (cli/inlet_cli/command_guide.py or description=)"

@@ -12,11 +12,11 @@ import argparse
 from pathlib import Path
 
 import orjson
-from inlet.core.decoding.examples import Example, actual_output, differences, load_description, uplink_examples
 from inlet.core.decoding.references import KIND_TS013, Connector
 from yaml import YAMLError
 
 from inlet_cli.commands.decode import decode_one, read_script, script_engine
+from inlet_cli.decoder_examples import Example, actual_output, differences, load_description, uplink_examples
 from inlet_cli.errors import CliError
 from inlet_cli.output import print_json, say
 
@@ -24,12 +24,13 @@ SCRIPT_VERSION = 0  # a file on disk is no stored version
 
 
 def check_compiles(kind: str, source: str, shown: str) -> None:
-    """Refuse a script with a syntax error before it is stored: every uplink would fail with it."""
+    """Refuse a script with a syntax error, or one that closes the function it is wrapped in, before it is stored:
+    every uplink would fail with it. Compiles only: nothing of the script runs here (source_check)."""
     from inlet.adapters.javascript.limits import DEFAULT_LIMITS
-    from inlet.adapters.javascript.sandbox import LoadFailure, Sandbox
+    from inlet.adapters.javascript.source_check import LoadFailure, check_source
 
     try:
-        Sandbox(kind, source, DEFAULT_LIMITS[kind])
+        check_source(kind, source, DEFAULT_LIMITS[kind])
     except LoadFailure as failure:
         raise CliError(f"{shown}: {failure}") from None
 

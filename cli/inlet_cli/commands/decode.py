@@ -33,7 +33,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     which.add_argument("--connector", metavar="NAME[@VERSION]", help="a stored or built-in connector")
     which.add_argument("--file", metavar="FILE.js", help="a script on disk (no stack needed)")
     decode.add_argument("--kind", choices=SCRIPT_KINDS, help="the contract of --file (default: told from the script)")
-    decode.add_argument("--port", type=int, help="the uplink's port (fPort); ts013 codecs need it")
+    decode.add_argument("--port", type=int, help="the uplink's port (fPort); required for a ts013 codec")
     payload = decode.add_mutually_exclusive_group(required=True)
     payload.add_argument("--payload", metavar="HEX", help="the payload as hex")
     payload.add_argument("--base64", metavar="B64", help="the payload as base64")

@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device, DeviceStore
-from inlet.core.device_params import parse_param_list
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from inlet_cli.commands import checked_tenant, parse_serial, target_of
 from inlet_cli.commands.device_connectors import ConnectorCheck
 from inlet_cli.commands.device_csv import Line, read_device_file
 from inlet_cli.commands.visibility import DEVICES_ADDED, made_visible
+from inlet_cli.device_params import parse_param_list
 from inlet_cli.errors import CliError
 from inlet_cli.local.env import now_iso
 from inlet_cli.output import note, print_json, say, stderr

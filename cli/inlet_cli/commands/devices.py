@@ -7,12 +7,13 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device
-from inlet.core.device_params import parse_params
 
-from inlet_cli.commands import checked_serial, checked_tenant, device_import, target_of
+from inlet_cli.commands import add_tenant, checked_serial, checked_tenant, device_import, target_of
 from inlet_cli.commands.device_connectors import checked_connector
 from inlet_cli.commands.device_health import health_of, shown_age, shown_count
+from inlet_cli.commands.device_unknown import list_unknown
 from inlet_cli.commands.visibility import DEVICES_ADDED, DEVICES_REMOVED, made_visible
+from inlet_cli.device_params import parse_params
 from inlet_cli.errors import CliError
 from inlet_cli.local.env import now_iso
 from inlet_cli.output import note, print_json, print_table, say
@@ -26,7 +27,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
 
     add = commands.add_parser("add", parents=[common], help="add devices (existing ones are left unchanged)")
     add.add_argument("serials", nargs="+", metavar="SERIAL")
-    add.add_argument("--tenant", required=True)
+    add_tenant(add)
     add.add_argument("--connector", default=GENERIC_SENSOR, metavar="NAME[@VERSION]", help=f"default: {GENERIC_SENSOR}")
     add.add_argument("--name", default="", help="a label for people")
     add.add_argument("--payload-encoding", choices=DEVICE_ENCODINGS, default="", help="default: what the LNS sends")
@@ -36,20 +37,25 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     add.set_defaults(run=add_devices)
 
     listing = commands.add_parser("list", parents=[common], help="list a tenant's devices and when each was heard")
-    listing.add_argument("--tenant", required=True)
+    add_tenant(listing)
     listing.add_argument(
         "--no-health", action="store_true", help="skip last seen, 24 h count, RSSI/SNR (no record reads: large fleets)"
+    )
+    listing.add_argument(
+        "--unknown",
+        action="store_true",
+        help="instead: the serials keys with --unknown-devices accept met, not registered (last 7 days)",
     )
     listing.set_defaults(run=list_devices)
 
     remove = commands.add_parser("remove", parents=[common], help="remove devices (their records stay)")
     remove.add_argument("serials", nargs="+", metavar="SERIAL")
-    remove.add_argument("--tenant", required=True)
+    add_tenant(remove)
     remove.set_defaults(run=remove_devices)
 
     bulk = commands.add_parser("import", parents=[common], help="add the devices of a CSV file")
     bulk.add_argument("file", metavar="FILE.csv", help="header: serial[,name,connector,payload_encoding,params]")
-    bulk.add_argument("--tenant", required=True)
+    add_tenant(bulk)
     bulk.set_defaults(run=device_import.import_devices)
 
 
@@ -92,6 +98,8 @@ def add_devices(args: argparse.Namespace) -> int:
 def list_devices(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
     target = target_of(args)
+    if args.unknown:
+        return list_unknown(target, tenant, args)
     devices = target.device_store().list(tenant)
     empty = f"tenant {tenant} has no devices"
     if args.no_health:

@@ -11,7 +11,7 @@ import argparse
 import signal
 import webbrowser
 
-from inlet_cli.commands import checked_tenant, target_of
+from inlet_cli.commands import add_tenant, checked_tenant, target_of
 from inlet_cli.commands.request_logging import (
     DEFAULT_SECONDS,
     LOGGING_DELAY,
@@ -33,7 +33,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     inspect = groups.add_parser(
         "inspect", parents=[common], help="watch a tenant's requests live in the browser (switches their log on)"
     )
-    inspect.add_argument("--tenant", required=True)
+    add_tenant(inspect)
     inspect.add_argument("--key", metavar="KEY_ID", help="only this key (default: every unrevoked key of the tenant)")
     inspect.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks a free one")
     inspect.add_argument("--no-open", action="store_true", help="serve the page, do not open a browser")

@@ -17,7 +17,7 @@ from inlet.core.keys import (
 )
 from inlet.errors import InletError
 
-from inlet_cli.commands import checked_tenant, target_of
+from inlet_cli.commands import add_tenant, checked_tenant, target_of
 from inlet_cli.commands.request_logging import LOGGING_DELAY, duration_seconds, now_s, set_log_until
 from inlet_cli.commands.tagoio_options import add_tagoio_options, tagoio_from_args
 from inlet_cli.commands.visibility import KEY_REVOKED, LOCAL_AT_ONCE, made_visible
@@ -25,6 +25,13 @@ from inlet_cli.errors import KEY_SHAPED, CliError
 from inlet_cli.local.env import now_iso
 from inlet_cli.output import note, print_json, print_table, say
 
+# A key without a mapping reads network servers' own formats: one unregistered device there must not make the
+# network server see failures (The Things Stack disables a webhook that keeps failing, for every device of it).
+ACCEPT_ADVICE = (
+    "For a network server's webhook, consider --unknown-devices accept: an uplink of a device not registered yet is "
+    "answered 2xx (ignored, device_not_found) instead of 404, so the network server never marks the webhook as "
+    "failing; `inlet devices list --unknown` lists those devices. (Not chosen now: the default is reject.)"
+)
 PUBLIC_FIELDS = (
     "id",
     "tenant",
@@ -44,18 +51,24 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     commands = group.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     create = commands.add_parser("create", parents=[common], help="create a key and print it once")
-    create.add_argument("--tenant", required=True, help="the tenant whose devices the key may write")
+    add_tenant(create, "the tenant whose devices the key may write")
     create.add_argument("--name", default="", help="a label for people (e.g. the network server's name)")
     create.add_argument(
         "--mapping", default="", help='Additional Parameter, e.g. "serial=devaddr;payload=data;port=fport"'
     )
-    create.add_argument("--unknown-devices", choices=UNKNOWN_DEVICE_POLICIES, default="reject")
+    create.add_argument(
+        "--unknown-devices",
+        choices=UNKNOWN_DEVICE_POLICIES,
+        help="what an uplink of a serial with no device gets: reject (the default: rejected device_not_found, 404 "
+        "when nothing is stored), accept (2xx, the item ignored device_not_found and listed by `inlet devices list "
+        "--unknown`: recommended for network servers) or provision (the device created)",
+    )
     create.add_argument("--payload-encoding", choices=PAYLOAD_ENCODINGS, default="auto")
     add_tagoio_options(create)
     create.set_defaults(run=create_key)
 
     listing = commands.add_parser("list", parents=[common], help="list keys (never the keys themselves)")
-    listing.add_argument("--tenant", help="only this tenant's keys")
+    listing.add_argument("--tenant", help="only this tenant's keys (default: every tenant's)")
     listing.set_defaults(run=list_keys)
 
     revoke = commands.add_parser("revoke", parents=[common], help="revoke a key by its id")
@@ -83,7 +96,7 @@ def create_key(args: argparse.Namespace) -> int:
         key_hash=key_hash(key),
         name=args.name,
         mapping=args.mapping.strip(),
-        unknown_devices=args.unknown_devices,
+        unknown_devices=args.unknown_devices or "reject",
         payload_encoding=args.payload_encoding,
         sink=args.sink,
         tagoio=tagoio_from_args(args, target),
@@ -100,6 +113,8 @@ def create_key(args: argparse.Namespace) -> int:
     else:
         note(f"Created key {config.id} for tenant {config.tenant}. It is shown only now: store it safely.")
         print(key, flush=True)
+    if args.unknown_devices is None and not config.mapping:
+        note(ACCEPT_ADVICE)
     return 0
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from inlet_cli.errors import CliError
 from inlet_cli.local import env as local_env
+from inlet_cli.local import persistence
 from inlet_cli.local import stack as local_stack
 from inlet_cli.local import state as local_state
 from inlet_cli.local.api_event import ROUTE_PATH, LambdaContext
@@ -20,7 +21,9 @@ from inlet_cli.local.changes import ChangeWatcher
 from inlet_cli.local.destinations import LocalDestinations
 from inlet_cli.local.forward import LocalForwarding, start_tagoio_forwarding
 from inlet_cli.local.http_server import Invoker, LocalApiServer
+from inlet_cli.local.persistence import Emulator, Persistence
 from inlet_cli.output import print_json
+from inlet_cli.settings import local_stack_running
 from inlet_cli.targets import from_local_state
 
 DEFAULT_PORT = 3000
@@ -43,7 +46,11 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     run.add_argument("--port", type=int, help=f"default: $INLET_PORT or {DEFAULT_PORT}; 0 picks a free port")
     run.add_argument("--with-tagoio", action="store_true", help="also run a local TagoIO; a demo key forwards to it")
     run.add_argument("--no-lake", action="store_true", help="do not write the local data lake (.inlet/lake)")
+    run.add_argument("--reset", action="store_true", help="start afresh: forget the data of the previous runs")
     run.set_defaults(run=run_stack)
+
+    reset = commands.add_parser("reset", help="forget the local stack's data (its next start seeds the demo data)")
+    reset.set_defaults(run=reset_data)
 
     invoke = commands.add_parser("invoke", help="invoke the real handler once with an event file, print its result")
     invoke.add_argument("event", metavar="EVENT.json", help="an API Gateway HTTP API (payload 2.0) event")
@@ -61,8 +68,12 @@ def run_stack(args: argparse.Namespace) -> int:
         ) from None
     for signum in (signal.SIGINT, signal.SIGTERM):  # `kill` stops as cleanly as Ctrl-C, even in a background job
         signal.signal(signum, _interrupt)
-    with server, local_stack.local_aws("server") as aws:
-        key_file, forwarding = _prepare(server, aws, args.with_tagoio)
+    if args.reset:
+        reset_data(args)
+    # an emulator named by AWS_ENDPOINT_URL keeps (or forgets) its data itself
+    kept = None if os.environ.get("AWS_ENDPOINT_URL") else Persistence(local_env.state_dir())
+    with server, local_stack.local_aws("server", journal=kept and kept.journal) as aws:
+        key_file, forwarding = _prepare(server, aws, args.with_tagoio, kept)
         destinations = LocalDestinations(aws.endpoint_url)  # the delivery path runs as the stack runs it
         lake = None if args.no_lake else start_local_lake()
         extra = {**destinations.state(), **(forwarding.state() if forwarding else {})}
@@ -85,16 +96,20 @@ def run_stack(args: argparse.Namespace) -> int:
                 forwarding.stop()
             if lake:
                 stop_local_lake()
+            if kept:
+                kept.stop(Emulator(aws.endpoint_url, aws.region))
             if aws.emulator == "moto":
                 local_state.remove_state(state)
     return 0
 
 
 def _prepare(
-    server: LocalApiServer, aws: local_stack.LocalAws, with_tagoio: bool
+    server: LocalApiServer, aws: local_stack.LocalAws, with_tagoio: bool, kept: Persistence | None
 ) -> tuple[Path, LocalForwarding | None]:
-    """Tables, demo data and keys, the function behind the server; TagoIO forwarding when asked for."""
-    keys = local_stack.prepare_stack(aws)
+    """Tables, the data of the previous runs (or the demo data), keys, the function behind the server; TagoIO
+    forwarding when asked for."""
+    emulator = Emulator(aws.endpoint_url, aws.region) if kept else None
+    keys = local_stack.prepare_stack(aws, restore=kept and emulator and (lambda: kept.start(emulator)))
     directory = local_env.state_dir()
     key_file = local_state.create_demo_key(keys, directory)
     # only with --with-tagoio: the poller standing in for SQS is the local stack's only background AWS work
@@ -125,7 +140,8 @@ def start_local_lake() -> Path:
     ssm = boto3.client("ssm")
     keys, store = KeyStore(local_env.KEYS_PATH, ssm=ssm), DestinationStore(local_env.DESTINATIONS_PATH, ssm=ssm)
     demo = Destination(tenant=local_env.EVENTS_TENANT, name="lake", kind="lake", batch=10)
-    destination_admin.add(keys, store, demo, {}, deployed=False)
+    if not any(d.kind == "lake" for d, _ in store.all_of(demo.tenant)):  # kept from a previous run
+        destination_admin.add(keys, store, demo, {}, deployed=False)
     return _local_lake.root
 
 
@@ -135,6 +151,15 @@ def stop_local_lake() -> None:
     lake_kind.use_local_writer(None)
     if _local_lake is not None:
         _local_lake.close()  # what the last interval held
+
+
+def reset_data(args: argparse.Namespace) -> int:
+    directory = local_env.state_dir()
+    if local_stack_running():
+        raise CliError(f"a local stack is running on {directory}: stop it first (Ctrl-C), or run it with --reset")
+    forgotten = persistence.reset(directory)
+    print(f"Local data {'forgotten' if forgotten else 'was already empty'} ({directory / persistence.DATA_DIR})")
+    return 0
 
 
 def _url(server: LocalApiServer) -> str:
@@ -186,13 +211,14 @@ def _announce(url: str, aws: local_stack.LocalAws, key_file: Path) -> None:
     key_path = shlex.quote(_shown(key_file))
     state = os.environ.get(local_env.STATE_DIR_ENV)
     prefix = f"{local_env.STATE_DIR_ENV}={shlex.quote(state)} " if state else ""
-    emulator = {"moto": f"moto in this process at {aws.endpoint_url} (data lasts until Ctrl-C)"}.get(
+    kept = f"data kept in {_shown(local_env.state_dir() / persistence.DATA_DIR)}; `make run RESET=1` starts afresh"
+    emulator = {"moto": f"moto in this process at {aws.endpoint_url} ({kept})"}.get(
         aws.emulator, f"{aws.endpoint_url} (AWS_ENDPOINT_URL)"
     )
     lines = [
         f"Inlet listening on {url}",
         f"  AWS emulator: {emulator}",
-        f"  tenant demo, devices {', '.join(local_env.DEMO_DEVICES)}",
+        f"  tenant demo, devices {', '.join(local_env.DEMO_DEVICES)} (at the first start)",
         f"  demo key in {_shown(key_file)} (mode 0600; it is never printed)",
         "",
         "Send an uplink:",

@@ -14,7 +14,7 @@ from inlet.adapters.records import RecordStore
 from inlet.core.values import format_time
 from rich.text import Text
 
-from inlet_cli.commands import checked_serial, checked_tenant, target_of
+from inlet_cli.commands import add_tenant, checked_serial, checked_tenant, target_of
 from inlet_cli.commands.record_export import FORMATS, with_progress, write_records
 from inlet_cli.commands.time_range import time_range
 from inlet_cli.errors import CliError
@@ -33,8 +33,8 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     records = groups.add_parser(
         "records", parents=[common], help="show a device's latest uplinks, or export a time range (one device or all)"
     )
-    records.add_argument("serial", metavar="SERIAL", nargs="?", help="the device (or --all)")
-    records.add_argument("--tenant", required=True)
+    records.add_argument("serial", metavar="SERIAL", nargs="?", help="the device; required unless --all")
+    add_tenant(records)
     records.add_argument("--all", action="store_true", help="every device of the tenant, one after the other")
     records.add_argument("--since", metavar="TIME", help="received at or after: ISO 8601, or an age (30m, 2h, 7d)")
     records.add_argument("--until", metavar="TIME", help="received before (default: now); same forms as --since")

@@ -11,12 +11,12 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from inlet.adapters.dead_letters import DeadLetters, Parked
 from inlet.adapters.delivery_claims import KEEPS, REGROUPS, DeliveryClaims
 from inlet.core.delivery import Delivery
 from inlet.core.values import format_time
 
 from inlet_cli.commands import checked_serial, target_of
+from inlet_cli.dead_letters import DeadLetters, Parked
 from inlet_cli.errors import CliError, without_keys
 from inlet_cli.output import note, print_json, print_table, say
 
@@ -31,7 +31,13 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     run = commands.add_parser("run", parents=[common], help="send kept deliveries back to the delivery queue")
     which = run.add_mutually_exclusive_group(required=True)
     which.add_argument("--all", action="store_true", help="every kept delivery")
-    which.add_argument("ids", nargs="*", default=[], metavar="ID", help="message ids shown by `inlet replay list`")
+    which.add_argument(
+        "ids",
+        nargs="*",
+        default=[],
+        metavar="ID",
+        help="message ids shown by `inlet replay list`; required unless --all",
+    )
     run.set_defaults(run=run_replay)
 
     devices = commands.add_parser(

@@ -27,17 +27,24 @@ LOCAL_WITHOUT_FORWARDING = (
 def add_tagoio_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sink", choices=SINKS, default="dynamodb", help="where uplinks go (default: dynamodb)")
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--tagoio-region", choices=tuple(REGIONS), help="TagoIO region of the profile")
-    where.add_argument("--tagoio-api-url", metavar="URL", help="TagoIO API URL (https; http only on loopback)")
+    where.add_argument(
+        "--tagoio-region", choices=tuple(REGIONS), help="TagoIO region of the profile (only with --sink tagoio or both)"
+    )
+    where.add_argument(
+        "--tagoio-api-url",
+        metavar="URL",
+        help="TagoIO API URL (https; http only on loopback; only with --sink tagoio or both)",
+    )
     parser.add_argument(
         "--network-token-param",
         metavar="NAME",
-        help="SSM SecureString holding the TagoIO network token (a name or a full path)",
+        help="SSM SecureString holding the TagoIO network token (a name or a full path); "
+        "required with --sink tagoio or both",
     )
     parser.add_argument(
         "--tagoio-authorization",
         metavar="AT...",
-        help="TagoIO authorization (profile) used to resolve devices by serial",
+        help="TagoIO authorization (profile) used to resolve devices by serial; required with --sink tagoio or both",
     )
 
 

@@ -26,7 +26,7 @@ from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
 from inlet.core.request_log import sort_key_before
 
-from inlet_cli.commands import parse_serial
+from inlet_cli.serials import parse_serial
 
 PAGE = Path(__file__).with_name("page")
 FILES = {"/": "index.html", "/inspector.js": "inspector.js", "/inspector.css": "inspector.css"}

@@ -20,6 +20,7 @@ from inlet.adapters.devices import DeviceStore
 from inlet.adapters.keys import KeyStore
 
 from inlet_cli.local import env as local_env
+from inlet_cli.local.journal import Journal, journaling
 from inlet_cli.template import ROOT, create_tables
 
 FUNCTION_DIR = ROOT / "functions" / "uplink"
@@ -36,8 +37,9 @@ class LocalAws:
 
 
 @contextmanager
-def local_aws(in_process: str = "server") -> Iterator[LocalAws]:
-    """``AWS_ENDPOINT_URL``'s emulator if set, else moto in this process (``"server"`` or ``"mock"``)."""
+def local_aws(in_process: str = "server", journal: Journal | None = None) -> Iterator[LocalAws]:
+    """``AWS_ENDPOINT_URL``'s emulator if set, else moto in this process (``"server"`` or ``"mock"``); the server
+    writes its changes to ``journal`` when one is given (``persistence``)."""
     if os.environ.get("AWS_ENDPOINT_URL"):
         yield use_endpoint(os.environ["AWS_ENDPOINT_URL"], external_region(), dummy=False)
         return
@@ -47,16 +49,32 @@ def local_aws(in_process: str = "server") -> Iterator[LocalAws]:
         with mock_aws():
             yield use_endpoint("", local_env.REGION, dummy=True, emulator="mock")
         return
-    from moto.server import ThreadedMotoServer
-
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines would drown the access log
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server = journaled_moto_server(journal)
     server.start()
     try:
         host, port = server.get_host_and_port()
         yield use_endpoint(f"http://{host}:{port}", local_env.REGION, dummy=True, emulator="moto")
     finally:
         server.stop()
+
+
+def journaled_moto_server(journal: Journal | None):
+    """moto's threaded server on a free port of 127.0.0.1, its application behind the journal when there is one
+    (``ThreadedMotoServer._server_entry`` as moto 5 writes it, with the middleware added)."""
+    from moto.moto_server.threaded_moto_server import MotoRequestHandler
+    from moto.server import DomainDispatcherApplication, ThreadedMotoServer, create_backend_app
+    from werkzeug.serving import make_server
+
+    class JournaledMotoServer(ThreadedMotoServer):
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            served = journaling(app, journal) if journal else app
+            self._server = make_server(self._ip_address, self._port, served, True, request_handler=MotoRequestHandler)
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return JournaledMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
 
 
 def external_region() -> str:
@@ -77,8 +95,9 @@ def use_endpoint(url: str, region: str, dummy: bool, emulator: str = "external")
     return LocalAws(url, region, emulator)
 
 
-def prepare_stack(aws: LocalAws) -> KeyStore:
-    """The function's environment, the template's tables and the events' demo data; returns the key store."""
+def prepare_stack(aws: LocalAws, restore: Callable[[], int] | None = None) -> KeyStore:
+    """The function's environment, the template's tables, then the data of the previous runs (``restore``: how
+    many changes it played back) or, for a stack with none, the events' demo data; returns the key store."""
     environment = local_env.function_environment(AWS_DEFAULT_REGION=aws.region)
     names = {"KEYS_PATH", "DEVICES_TABLE", "RECORDS_TABLE", "DEDUP_TABLE", "NETWORK_TOKEN_PATH", "AWS_DEFAULT_REGION"}
     for name, value in environment.items():
@@ -90,7 +109,8 @@ def prepare_stack(aws: LocalAws) -> KeyStore:
     dynamodb = boto3.client("dynamodb")
     create_tables(dynamodb, local_env.TABLES)
     keys = KeyStore(local_env.KEYS_PATH, ssm=boto3.client("ssm"))
-    local_env.seed_events_data(keys, DeviceStore(local_env.TABLES["DevicesTable"], dynamodb=dynamodb))
+    if not (restore and restore()):  # a restored stack keeps what its user changed, the demo data included
+        local_env.seed_events_data(keys, DeviceStore(local_env.TABLES["DevicesTable"], dynamodb=dynamodb))
     return keys
 
 

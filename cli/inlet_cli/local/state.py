@@ -9,14 +9,23 @@ import os
 from pathlib import Path
 
 from inlet.adapters.keys import KeyStore
-from inlet.core.keys import generate_key
+from inlet.core.keys import generate_key, is_well_formed, key_hash
 
 from inlet_cli.local import env as local_env
 from inlet_cli.local.stack import LocalAws
 
 
 def create_demo_key(keys: KeyStore, directory: Path) -> Path:
-    """A fresh random key for tenant demo, written to a 0600 file (never printed)."""
+    """The demo key of the previous run when the stack still holds it (its data was kept), else a fresh random key
+    for tenant demo, written to a 0600 file (never printed)."""
+    path = directory / local_env.DEMO_KEY_FILE
+    try:
+        kept = path.read_text().strip()
+    except OSError:
+        kept = ""
+    config = keys.config_for_hash(key_hash(kept)) if is_well_formed(kept) else None
+    if config is not None and not config.revoked_at:
+        return path
     key = generate_key()
     local_env.put_key(keys, key, local_env.EVENTS_TENANT, name="local demo key")
     path = directory / local_env.DEMO_KEY_FILE

@@ -28,7 +28,8 @@ class Settings:
     lease_seconds: int = 30  # how long a claimed request blocks its duplicates (>= function timeout)
     delivery_queue_url: str = ""  # SQS queue of TagoIO deliveries (empty: TagoIO sink disabled)
     network_token_path: str = "/inlet/tagoio"
-    edge_origin_secret: str = ""  # with the edge front: the header value CloudFront adds (empty: no edge front)
+    edge_origin_secret: str = ""  # the header value CloudFront adds, given directly (the local stack, tests)
+    edge_origin_secret_arn: str = ""  # with the edge front in AWS: the Secrets Manager secret holding that value
     connectors_table: str = ""  # versions of the devices' JavaScript connectors (empty: built-in connectors only)
 
 
@@ -53,6 +54,7 @@ _OPTIONAL = {
     "DELIVERY_QUEUE_URL": "delivery_queue_url",
     "NETWORK_TOKEN_PATH": "network_token_path",
     "EDGE_ORIGIN_SECRET": "edge_origin_secret",
+    "EDGE_ORIGIN_SECRET_ARN": "edge_origin_secret_arn",
     "CONNECTORS_TABLE": "connectors_table",
 }
 

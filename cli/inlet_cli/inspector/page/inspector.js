@@ -124,6 +124,11 @@ function renderItem(item) {
   li.dataset.serial = item.serial || "";
   li.append(el("span", "", `#${item.index} `), el("span", "badge", item.status), ` ${item.serial || "(no serial)"}`);
   if (item.reason) li.append(" ", el("span", "reason", item.reason));
+  if (item.status === "ignored" && item.reason === "device_not_found") {
+    // a key with --unknown-devices accept: answered 2xx, not stored until the device is registered
+    li.classList.add("unknown-device");
+    li.append(" ", el("span", "hint", `unknown device, not stored: inlet devices add ${item.serial}`));
+  }
   if (item.message) li.append(" ", el("span", "", item.message));
   if (item.port !== undefined) li.append(` port ${item.port}`);
   if (item.payload !== undefined) li.append(` payload ${item.payload}`);

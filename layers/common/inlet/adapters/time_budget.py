@@ -66,3 +66,14 @@ def refuse_late_attempt(**_: object) -> None:
     """botocore ``before-send`` hook: an attempt starts only if its longest duration still fits."""
     if not allows(ATTEMPT_WITH_BACKOFF_SECONDS):
         raise OutOfTime()
+
+
+def share_of_time_left(share: float, reserve: float) -> Callable[[], float] | None:
+    """A clock of the seconds left to a part of the request (decoding) that may take ``share`` of the time left now
+    and never the last ``reserve`` seconds (what comes after it: storing, answering); None outside an invocation."""
+    budget = _current.get()
+    if budget is None:
+        return None
+    left = budget.left()
+    end = budget.clock() + max(0.0, min(left * share, left - reserve))
+    return lambda: end - budget.clock()

@@ -15,10 +15,26 @@ KEY_PATTERN = re.compile(r"^at[0-9a-f]{32}$")  # TagoIO's shape: "at" + 128 rand
 # Anything that may be a key inside other text (an Inlet key or a TagoIO authorization), in any case (serials are
 # upper-cased): masked wherever text a person or a log sees could hold one.
 KEY_SHAPED = re.compile(r"at[0-9a-f]{32}", re.IGNORECASE)
-TENANT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-UNKNOWN_DEVICE_POLICIES = ("reject", "provision")
+# The tenant rule: 1-64 characters of lower-case letters, digits, '_' and '-', starting with a letter or a digit.
+# One spelling per tenant, so that `--tenant Demo` is refused instead of answering with demo's empty neighbour.
+TENANT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+TENANT_RULE = "1-64 characters of lower-case letters, digits, '_' or '-', starting with a letter or a digit"
+# What an uplink of a serial the tenant has no device for gets: `reject` (the item rejected device_not_found; 404 when
+# nothing of the request is stored), `accept` (a 2xx, the item ignored device_not_found and noted in the unknown-device
+# log: a network server never sees a failure) or `provision` (the device created on first sight).
+UNKNOWN_DEVICE_POLICIES = ("reject", "accept", "provision")
+ACCEPT_UNKNOWN = "accept"
 SINKS = ("dynamodb", "tagoio", "both")
 PAYLOAD_ENCODINGS = ("auto", "hex", "base64")
+
+
+def tenant_problem(tenant: str) -> str | None:
+    """Why ``tenant`` is not a tenant name (the wrong case says which spelling is), or None."""
+    if TENANT_PATTERN.match(tenant):
+        return None
+    if TENANT_PATTERN.match(tenant.lower()):
+        return f"tenant names are lower-case: {tenant!r} is not one; did you mean {tenant.lower()!r}?"
+    return f"tenant {tenant[:64]!r} breaks the rule: {TENANT_RULE}"
 
 
 def generate_key() -> str:
@@ -74,8 +90,9 @@ class KeyConfig:
 
 def validate_key_config(config: KeyConfig) -> None:
     """Reject a configuration the endpoint could not honour (used by the CLI before anything is stored)."""
-    if not TENANT_PATTERN.match(config.tenant):
-        raise ValueError("tenant must be 1-64 characters of letters, digits, '_' or '-'")
+    problem = tenant_problem(config.tenant)
+    if problem:
+        raise ValueError(problem)
     if config.unknown_devices not in UNKNOWN_DEVICE_POLICIES:
         raise ValueError(f"unknown-devices must be one of {', '.join(UNKNOWN_DEVICE_POLICIES)}")
     if config.sink not in SINKS:

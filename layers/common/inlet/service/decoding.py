@@ -7,14 +7,20 @@ decoded by the codec of its kind (``inlet.codecs``): built-in ones in Python, st
 engine, which is imported here on the first such connector only (the cold start of a deployment without JavaScript
 connectors does not pay for it). The records of one connector and tenant go to the engine as one batch, ordered by
 device, so that the engine's context changes device as rarely as possible.
+
+Decoding has a budget per request: at most half the invocation's time left, and never the time storing the records
+and answering need (an AWS call's longest attempt and the answer's margin, see adapters/time_budget.py). The
+uplinks it leaves no time for are stored undecoded, flagged ``decode_deferred`` (docs/decoder-sandbox.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Protocol
 
 from inlet.adapters.aws import SDK_ERRORS
+from inlet.adapters.time_budget import ANSWER_MARGIN_SECONDS, ATTEMPT_WITH_BACKOFF_SECONDS, share_of_time_left
 from inlet.codecs import UnknownKind, builtin_connector, codec_for
 from inlet.core.decoding.outcome import Decoding, apply_decoding
 from inlet.core.decoding.references import (
@@ -38,6 +44,9 @@ class _NoStoredConnectors:
 
 
 NO_STORED_CONNECTORS = _NoStoredConnectors()
+DECODE_SHARE = 0.5  # of the invocation's time left when decoding starts
+DECODE_RESERVE_SECONDS = ATTEMPT_WITH_BACKOFF_SECONDS + ANSWER_MARGIN_SECONDS  # kept for storing and answering
+TimeLeft = Callable[[], float]  # the seconds left to the request's decoding
 
 
 def decode_records(
@@ -49,6 +58,7 @@ def decode_records(
     connector store (cached per warm container). ``console``, when given (the request log is on), receives each
     script's console lines by record id; they are never stored in the record.
     """
+    time_left = share_of_time_left(DECODE_SHARE, DECODE_RESERVE_SECONDS)
     groups: dict[str, list[tuple[dict, object]]] = {}
     for record in records:
         device = devices.get(record.get("serial"))
@@ -57,7 +67,8 @@ def decode_records(
             groups.setdefault(text, []).append((record, device))
     for text, members in groups.items():
         members.sort(key=lambda member: (member[0].get("tenant") or "", member[0].get("serial") or ""))
-        for (record, _), decoding in zip(members, decode_group(text, members, connectors, console), strict=True):
+        decodings = decode_group(text, members, connectors, console, time_left)
+        for (record, _), decoding in zip(members, decodings, strict=True):
             if decoding is not None:
                 apply_decoding(record, decoding)
                 if console is not None and decoding.logs:
@@ -65,7 +76,11 @@ def decode_records(
 
 
 def decode_group(
-    text: str, members: list[tuple[dict, object]], connectors: ConnectorSource, console: dict | None = None
+    text: str,
+    members: list[tuple[dict, object]],
+    connectors: ConnectorSource,
+    console: dict | None = None,
+    time_left: TimeLeft | None = None,
 ) -> list:
     """The decodes of records whose devices name the same connector (``None``: generic-sensor, nothing to do)."""
     try:
@@ -81,7 +96,7 @@ def decode_group(
         return [Decoding.failure(str(ref), reason) for _ in members]
     if connector is None:
         return [Decoding.failure(str(ref), f"connector {ref} does not exist") for _ in members]
-    return decode_with(connector, members, logs=console is not None)
+    return decode_with(connector, members, logs=console is not None, time_left=time_left)
 
 
 def resolve(ref: ConnectorRef, connectors: ConnectorSource) -> Connector | None:
@@ -90,22 +105,30 @@ def resolve(ref: ConnectorRef, connectors: ConnectorSource) -> Connector | None:
 
 
 def decode_with(
-    connector: Connector, members: list[tuple[dict, object]], logs: bool = False, engine=None, keep_input: bool = True
+    connector: Connector,
+    members: list[tuple[dict, object]],
+    logs: bool = False,
+    engine=None,
+    keep_input: bool = True,
+    time_left: TimeLeft | None = None,
 ) -> list[Decoding]:
     """Each record decoded by ``connector`` (``members``: record and device, a device's records together).
 
     ``engine``: the script engine to use (the warm container's by default); ``keep_input`` (ingest): a TagoIO
-    result keeps its input records by place (``core/decoding/kept_input``), else it is the list itself."""
+    result keeps its input records by place (``core/decoding/kept_input``), else it is the list itself.
+    ``time_left``: the request's decode budget (none outside an invocation)."""
     try:
         codec = codec_for(connector.kind)
     except UnknownKind as exc:
         return [Decoding.failure(connector.label, str(exc)) for _ in members]
     if not codec.scripted:
         return [codec.decode(record, connector.label) for record, _ in members]
-    return _run_scripts(codec, connector, members, engine or script_engine(), logs, keep_input)
+    return _run_scripts(codec, connector, members, engine or script_engine(), logs, keep_input, time_left)
 
 
-def _run_scripts(codec, connector: Connector, members: list, engine, logs: bool, keep_input: bool) -> list[Decoding]:
+def _run_scripts(
+    codec, connector: Connector, members: list, engine, logs: bool, keep_input: bool, time_left: TimeLeft | None
+) -> list[Decoding]:
     """Every record's script input, then one engine batch per tenant (two tenants never share a context).
     ``logs`` (the request log is on): one call per uplink instead, so that each keeps its own console lines."""
     from inlet.adapters.javascript.engine import Job
@@ -125,18 +148,27 @@ def _run_scripts(codec, connector: Connector, members: list, engine, logs: bool,
     for tenant, batch in batches.items():
         jobs = [job for _, job in batch]
         for (index, _), decoding in zip(
-            batch, _decodings(engine, connector, tenant, jobs, logs, keep_input), strict=True
+            batch, _decodings(engine, connector, tenant, jobs, logs, keep_input, time_left), strict=True
         ):
             results[index] = decoding
     return results  # type: ignore[return-value]  # every record has its Decoding
 
 
-def _decodings(engine, connector: Connector, tenant: str, jobs: list, logs: bool, keep_input: bool) -> list[Decoding]:
+def _decodings(
+    engine, connector: Connector, tenant: str, jobs: list, logs: bool, keep_input: bool, time_left: TimeLeft | None
+) -> list[Decoding]:
     if not logs:
-        return engine.decode_many(connector, tenant, jobs, keep_input=keep_input)
+        return engine.decode_many(connector, tenant, jobs, keep_input=keep_input, time_left=time_left)
     return [
         engine.decode(
-            connector, tenant, job.device, job.script_input, job.device_info, logs=True, keep_input=keep_input
+            connector,
+            tenant,
+            job.device,
+            job.script_input,
+            job.device_info,
+            logs=True,
+            keep_input=keep_input,
+            time_left=time_left,
         )
         for job in jobs
     ]

@@ -8,9 +8,11 @@ from typing import Protocol
 
 from inlet.adapters.dedup import DedupStore
 from inlet.adapters.devices import Device, DeviceStore
+from inlet.adapters.edge_secret import EdgeOriginSecret
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
+from inlet.adapters.unknown_devices import UnknownDeviceLog
 from inlet.core.keys import KeyConfig
 from inlet.core.records import Rejection
 from inlet.service.decoding import ConnectorSource
@@ -47,6 +49,14 @@ class Dependencies:
     sinks_for: Callable[[KeyConfig], list[Sink]] | None = None
     connectors: ConnectorSource | None = None  # stored JavaScript connectors (None: built-in connectors only)
     request_log: RequestLogStore | None = None  # where keys with logging on log their requests (None: nowhere)
+    unknown_devices: UnknownDeviceLog | None = None  # serials keys with unknown_devices=accept met (None: unnoted)
+    edge_secret: EdgeOriginSecret | None = None  # the edge front's origin secret in Secrets Manager (None: not used)
+
+    def edge_origin_values(self) -> tuple[str, ...]:
+        """The header values that prove a request came through the edge front (empty: no edge front)."""
+        if self.edge_secret is not None:
+            return self.edge_secret.values()
+        return (self.settings.edge_origin_secret,) if self.settings.edge_origin_secret else ()
 
     def directory(self, config: KeyConfig) -> DeviceDirectory:
         return self.directory_for(config) if self.directory_for else self.devices

@@ -31,7 +31,7 @@ def ingest(
 ) -> Outcome:
     """``trace``: filled in for the request log (the key, the mapped items, the records), when given."""
     settings = deps.settings
-    require_edge_origin(request.headers, settings.edge_origin_secret)
+    require_edge_origin(request.headers, deps.edge_origin_values())
     key = authorization_key(request)
     check_size(request, settings.max_body_bytes)
     config = deps.keys.authenticate(key)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from inlet.adapters.devices import Device
 from inlet.adapters.record_items import DELIVER
-from inlet.core.keys import KeyConfig
+from inlet.core.keys import ACCEPT_UNKNOWN, KeyConfig
 from inlet.core.messages import Message
 from inlet.core.records import (
     DEVICE_NOT_FOUND,
@@ -23,6 +23,7 @@ from inlet.core.records import (
 )
 from inlet.core.rejections import nothing_accepted
 from inlet.core.serials import serial_problem
+from inlet.core.unknown_devices import counts_of
 from inlet.core.uplink import Uplink
 from inlet.core.values import format_time
 from inlet.service.decoding import NO_STORED_CONNECTORS, decode_records
@@ -46,10 +47,11 @@ def store_uplinks(
     devices = _resolve_devices(valid, config, deps, received_ms, also={u.serial for u in keepers})
     stamp = Stamp.of(received_ms, deps.settings.retention_days)
     built = {}
+    unknown: list[str] = []
     for uplink in valid:
         device = devices.get(uplink.serial)
         if device is None:
-            rejected[uplink.index] = Rejection(DEVICE_NOT_FOUND)
+            _unknown_device(uplink, config, rejected, ignored, unknown)
             continue
         encoding = _encoding(config, device, uplink)
         built[uplink.index] = build_record(
@@ -74,11 +76,13 @@ def store_uplinks(
     body = receipt(group, uplinks, accepted, rejected, ignored, {e["index"]: e["id"] for e in events})
     if not records and not ignored:
         raise nothing_accepted(rejected, body["items"])
-    replayed = key_time is not None and not deps.records.put_first(records[0], received_ms // 1000)
+    replayed = key_time is not None and bool(records) and not deps.records.put_first(records[0], received_ms // 1000)
     for sink in sinks if key_time is None else ():
         written = records + events if sink is deps.records else records
         if written:
             _add_warnings(body, sink.put_many(written))
+    if unknown and deps.unknown_devices is not None:  # after the writes: the answer is decided, a note cannot fail it
+        deps.unknown_devices.put(config.tenant, config.id, counts_of(unknown), received_ms)
     return Outcome(
         200, body, replayed=replayed, key_id=config.id, tenant=config.tenant,
         rejected_by_reason=dict(Counter(r.reason for r in rejected.values())),
@@ -106,6 +110,18 @@ class Stamp:
         received_at = format_time(datetime.fromtimestamp(received_ms / 1000, UTC))
         expires_at = received_ms // 1000 + retention_days * 86400 if retention_days > 0 else None
         return cls(received_at, expires_at)
+
+
+def _unknown_device(
+    uplink: Uplink, config: KeyConfig, rejected: dict[int, Rejection], ignored: dict[int, str], unknown: list[str]
+) -> None:
+    """An uplink of a serial the tenant has no device for: ignored (and noted) when the key accepts unknown devices,
+    rejected otherwise."""
+    if config.unknown_devices == ACCEPT_UNKNOWN:
+        ignored[uplink.index] = DEVICE_NOT_FOUND
+        unknown.append(uplink.serial)
+    else:
+        rejected[uplink.index] = Rejection(DEVICE_NOT_FOUND)
 
 
 def _valid_serials(uplinks: list[Uplink], rejected: dict[int, Rejection]) -> list[Uplink]:

@@ -7,9 +7,11 @@ from functools import lru_cache
 from inlet.adapters.connectors import ConnectorStore
 from inlet.adapters.dedup import DedupStore
 from inlet.adapters.devices import DeviceStore
+from inlet.adapters.edge_secret import EdgeOriginSecret
 from inlet.adapters.keys import KeyStore
 from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
+from inlet.adapters.unknown_devices import UnknownDeviceLog
 from inlet.core.keys import KeyConfig
 from inlet.core.tagoio_settings import FORWARDING_SINKS
 from inlet.service.ingest import Dependencies
@@ -43,6 +45,8 @@ def build_dependencies(settings: Settings) -> Dependencies:
         sinks_for=sinks_for,
         connectors=ConnectorStore(settings.connectors_table) if settings.connectors_table else None,
         request_log=RequestLogStore(settings.records_table),  # a partition per tenant of the Records table
+        unknown_devices=UnknownDeviceLog(settings.records_table),  # and another one
+        edge_secret=EdgeOriginSecret(settings.edge_origin_secret_arn) if settings.edge_origin_secret_arn else None,
     )
 
 

@@ -9,6 +9,11 @@ checked whenever the device changes (realm.js); a context that hit a limit is ne
 Many uplinks are decoded in one call into the engine (``decode_many``, see ``batches``), each still under its own
 limits: a limit that stops a call decides only for the uplink it stopped when that uplink was the call's first;
 otherwise the call's earlier answers are kept and the rest starts again, that uplink first, in a fresh context.
+
+Two bounds hold beyond one call's: the time of a request's decoding (``time_left``, see service/decoding.py): no
+call nor context build starts that could end past it, the uplinks left are deferred (stored undecoded, flagged);
+and the engine's memory per container: the contexts kept are measured after each call and the least recently used
+dropped while their sum passes ``max_memory_bytes``. What is guaranteed: docs/decoder-sandbox.md.
 """
 
 from __future__ import annotations
@@ -16,14 +21,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import NamedTuple
 
+from inlet.adapters.javascript.answers import decoding_of
 from inlet.adapters.javascript.batches import chunk_end, encode_jobs, prepared, record_pace
 from inlet.adapters.javascript.limits import DEFAULT_LIMITS, ScriptLimits
 from inlet.adapters.javascript.sandbox import BatchRun, LoadFailure, Sandbox, ScriptFailure
-from inlet.codecs import codec_for
-from inlet.core.decoding.contracts import MAX_DECODED_BYTES, ContractViolation, check_tagoio_record
-from inlet.core.decoding.kept_input import KeptInput, kept_input
+from inlet.core.decoding.contracts import MAX_DECODED_BYTES, bounded_reason
 from inlet.core.decoding.outcome import Decoding
 from inlet.core.decoding.references import Connector
 
@@ -34,10 +39,21 @@ class Job(NamedTuple):
     device_info: dict | None = None  # TagoIO's ``device``
 
 
+MAX_ENGINE_MEMORY = 96 * 1024 * 1024  # the contexts kept; one more may grow to its own limit while it runs
+BUILD_SECONDS = 0.05  # what building a context may take beside its script's first call (measured: ~10 ms)
+DEFERRED = "not decoded: the request's decoding budget ran out; the payload is kept and can be decoded again"
+
+
 class ScriptEngine:
-    def __init__(self, limits: dict[str, ScriptLimits] | None = None, max_contexts: int = 32) -> None:
+    def __init__(
+        self,
+        limits: dict[str, ScriptLimits] | None = None,
+        max_contexts: int = 32,
+        max_memory_bytes: int = MAX_ENGINE_MEMORY,
+    ) -> None:
         self._limits = limits or DEFAULT_LIMITS
         self._max_contexts = max_contexts
+        self._max_memory = max_memory_bytes
         self._local = threading.local()
 
     def decode(
@@ -49,27 +65,39 @@ class ScriptEngine:
         device_info: dict | None = None,
         logs: bool = False,
         keep_input: bool = False,
+        time_left: Callable[[], float] | None = None,
     ) -> Decoding:
         """Run the connector on one uplink's input; every failure is a failed Decoding, never an exception.
 
         ``logs``: also return the script's console lines (`inlet decode`); ingest does not keep them.
         """
-        decoding = self.decode_many(connector, scope, [Job(device, script_input, device_info)], keep_input)[0]
+        job = Job(device, script_input, device_info)
+        decoding = self.decode_many(connector, scope, [job], keep_input, time_left)[0]
         if logs:
             decoding.logs = self._logs(connector, scope)
         return decoding
 
     def decode_many(
-        self, connector: Connector, scope: str, jobs: list[Job], keep_input: bool = False
+        self,
+        connector: Connector,
+        scope: str,
+        jobs: list[Job],
+        keep_input: bool = False,
+        time_left: Callable[[], float] | None = None,
     ) -> list[Decoding]:
         """One Decoding per job, in order. Give a device's uplinks one after the other: the realm is checked (and
         perhaps the context replaced) whenever the device changes. ``keep_input``: a TagoIO result that holds input
-        records is a ``KeptInput`` (what a record stores, see core/decoding/kept_input.py) instead of the list."""
+        records is a ``KeptInput`` (what a record stores, see core/decoding/kept_input.py) instead of the list.
+        ``time_left``: the seconds left to the request's decoding; the jobs it leaves no time for are deferred."""
         jobs = prepared(connector.kind, jobs)
         lines = encode_jobs(connector.kind, jobs)
         results: list[Decoding | None] = [None] * len(jobs)
+        call_seconds = self._limits[connector.kind].cpu_ms / 1000
         start = 0
         while start < len(jobs):
+            if time_left is not None and not self._fits(time_left(), call_seconds, connector, scope):
+                results[start:] = [Decoding.deferral(connector.label, DEFERRED) for _ in jobs[start:]]
+                break
             try:
                 sandbox = self._sandbox(connector, scope)
             except LoadFailure as failure:
@@ -79,10 +107,31 @@ class ScriptEngine:
             started = time.perf_counter()
             run = sandbox.run_batch("\n".join(lines[start:end]), MAX_DECODED_BYTES)
             record_pace(sandbox, run.next, time.perf_counter() - started)
-            for offset, answer in enumerate(run.answers):
-                results[start + offset] = _decoding(connector, answer, jobs[start + offset], keep_input)
+            for offset, answer in enumerate(run.answers[: end - start]):
+                results[start + offset] = decoding_of(connector, answer, jobs[start + offset], keep_input)
             start = self._continue_after(run, connector, scope, start, results)
-        return results  # type: ignore[return-value]  # every job has its Decoding
+            self._bound_memory(sandbox)
+        return [result or Decoding.failure(connector.label, "engine error: no answer") for result in results]
+
+    def _fits(self, seconds_left: float, call_seconds: float, connector: Connector, scope: str) -> bool:
+        """Whether a call (and the build of its context, when there is none) can end before the budget does."""
+        built = isinstance(self._contexts().get((scope, connector.label)), Sandbox)
+        return seconds_left >= call_seconds + (0 if built else BUILD_SECONDS + call_seconds)
+
+    def _bound_memory(self, used: Sandbox) -> None:
+        """Measure the context just used; drop the least recently used ones while the sum passes the cap."""
+        contexts = self._contexts()
+        if contexts.get(used.key) is used:
+            used.measure_memory()
+        total = sum(s.memory_bytes for s in contexts.values() if isinstance(s, Sandbox))
+        while total > self._max_memory and contexts:
+            _, dropped = contexts.popitem(last=False)
+            if isinstance(dropped, Sandbox):
+                total -= dropped.memory_bytes
+
+    def memory_in_use(self) -> int:
+        """The memory of this thread's contexts, as last measured (bytes)."""
+        return sum(s.memory_bytes for s in self._contexts().values() if isinstance(s, Sandbox))
 
     def _continue_after(self, run: BatchRun, connector: Connector, scope: str, start: int, results: list) -> int:
         """Where the next call starts; a limit gives its verdict only for an uplink that was the first of its call."""
@@ -93,7 +142,7 @@ class ScriptEngine:
             return stopped
         self._drop(connector, scope)
         if run.next == 0:
-            results[stopped] = Decoding.failure(connector.label, run.failure.reason)
+            results[stopped] = Decoding.failure(connector.label, bounded_reason(run.failure.reason))
             return stopped + 1
         return stopped  # that uplink shared the call's limits with others: it runs again, first of the next call
 
@@ -111,6 +160,7 @@ class ScriptEngine:
         except LoadFailure as failure:
             contexts[key] = failure  # a version never changes: it will not compile next time either
             raise
+        sandbox.key = key
         pace = getattr(self._local, "pace", None)
         if pace is not None and pace[0] == connector.label:
             sandbox.seconds_per_job = pace[1]
@@ -139,32 +189,3 @@ class ScriptEngine:
         if contexts is None:
             contexts = self._local.contexts = OrderedDict()
         return contexts
-
-
-def _decoding(connector: Connector, answer: list, job: Job, keep_input: bool = False) -> Decoding:
-    """A job's answer from the engine: ``["R", routine, value]``, ``["E", message]``, ``["L", output length]`` or
-    TagoIO's ``["T", length, runs, others]`` (input records sent back by index: tagoio.js)."""
-    try:
-        if answer[0] == "E":
-            return Decoding.failure(connector.label, f"script error: {answer[1]}")
-        if answer[0] == "L":
-            raise ContractViolation(f"the decoded output is {answer[1]} bytes, the limit is {MAX_DECODED_BYTES}")
-        if answer[0] == "T":
-            kept = _payload_by_index(answer, job.script_input)
-            return Decoding(connector.label, decoded=kept if keep_input else kept.records())
-        return _read(connector, answer[1], answer[2])
-    except ContractViolation as violation:
-        return Decoding.failure(connector.label, f"wrong output: {violation}")
-
-
-def _payload_by_index(answer: list, columns) -> KeptInput:
-    """A TagoIO result from ``["T", n, runs [position, input index, count], others [position, record, ...]]``; only
-    the others need checking: the plain input records are records with a name."""
-    _, _, runs, others = answer
-    for at in range(0, len(others), 2):
-        check_tagoio_record(others[at], others[at + 1])
-    return kept_input(runs, others, columns)
-
-
-def _read(connector: Connector, routine: str, value: object) -> Decoding:
-    return codec_for(connector.kind).read_answer(connector.label, routine, value)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import quickjs
+
 MB = 1024 * 1024
 
 
@@ -16,3 +18,12 @@ class ScriptLimits:
 
 # ChirpStack and The Things Stack give a codec 100 ms; TagoIO gives a payload parser 1 s.
 DEFAULT_LIMITS = {"ts013": ScriptLimits(cpu_ms=100), "tagoio": ScriptLimits(cpu_ms=1000)}
+
+
+def limited_context(limits: ScriptLimits) -> quickjs.Context:
+    """A new QuickJS context (a runtime of its own) under ``limits``."""
+    context = quickjs.Context()
+    context.set_memory_limit(limits.memory_bytes)
+    context.set_max_stack_size(limits.stack_bytes)
+    context.set_time_limit(limits.cpu_ms / 1000)
+    return context

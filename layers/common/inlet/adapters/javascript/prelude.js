@@ -16,11 +16,23 @@
 (function (makeBuffer, guardRealm, tagoioPayloads) {
   "use strict";
   var stringify = JSON.stringify, parse = JSON.parse, apply = Reflect.apply;
-  var join = Array.prototype.join, split = String.prototype.split;
-  var DateCtor = Date, ErrorCtor = Error, StringCtor = String, freeze = Object.freeze;
-  var MAX_LOGS = 100, MAX_LOG_CHARS = 1000, MAX_KEPT_CHARS = 1024 * 1024, logs = [];
+  var join = Array.prototype.join, split = String.prototype.split, indexOf = String.prototype.indexOf;
+  var replace = String.prototype.replace, sliceText = String.prototype.slice;
+  var DateCtor = Date, ErrorCtor = Error, StringCtor = String, freeze = Object.freeze, TypeErrorCtor = TypeError;
+  var MAX_LOGS = 100, MAX_LOG_CHARS = 1000, MAX_KEPT_CHARS = 1024 * 1024, MAX_REASON_CHARS = 1000, logs = [];
   function flat(parts) { return apply(join, parts, [""]); }  // the Python binding cannot read concatenation ropes:
   // answers are concatenated, the text that goes to Python is joined
+  // JSON.stringify writes a lone surrogate (a UTF-16 device name decoded from the payload: d83d) as an escape that
+  // no UTF-8 text, hence no JSON reader on the Python side nor DynamoDB, can hold: it becomes U+FFFD. The pattern
+  // also matches an escaped backslash, kept, so that the text "\\ud83d" (a backslash, then letters) stays as it is.
+  var LONE_SURROGATE = /\\\\|\\ud[89a-f][0-9a-f]{2}/g;
+  function keepPair(match) { return match.length === 2 ? match : "\\ufffd"; }
+  function wellFormed(text) {
+    return apply(indexOf, text, ["\\ud"]) < 0 ? text : apply(replace, text, [LONE_SURROGATE, keepPair]);
+  }
+  function bounded(text) {
+    return text.length > MAX_REASON_CHARS ? apply(sliceText, text, [0, MAX_REASON_CHARS]) : text;
+  }
 
   function show(value) {
     if (typeof value === "string") return value;
@@ -38,15 +50,19 @@
   var switchDevice = guardRealm([Buffer, Buffer.prototype, console]);
   var payloads = tagoioPayloads(stringify), buildPayload = payloads[0], encodePayload = payloads[1];
 
-  function describe(error) {
+  function describe(error) {  // at most MAX_REASON_CHARS, whatever the script threw
     try {
-      if (error instanceof ErrorCtor) return StringCtor(error.name) + ": " + StringCtor(error.message);
-      return "threw " + show(error);
+      if (error instanceof ErrorCtor) {
+        return bounded(bounded(StringCtor(error.name)) + ": " + bounded(StringCtor(error.message)));
+      }
+      return bounded("threw " + show(error));
     } catch (e) { return "threw a value that cannot be shown"; }
   }
-  function isLimit(message) {  // a script may catch these; they still end its context
-    return message.indexOf("InternalError: out of memory") === 0 ||
-      message.indexOf("RangeError: Maximum call stack size exceeded") === 0;
+  // Errors a script may catch (or throw itself: nothing tells them apart) that end its context all the same: out of
+  // memory, stack overflow, and null (what QuickJS throws when it cannot even allocate the error).
+  function isLimit(message) {
+    return apply(indexOf, message, ["InternalError: out of memory"]) === 0 || message === "threw null" ||
+      apply(indexOf, message, ["RangeError: Maximum call stack size exceeded"]) === 0;
   }
   function ts013(factory, job) {
     var input = job[1];
@@ -67,7 +83,7 @@
   }
 
   function batcher(kind, factory, copyInput) {
-    var run = kind === "tagoio" ? tagoio : ts013, device = null, done = [], kept = 0;
+    var run = kind === "tagoio" ? tagoio : ts013, device = null, done = [], kept = 0, busy = false;
     freeze(factory);
     freeze(factory.prototype);  // a sloppy script reaches its wrapper through arguments.callee
     var prefixes = { decodeUplink: '["R","decodeUplink",', Decode: '["R","Decode",', Decoder: '["R","Decoder",',
@@ -81,20 +97,28 @@
       } catch (error) {
         var message = describe(error);
         if (isLimit(message)) { limitHit = message; return null; }
-        return '["E",' + stringify(message) + "]";
+        return wellFormed('["E",' + stringify(message) + "]");
       }
       if (text === undefined) text = "null";
       var length = byIndex === undefined ? text.length : byIndex[3];
       if (length > maxChars) return '["L",' + length + "]";
-      if (byIndex !== undefined) return '["T",' + byIndex[0] + "," + stringify(byIndex[1]) + "," + text + "]";
-      return prefixes[result[0]] + text + "]";
+      if (byIndex !== undefined) return '["T",' + byIndex[0] + "," + stringify(byIndex[1]) + "," + wellFormed(text) + "]";
+      return prefixes[result[0]] + wellFormed(text) + "]";
     }
-    function finish(stop, at) {  // the answers leave the context with the text: a warm context keeps none of them
-      var text = flat(['{"stop":', stringify(stop), ',"at":', at, ',"answers":[', apply(join, done, [","]), "]}"]);
+    // The answers leave the context with the text (a warm context keeps none of them): a first line
+    // {"stop": ..., "at": ...}, then the answers, separated by ",\n" (no JSON text holds a raw newline), so that the
+    // Python side can read each on its own when the whole cannot be read (sandbox.py).
+    function finish(stop, at) {
+      var text = flat(['{"stop":', stringify(stop), ',"at":', at, "}\n", apply(join, done, [",\n"])]);
       done = [];
+      busy = false;
       return text;
     }
+    // Not re-entrant, and need not be: no object a script can reach leads here (realm.js fixes the hooks through
+    // which the engine would hand a script its callers). Should one ever, the nested call does nothing.
     function decodeAll(jobsText, maxChars) {  // one job per line: each parsed only when its turn comes
+      if (busy) throw new TypeErrorCtor("busy");
+      busy = true;
       var jobs = apply(split, jobsText, ["\n"]);
       done = [];
       kept = 0;
@@ -116,7 +140,7 @@
     function takeDone() { return finish("interrupted", done.length); }
     return function (index) { return index ? takeDone : decodeAll; };
   }
-  function takeLogs() { var taken = logs; logs = []; return stringify(taken); }
+  function takeLogs() { var taken = logs; logs = []; return wellFormed(stringify(taken)); }
   var parts = [batcher, takeLogs];
   return function (index) { return parts[index]; };  // Python reads one value per call
 })

@@ -17,15 +17,24 @@
  *   non-enumerable property (``Object.defineProperty``, ``defineProperties``, ``Reflect.defineProperty``,
  *   ``Error.captureStackTrace``) and to make an object non-extensible (``preventExtensions``, ``seal``, ``freeze``)
  *   are wrapped: after a call to one of them the next check counts every key and asks each root.
- * - The objects they hold (built-in methods and accessors, nested objects such as ``Array.prototype[Symbol.
- *   unscopables]``) are sealed. Those hold only names and lengths: nothing deeper needs a walk.
+ * - Everything else reachable from them (built-in methods and accessors, their ``prototype`` objects, nested
+ *   objects such as ``Array.prototype[Symbol.unscopables]``, and what those lead to) is frozen: nothing to keep
+ *   state in, nothing a check must walk.
+ * - An accessor with a setter on a constructor keeps a value for the whole realm, and the engine itself reads it
+ *   (``Error.prepareStackTrace``, which QuickJS calls whenever an Error is created, swallowing the time limit's
+ *   interrupt inside it; ``Error.stackTraceLimit``): each becomes a read-only data property holding its value, so
+ *   the engine never calls a script from inside itself and a script never sees its callers (call sites).
+ * - Symbol-keyed properties are counted too (an assignment can add one), and ``performance`` gives Date's clock
+ *   (no host timing finer than a millisecond, no time the process started).
+ * Promise jobs a script leaves are never run: the Python side drops a context that has any (sandbox.py).
  */
 function guardRealm(extraRoots) {
   "use strict";
   var G = globalThis, ownKeys = Reflect.ownKeys, keysOf = Object.keys, getProto = Object.getPrototypeOf;
   var describe = Object.getOwnPropertyDescriptor, define = Object.defineProperty, apply = Reflect.apply;
   var describeAll = Object.getOwnPropertyDescriptors, defineAll = Object.defineProperties;
-  var deleteProperty = Reflect.deleteProperty, seal = Object.seal, SetCtor = Set, dirty = false;
+  var deleteProperty = Reflect.deleteProperty, freeze = Object.freeze, SetCtor = Set, dirty = false;
+  var symbolsOf = Object.getOwnPropertySymbols;
   var setProto = Reflect.setPrototypeOf, isExtensible = Object.isExtensible, create = Object.create;
 
   function isObject(value) { return value !== null && (typeof value === "object" || typeof value === "function"); }
@@ -51,6 +60,11 @@ function guardRealm(extraRoots) {
    [Object, "preventExtensions"], [Object, "seal"], [Object, "freeze"], [Reflect, "preventExtensions"]]
     .forEach(function (pair) { if (typeof pair[0][pair[1]] === "function") markingDirty(pair[0], pair[1]); });
 
+  if (isObject(G.performance)) {  // no host clock finer than Date's, no time the process started
+    var dateNow = Date.now;
+    define(G, "performance", { value: { now: function now() { return dateNow(); }, timeOrigin: 0 }, writable: true,
+      enumerable: describe(G, "performance").enumerable, configurable: true });
+  }
   var roots = [G].concat(intrinsics(), extraRoots);
   var globalKeys = ownKeys(G);
   for (var k = 0; k < globalKeys.length; k++) {
@@ -58,24 +72,54 @@ function guardRealm(extraRoots) {
     if (isObject(found.value)) roots.push(found.value, found.value.prototype);
   }
   roots = Array.from(new SetCtor(roots.filter(isObject)));
-  var isRoot = new SetCtor(roots), sealed = new SetCtor();
-  function sealValue(value) {  // a method, an accessor, a nested object: nobody extends those
-    if (isObject(value) && !isRoot.has(value) && !sealed.has(value)) { sealed.add(value); seal(value); }
+  var isRoot = new SetCtor(roots), frozen = new SetCtor(), pending = [];
+  function freezeValue(value) {  // a method, an accessor, a nested object and all they lead to: read-only
+    if (isObject(value) && !isRoot.has(value) && !frozen.has(value)) { frozen.add(value); pending.push(value); }
   }
-  for (var r0 = 0; r0 < roots.length; r0++) {  // the roots made undeletable, what they hold sealed
+  function holdsNoState(root, properties, key) {  // an accessor that keeps a value for the whole realm: fixed
+    var property = properties[key];
+    if (typeof root !== "function" || !property.set || property.set === property.get) return;  // not a thrower
+    properties[key] = { value: apply(property.get, root, []), writable: false, enumerable: property.enumerable };
+  }
+  for (var r0 = 0; r0 < roots.length; r0++) {  // the roots made undeletable, what they hold frozen
     var root = roots[r0], properties = describeAll(root), keys = ownKeys(properties);
     for (var i = 0; i < keys.length; i++) {
+      holdsNoState(root, properties, keys[i]);
       var property = properties[keys[i]];
-      sealValue(property.value);
-      sealValue(property.get);
-      sealValue(property.set);
+      freezeValue(property.value);
+      freezeValue(property.get);
+      freezeValue(property.set);
       property.configurable = false;
       if (root !== G && "value" in property) property.writable = false;  // Array.prototype.map = ... changes nothing
     }
     defineAll(root, properties);
   }
+  function isMethod(fn) {  // a function whose own properties are only length, name and perhaps prototype
+    var keys = ownKeys(fn);
+    for (var m = 0; m < keys.length; m++) {
+      if (keys[m] !== "length" && keys[m] !== "name" && keys[m] !== "prototype") return false;
+    }
+    return true;
+  }
+  while (pending.length) {  // console.log.prototype, Array.prototype[Symbol.unscopables], ...: nothing to keep in
+    var object = pending.pop();
+    freezeValue(getProto(object));
+    if (typeof object === "function" && isMethod(object)) {  // the common case, walked without describing it
+      var prototype = describe(object, "prototype");
+      if (prototype) freezeValue(prototype.value);
+    } else {
+      var held = describeAll(object), heldKeys = ownKeys(held);
+      for (var h = 0; h < heldKeys.length; h++) {
+        freezeValue(held[heldKeys[h]].value);
+        freezeValue(held[heldKeys[h]].get);
+        freezeValue(held[heldKeys[h]].set);
+      }
+    }
+    freeze(object);
+  }
 
-  var known = Object.create(null), globalValues = [], counts = [], allCounts = [], protos = [], originals = [];
+  var known = Object.create(null), globalValues = [], counts = [], symbolCounts = [], allCounts = [], protos = [];
+  var originals = [];
   for (var g = 0; g < globalKeys.length; g++) {
     known[globalKeys[g]] = true;
     globalValues[g] = G[globalKeys[g]];  // data properties that cannot become accessors: reading them runs no code
@@ -83,6 +127,7 @@ function guardRealm(extraRoots) {
   for (var r = 0; r < roots.length; r++) {
     var rootKeys = ownKeys(roots[r]);
     counts[r] = keysOf(roots[r]).length;
+    symbolCounts[r] = symbolsOf(roots[r]).length;
     allCounts[r] = rootKeys.length;
     protos[r] = getProto(roots[r]);
     originals[r] = create(null);
@@ -106,6 +151,7 @@ function guardRealm(extraRoots) {
     for (var i = 0; i < roots.length; i++) {
       var root = roots[i];
       var changed = getProto(root) !== protos[i] || keysOf(root).length !== counts[i] ||
+        symbolsOf(root).length !== symbolCounts[i] ||
         (countAll && (ownKeys(root).length !== allCounts[i] || !isExtensible(root)));
       if (changed && !restore(i)) return false;
     }

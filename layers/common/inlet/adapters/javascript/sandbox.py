@@ -2,21 +2,27 @@
 
 QuickJS (the ``quickjs-ng`` package) is embedded without its ``std``/``os`` modules: a script has the language's
 built-ins and nothing else; no file, network, environment or Python object is reachable from it. Values cross
-as JSON text in both directions.
+as JSON text in both directions, and the text that comes back is read answer by answer when it cannot be read whole
+(nested deeper than the reader allows): an answer that cannot be read fails its own uplink, never the batch. What
+is guaranteed, and why each mechanism holds: docs/decoder-sandbox.md.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
 import quickjs
 
-from inlet.adapters.javascript.limits import MB, ScriptLimits
+from inlet.adapters.javascript.answers import read_answers
+from inlet.adapters.javascript.limits import MB, ScriptLimits, limited_context
+from inlet.adapters.javascript.source_check import LoadFailure, check_source, first_line
 from inlet.adapters.javascript.wrappers import TAGOIO_WRAPPER, TS013_WRAPPER
+from inlet.core.decoding.contracts import bounded_reason
 from inlet.core.decoding.references import KIND_TAGOIO
 
 BUFFER_JS = Path(__file__).with_name("buffer.js").read_text()
@@ -27,6 +33,9 @@ TAGOIO_JS = Path(__file__).with_name("tagoio.js").read_text()
 # ``raw_payload`` can only be named in the source (or through an identifier escape, or a direct eval): a TagoIO
 # script that cannot name it does not get the copy of its input, which costs as much as the input itself.
 _NAMES_INPUT_COPY = re.compile(r"raw_payload|eval|\\u")
+# A call that returns normally after more CPU time than this many times its limit ran where QuickJS's interrupt was
+# swallowed (realm.js closes the one known place): its context is not used again.
+OVERRUN_FACTOR = 3
 
 
 def reads_its_input_copy(source: str) -> bool:
@@ -42,10 +51,6 @@ class ScriptFailure(Exception):
         self.broken = broken  # limits hit: the context may be half-way through anything
 
 
-class LoadFailure(Exception):
-    """The script does not compile (a syntax error): every uplink of this connector version fails the same way."""
-
-
 @dataclass
 class BatchRun:
     """What one call into the engine did with a batch of jobs."""
@@ -59,19 +64,29 @@ class BatchRun:
 class Sandbox:
     def __init__(self, kind: str, source: str, limits: ScriptLimits) -> None:
         self.limits = limits
-        self._context = quickjs.Context()
-        self._context.set_memory_limit(limits.memory_bytes)
-        self._context.set_max_stack_size(limits.stack_bytes)
-        self._context.set_time_limit(limits.cpu_ms / 1000)
+        check_source(kind, source, limits)
+        self._context = limited_context(limits)
         batcher, self._take_logs = self._prelude()
         wrapper = TAGOIO_WRAPPER if kind == KIND_TAGOIO else TS013_WRAPPER
-        try:
+        try:  # only creates the wrapper function: check_source made sure the script is all inside it
             factory = self._context.eval(wrapper % source)
         except quickjs.JSException as exc:
-            raise LoadFailure(f"the script does not compile: {_first_line(exc)}") from None
+            raise LoadFailure(f"the script does not compile: {bounded_reason(first_line(exc))}") from None
+        except quickjs.StackOverflow:
+            raise LoadFailure("the script does not compile: nested too deeply") from None
         batch = batcher(kind, factory, kind == KIND_TAGOIO and reads_its_input_copy(source))
         self._decode_all, self._take_done = batch(0), batch(1)
         self.seconds_per_job: float | None = None  # measured: how many jobs fit in one call's time limit
+        self.key: tuple = ()  # where the engine keeps it
+        self.memory_bytes = 0
+        self.measure_memory()
+
+    def measure_memory(self) -> None:
+        """What the context holds now (QuickJS's allocations; ~40 µs for a small context: once per call)."""
+        try:
+            self.memory_bytes = int(self._context.memory()["malloc_size"])
+        except (KeyError, TypeError, ValueError):
+            self.memory_bytes = self.limits.memory_bytes
 
     def _prelude(self) -> tuple:
         make_buffer = self._context.eval(f"({BUFFER_JS})")  # buffer.js is one function declaration
@@ -82,33 +97,45 @@ class Sandbox:
 
     def run_batch(self, jobs_text: str, max_output: int) -> BatchRun:
         """Decode a JSON array of jobs in one call, under one call's limits; never raises."""
+        cpu_before = time.process_time()
         try:
             text = self._call(self._decode_all, jobs_text, max_output)
         except ScriptFailure as failure:
             answers = self._answered()
             return BatchRun(answers, len(answers), failure)
-        result = orjson.loads(text)
-        stop, at = result["stop"], result["at"]
+        overran = time.process_time() - cpu_before > OVERRUN_FACTOR * self.limits.cpu_ms / 1000
+        head, answers = read_answers(text)
+        stop, at = head["stop"], min(head["at"], len(answers))  # never more than was answered
+        fresh = self._jobs_pending() or overran
         if stop is None or stop == "full":
-            return BatchRun(result["answers"], at)
+            return BatchRun(answers, at, fresh_context=fresh)
         if stop == "realm":
-            return BatchRun(result["answers"], at, fresh_context=True)
-        return BatchRun(result["answers"], at, self._script_error(stop))
+            return BatchRun(answers, at, fresh_context=True)
+        return BatchRun(answers, at, self._script_error(stop))
+
+    def _jobs_pending(self) -> bool:
+        """Whether the script left Promise jobs behind: they would hold memory (and run nowhere) in the next
+        device's uplinks, so the context goes. Finding out runs one of them, under the time limit."""
+        try:
+            return bool(self._context.execute_pending_job())
+        except (quickjs.JSException, quickjs.StackOverflow):
+            return True
 
     def _answered(self) -> list:
         """The answers made before a limit ended the call (none if the context cannot even say)."""
         try:
-            return orjson.loads(self._call(self._take_done))["answers"]
-        except (ScriptFailure, orjson.JSONDecodeError):
+            return read_answers(self._call(self._take_done))[1]
+        except (ScriptFailure, orjson.JSONDecodeError, KeyError, TypeError):
             return []
 
     def _script_error(self, message: str) -> ScriptFailure:
-        """A script may catch QuickJS's memory and stack errors (the time limit it cannot): they still end the call
-        as a limit, and the context is not trusted again."""
-        if message.startswith("InternalError: out of memory"):
-            return ScriptFailure(self._memory_reason(), broken=True)
+        """A script may catch QuickJS's memory and stack errors (the time limit it cannot) or throw the same itself
+        (nothing tells them apart): the call ends as at a limit, the context is not trusted again, and the reason
+        says what was thrown. QuickJS throws null when it cannot even allocate the error of an out-of-memory."""
+        if message.startswith("InternalError: out of memory") or message == "threw null":
+            return ScriptFailure(f"script error: {message} ({self._memory_reason()})", broken=True)
         if message.startswith("RangeError: Maximum call stack size exceeded"):
-            return ScriptFailure(self._stack_reason(), broken=True)
+            return ScriptFailure(f"script error: {message} ({self._stack_reason()})", broken=True)
         return ScriptFailure(f"script error: {message}")
 
     def _memory_reason(self) -> str:
@@ -132,13 +159,9 @@ class Sandbox:
 
     def _limit_reason(self, exc: Exception) -> str:
         """What QuickJS ends a call with when it is not the script's own exception (those are caught in JS)."""
-        text = _first_line(exc)
+        text = first_line(exc)
         if "interrupted" in text:
             return f"time limit of {self.limits.cpu_ms} ms exceeded"
         if text in ("null", "") or "out of memory" in text:
             return self._memory_reason()
         return f"engine error: {text}"
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else ""

@@ -8,11 +8,16 @@
 
 from __future__ import annotations
 
+import orjson
+
 from inlet.core.values import FLAG_PAYLOAD
 
 MAX_DECODED_BYTES = 100 * 1024  # a record must stay far below DynamoDB's 400 KB item limit, whatever a script does
 MAX_MESSAGES = 20  # errors or warnings kept per uplink
 MAX_MESSAGE_CHARS = 500
+# Levels of objects and arrays in a decoded value: a record holds it one level down, and DynamoDB refuses an item
+# nested deeper than 32 levels ("Item too deep"), whatever the value's size.
+MAX_DECODED_DEPTH = 24
 
 
 class ContractViolation(ValueError):
@@ -64,6 +69,7 @@ def read_ts013(result: object, routine: str) -> tuple[object, list[str], list[st
         return data, errors, warnings
     if not isinstance(data, dict):
         raise ContractViolation(f"{routine} must return data as an object, got {json_type(data)}")
+    check_depth(data, MAX_DECODED_DEPTH)
     return data, errors, warnings
 
 
@@ -85,6 +91,10 @@ def read_normalized(result: object) -> tuple[object, list[str]]:
     items = data if isinstance(data, list) else [data]
     if not items or not all(isinstance(item, dict) for item in items):
         return None, [*notes, f"normalizeUplink: data must be an object or a list of objects, got {json_type(data)}"]
+    try:
+        check_depth(data, MAX_DECODED_DEPTH)
+    except ContractViolation as violation:
+        return None, [*notes, f"normalizeUplink: {violation}"]
     return data, notes
 
 
@@ -96,6 +106,7 @@ def read_tagoio(payload: object) -> list[dict]:
         raise ContractViolation(f"payload must be a list of TagoIO records, got {json_type(payload)}")
     for index, record in enumerate(payload):
         check_tagoio_record(index, record)
+    check_depth(payload, MAX_DECODED_DEPTH)
     return payload
 
 
@@ -116,8 +127,40 @@ def messages(value: object, what: str) -> list[str]:
         value = [value]
     if not isinstance(value, list):
         raise ContractViolation(f"{what} must be a list of strings, got {json_type(value)}")
-    texts = [text if isinstance(text, str) else repr(text) for text in value[:MAX_MESSAGES]]
+    texts = [text if isinstance(text, str) else _json_text(text) for text in value[:MAX_MESSAGES]]
     return [text[:MAX_MESSAGE_CHARS] for text in texts]
+
+
+def _json_text(value: object) -> str:
+    """A message that is no string, as the script would print it: its JSON (a value too deep: its type)."""
+    try:
+        return orjson.dumps(value).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        return json_type(value)
+
+
+def bounded_reason(text: str) -> str:
+    """A failure's reason as a record keeps it: at most MAX_MESSAGE_CHARS, whatever the script threw."""
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 3] + "..."
+
+
+def check_depth(value: object, most: int) -> None:
+    """Refuse a value with objects or arrays nested deeper than ``most`` levels (walked level by level, without
+    recursion: a decoded value is seldom more than two levels deep, and this runs for every uplink)."""
+    level, depth = ([value] if type(value) in _CONTAINERS else []), 0
+    while level:
+        depth += 1
+        if depth > most:
+            raise ContractViolation(f"the decoded output is nested deeper than {most} levels")
+        deeper = []
+        for item in level:
+            for child in item.values() if type(item) is dict else item:
+                if type(child) in _CONTAINERS:
+                    deeper.append(child)
+        level = deeper
+
+
+_CONTAINERS = (dict, list)  # what orjson reads JSON objects and arrays as
 
 
 def json_type(value: object) -> str:

@@ -16,6 +16,7 @@ from inlet.core.decoding.kept_input import RUNS_FIELD, KeptInput, decoded_of
 from inlet.core.variables import variables_of
 
 FLAG_DECODE_FAILED = "decode_failed"
+FLAG_DECODE_DEFERRED = "decode_deferred"  # not even tried: the request's decoding time ran out (decode it again later)
 
 
 @dataclass
@@ -27,10 +28,15 @@ class Decoding:
     failed: bool = False
     logs: list[str] = field(default_factory=list)  # console.log lines: shown by `inlet decode`, not stored
     normalized: object = None  # a ts013 codec's normalizeUplink data, when it defines one
+    deferred: bool = False  # the script did not run: no time was left in the request (also ``failed``)
 
     @classmethod
     def failure(cls, connector: str, reason: str, logs: list[str] | None = None) -> Decoding:
         return cls(connector, errors=[reason], failed=True, logs=logs or [])
+
+    @classmethod
+    def deferral(cls, connector: str, reason: str) -> Decoding:
+        return cls(connector, errors=[reason], failed=True, deferred=True)
 
     def summary(self) -> dict:
         return {"connector": self.connector, "errors": self.errors, "warnings": self.warnings}
@@ -46,7 +52,8 @@ def apply_decoding(record: dict, decoding: Decoding) -> None:
         record["normalized"] = decoding.normalized
     record["decoder"] = decoding.summary()
     if decoding.failed:
-        record["flags"] = [*(record.get("flags") or []), FLAG_DECODE_FAILED]
+        deferred = [FLAG_DECODE_DEFERRED] if decoding.deferred else []
+        record["flags"] = [*(record.get("flags") or []), FLAG_DECODE_FAILED, *deferred]
 
 
 def decoded_variables(record: dict) -> list[dict]:

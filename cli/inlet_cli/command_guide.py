@@ -1,0 +1,129 @@
+"""What each command does, in more words than its one-line ``help``: its ``--help`` description and the CLI
+reference's paragraph (docs/cli.md is generated from the parser, so both read this). ``main.build_parser`` sets
+it on every command that has no ``description`` of its own."""
+
+from __future__ import annotations
+
+DESCRIPTIONS: dict[str, str] = {
+    "inlet keys create": ("Create a key; printed once (stdout; `--json`: `key`, `id`, …), never again."),
+    "inlet keys list": (
+        "Id, tenant, name, mapping, created, revoked (never the key); `--json` adds `log_until` (see `inlet keys log`)."
+    ),
+    "inlet keys log": (
+        "Log the key's requests (the request log that `inlet inspect` shows) for `--for` (`90s`, `15m`, `2h`; "
+        "default 15m, at most 24h), or stop now; a revoked key is never changed."
+    ),
+    "inlet keys revoke": (
+        "Revoke; warm functions stop accepting it within `KEY_CACHE_SECONDS` (60 s), the local stack at once; "
+        "given a key instead of its id, prints the id to use, never the key."
+    ),
+    "inlet devices add": (
+        "Add devices (`--param`: the payload parser's `device.params`) (serials upper-cased; existing ones "
+        "unchanged); the connector must parse and, when the target has a connectors table, exist (the CSV "
+        "column of `import` too: an invalid row otherwise); a warm function sent the serial in the last "
+        "`DEVICE_MISS_CACHE_SECONDS` (10 s) refuses it until then."
+    ),
+    "inlet devices list": (
+        "The tenant's devices with, per device, when it was last seen, its uplinks of the last 24 h (`N+`: "
+        "the count stopped at its bound, 4 MB of records) and the last uplink's RSSI (dBm) and SNR (dB) where "
+        "its network server sends them (the strongest gateway); `--json` adds `last_seen`, `uplinks_24h`, "
+        "`uplinks_24h_complete`, `rssi`, `snr`; `--no-health` reads no record (name, connector, payload "
+        "encoding, created; see *Operations* for the read cost)."
+    ),
+    "inlet devices remove": (
+        "Remove devices (their records stay; warm functions accept a removed one for up to "
+        "`DEVICE_CACHE_SECONDS`, 300 s)."
+    ),
+    "inlet devices import": (
+        "CSV `serial[,name,connector,payload_encoding,params]` (`params`: `NAME=VALUE;NAME=VALUE`), one "
+        "device per line, with a progress bar; every line is reported with its number: added, skipped "
+        "(duplicate, existing), invalid (the reason: serial rule, unterminated quote, extra values, encoding) "
+        "or blank (`--json`: `lines`, `added`, `added_lines`, `skipped`, `invalid`, `blank_lines`); a bad "
+        "quote never swallows the lines after it; exits 1 if any row was invalid."
+    ),
+    "inlet records": (
+        "Latest uplinks, newest first (id, serial, group, time, received_at, port, payload, variables); "
+        "`--json` prints an array; `--follow` prints new ones every second until Ctrl-C (one JSON object a "
+        "line with `--json`); `--events` the device's events instead. "
+        "With `--since`: the uplinks (or events) received from "
+        "`--since` up to `--until` (default: now; the start included, the end not), oldest first; `--all`: "
+        "every device of the tenant, one after the other in serial order. A time is ISO 8601 (`2026-11-25`, "
+        "`2026-11-25T09:00:00Z`; UTC without an offset) or an age (`30s`, `30m`, `2h`, `7d`, `2w`). Streamed "
+        "page by page from DynamoDB (constant memory, any size); with stdout going to a file or a pipe, a "
+        "progress bar on stderr counts devices and records. `json`: one array (`--json` is the same), "
+        "`jsonl`: one object a line, `csv`: "
+        "`id,serial,group,received_at,time,port,payload,format,flags,variables` (`flags` joined by `;`, "
+        "`variables` as JSON text; a text cell starting with `= + - @` gets a leading `'`, so that no "
+        "spreadsheet runs it). `--limit` caps the count. Without `--since`/`--until`, `--all` gives each "
+        "device's latest `--limit` (10)."
+    ),
+    "inlet connectors add": (
+        "Store the next version (1, 2, …) of a connector, once its script compiles (see *Decoders*); "
+        "`--json`: `name`, `version`, `connector` (`NAME@VERSION`), `kind`, `created_at`, `bytes`."
+    ),
+    "inlet connectors list": (
+        "The built-in connectors, then every stored one with its latest version (`--json`: an array of the "
+        "same fields)."
+    ),
+    "inlet connectors show": (
+        "One version (the latest by default): its facts and the list of versions on stderr, its source alone "
+        "on stdout; `--json` adds `source` and `versions`."
+    ),
+    "inlet connectors test": (
+        "A TTN Device Repository codec description: its `uplinkDecoder.fileName` run on each of its "
+        "`examples`, each reported pass or FAIL with every difference; exits 1 if any fails (`--json`: "
+        "`passed`, `failed`, `examples` with `differences`, `expected`, `actual`)."
+    ),
+    "inlet decode": (
+        "Run a decoder on one payload (no stack needed with `--file` or a built-in connector); prints the "
+        "decoded value (`--json`: `data`, `warnings`, `errors` for `ts013` and `cayenne-lpp`, `payload` and "
+        "`errors` for `tagoio`, plus `connector` and `logs`); exits 1 when decoding failed, with the reason."
+    ),
+    "inlet inspect": (
+        "The inspector (see *The inspector*): switches the request log of the tenant's keys on, serves the "
+        "live page on 127.0.0.1 (default port 8411, 0: any) and opens it; the log goes off when it stops."
+    ),
+    "inlet replay": (
+        "TagoIO deliveries kept in the dead-letter queue, sending them again, and whether TagoIO keeps each "
+        "device's groups (its delivery guarantee)."
+    ),
+    "inlet local": (
+        "The local stack (`make run`: the endpoint on 127.0.0.1 over an in-process AWS emulator) and one invocation "
+        "of the real handler with an event file (`make invoke`); see the Getting started page."
+    ),
+    "inlet replay list": (
+        "The TagoIO deliveries kept in the dead-letter queue: id, serial, group, records and why each was kept."
+    ),
+    "inlet replay run": (
+        "Send kept deliveries (`--all`, or the ids of `inlet replay list`) back to the delivery queue, once their "
+        "cause is fixed; a delivery whose group has appeared in TagoIO meanwhile is not posted again."
+    ),
+    "inlet replay devices": (
+        "Whether TagoIO keeps each device's groups (`keeps`, `regroups` or not checked yet), when that was found, "
+        "and the delivery guarantee that follows (see the Destinations page)."
+    ),
+    "inlet local run": (
+        "Serve POST /uplink on 127.0.0.1 ($INLET_PORT or 3000; --port 0: any free port) with an AWS emulator (moto) "
+        "inside the process: the tables of template.yaml, the demo tenant and its devices, and a demo key in "
+        ".inlet/demo-key (never printed). Ctrl-C stops it."
+    ),
+    "inlet local invoke": (
+        "Run the real handler once on an API Gateway HTTP API (payload 2.0) event file and print its result alone "
+        "on stdout (function logs on stderr): the Docker-free `sam local invoke -e`. With --local, against the "
+        "running local stack instead of a throw-away emulator."
+    ),
+    "inlet local reset": (
+        "Forget the local stack's data (.inlet/data/: keys, devices, connectors, records), so that its next start "
+        "seeds the demo data and a new demo key; refused while the stack runs (`make run RESET=1` does both)."
+    ),
+    "inlet config show": (
+        "The profile, tenant and target in effect and where each comes from (the command line, INLET_*, a "
+        "profile, the config file, the running local stack), the config file's path and its profiles."
+    ),
+    "inlet config set": (
+        "Remember a default in the config file: `tenant NAME`, `target local|stack:NAME|env`, or `profile NAME` "
+        "(the profile used when neither --profile nor INLET_PROFILE names one). --in-profile NAME sets the "
+        "tenant or target of that profile, creating it."
+    ),
+    "inlet config unset": ("Forget a default of the config file (or of a profile, with --in-profile)."),
+}
