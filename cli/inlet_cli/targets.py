@@ -80,7 +80,7 @@ class Target:
     destinations_queue_url: str = ""
     destinations_dlq_url: str = ""
     event_bus: str = ""  # the stack's own event bus (eventbridge destinations' default)
-    lake_database: str = ""  # the data lake (template parameter LakeTenants): Glue database, Athena workgroup, bucket
+    lake_database: str = ""  # the data lake (template parameter DataLake): Glue database, Athena workgroup, bucket
     lake_workgroup: str = ""
     lake_bucket: str = ""
     uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none

@@ -103,6 +103,8 @@ class Deployed:
             return self.arn(args) if self.resources[args]["Type"] in REF_IS_ARN else self.name(args)
         if function == "Fn::GetAtt":
             logical_id, attribute = args if isinstance(args, list) else args.split(".", 1)
+            if attribute == "StreamArn":  # a table's stream: the table's ARN, /stream/ and its creation time
+                return self.arn(logical_id) + "/stream/2026-12-07T00:00:00.000"
             assert attribute == "Arn", node
             return self.arn(logical_id)
         if function == "Fn::Sub":

@@ -15,7 +15,6 @@ from inlet.core.lake.rows import lake_row, numeric_values, prefix_of
 from inlet.core.lake.schema import COLUMNS, SCHEMA_VERSION
 from inlet.core.records import build_record, encode_document
 from inlet.core.uplink import map_item
-from inlet.service.lake_feed import chosen_tenants, rows_from_stream
 
 pytestmark = pytest.mark.unit
 
@@ -107,24 +106,6 @@ def test_a_tagoio_result_list_gives_its_numeric_variables():
 def test_records_without_a_key_id_read_null():
     row = lake_row(stored(record_of({"serial": "AA-BB-01", "payload": "00"}, key_id=None)))
     assert row["key_id"] is None
-
-
-def test_stream_inserts_of_the_chosen_tenants_become_rows():
-    record = record_of({"serial": "AA-BB-01", "payload": "00"})
-    encode_document(record)
-    item = to_item(record)
-    other = {**item, "device": {"S": "globex#AA-BB-01"}}
-    request_log = {"device": {"S": "acme#requests"}, "sk": {"S": "1700000000000#abcd"}, "entry": {"S": "{}"}}
-    changes = [
-        {"eventName": "INSERT", "dynamodb": {"NewImage": item}},
-        {"eventName": "MODIFY", "dynamodb": {"NewImage": item}},  # a retried request rewriting the same record
-        {"eventName": "INSERT", "dynamodb": {"NewImage": other}},
-        {"eventName": "INSERT", "dynamodb": {"NewImage": request_log}},
-        {"eventName": "REMOVE", "dynamodb": {}},
-    ]
-    assert [r["tenant"] for r in rows_from_stream(changes, chosen_tenants("acme"))] == ["acme"]
-    assert [r["tenant"] for r in rows_from_stream(changes, chosen_tenants("*"))] == ["acme", "globex"]
-    assert rows_from_stream(changes, chosen_tenants("")) == []
 
 
 def test_rows_are_packed_within_firehose_limits():

@@ -65,7 +65,7 @@ def _place(target):
     if target.local:
         return LocalPlace(lake_root())
     if not target.lake_bucket:
-        raise CliError(f"{target.source} has no data lake: deploy it with the parameter LakeTenants (docs/lake.md)")
+        raise CliError(f"{target.source} has no data lake: deploy it with DataLake=Enabled (docs/lake.md)")
     return S3Place(target.client("s3"), target.lake_bucket)
 
 

@@ -63,5 +63,5 @@ def _run_athena(sql: str, tenant: str, stack: str):
 
     target = resolve(stack=stack)
     if not target.lake_database or not target.lake_workgroup:
-        raise CliError(f"{target.source} has no data lake: deploy it with the parameter LakeTenants (see docs/lake.md)")
+        raise CliError(f"{target.source} has no data lake: deploy it with DataLake=Enabled (see docs/lake.md)")
     return AthenaQuery(target.client("athena"), target.lake_database, target.lake_workgroup).run(sql, tenant)
