@@ -110,6 +110,10 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
     else:
         results["aws_calls"]["out_of_process"] = {"skipped": "smoke run" if smoke else "in-process count failed"}
     if sizes.stack:
+        results["destinations"] = _step("destinations", results, errors, _destination_figures) or {"error": "failed"}
+    else:
+        results["destinations"] = {"skipped": "smoke run"}
+    if sizes.stack:
         results["e2e"] = _step("e2e", results, errors, lambda: e2e.measure(sizes.e2e_requests)) or {"error": "failed"}
     else:
         results["e2e"] = {"skipped": "smoke run"}
@@ -126,6 +130,19 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
     if errors:
         print(f"bench: failed figures: {', '.join(errors)}", file=sys.stderr)
     return results
+
+
+def _destination_figures() -> dict:
+    """Ingest calls without and with destinations, cost per million deliveries per kind, 2xx-to-receiver latency."""
+    from bench import destinations
+    from bench.harness import Harness
+
+    harness = Harness()
+    try:
+        calls = destinations.ingest_calls(harness)
+    finally:
+        harness.close()
+    return {"ingest_calls": calls, "delivery_costs": destinations.delivery_costs(), "latency": destinations.latency()}
 
 
 def main(argv: list[str] | None = None) -> int:

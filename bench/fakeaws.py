@@ -62,6 +62,7 @@ class FakeAws:
         self.item_bytes: list[int] = []  # sizes of the record items written
         self.table_write_units: Counter[str] = Counter()  # by table
         self.tenants: dict[str, str] = {}  # key hash -> tenant (others: ``tenant``)
+        self.with_destinations: set[str] = set()  # key hashes whose configuration says they have destinations
         self.connectors: dict[str, str] = {}  # tenant -> the connector its devices name
         self.scripts: dict[tuple[str, int], Connector] = {}  # stored connector versions by (name, version)
         self.keep_writes = False  # keep the BatchWriteItem bodies in ``written`` (to check what was stored)
@@ -138,7 +139,10 @@ class FakeAws:
         """Every well-formed key exists: its parameter is named by its hash, which the answer echoes."""
         name = request["Name"]
         digest = name.rsplit("/", 1)[-1]
-        config = KeyConfig(tenant=self.tenants.get(digest, self.tenant), key_hash=digest, name="bench key")
+        config = KeyConfig(
+            tenant=self.tenants.get(digest, self.tenant), key_hash=digest, name="bench key",
+            destinations=digest in self.with_destinations,
+        )  # fmt: skip
         parameter = {"Name": name, "Type": "SecureString", "Value": orjson.dumps(config.to_dict()).decode()}
         return orjson.dumps({"Parameter": parameter})
 

@@ -123,3 +123,65 @@ def test_a_refused_delivery_is_dead_lettered_at_once_naming_its_destination(stac
     attributes = kept[0]["MessageAttributes"]
     assert attributes["inlet_destination"]["StringValue"] == "gone"
     assert attributes["inlet_reason"]["StringValue"].startswith("webhook_410")
+
+
+def test_bodies_are_what_openapi_documents_one_by_one_and_in_batches(stack, receivers):
+    from openapi_schema_validator import OAS30Validator
+
+    from tests.openapi_document import DOCUMENT, resolved
+
+    schemas = DOCUMENT["components"]["schemas"]
+    single, batch = (OAS30Validator(resolved(schemas[n])) for n in ("DestinationBody", "DestinationBatch"))
+    one, grouped = receivers(), receivers()
+    add_webhook("one", one.url)
+    add_webhook("grouped", grouped.url)
+    from inlet.destinations.store import DestinationStore as Store
+
+    store = Store(local_env.DESTINATIONS_PATH)  # --batch as `inlet destinations add --batch 4` stores it
+    destination, secrets = store.get(local_env.EVENTS_TENANT, "grouped")
+    from dataclasses import replace
+
+    store.put(replace(destination, batch=4), secrets, overwrite=True)
+    accepted = send_uplinks(8)
+    stack.pump()
+    for body in bodies(one.arrived()):
+        single.validate(body)
+    requests = bodies(grouped.arrived())
+    for body in requests:
+        batch.validate(body)
+    assert any(len(b["deliveries"]) > 1 for b in requests)
+    assert sorted(d["id"] for b in requests for d in b["deliveries"]) == sorted(accepted)
+
+
+def test_when_the_queue_fails_the_stream_batch_is_fanned_out_again(stack, receivers, monkeypatch):
+    from inlet.adapters.deliveries import DeliveryQueue
+    from inlet.errors import ServiceUnavailable
+    from inlet_cli.local import destinations as local_destinations
+
+    receiver = receivers()
+    add_webhook("backend", receiver.url)
+    accepted = send_uplinks(4)
+    real_send = DeliveryQueue.send
+
+    def down(self, bodies, attributes=None):
+        raise ServiceUnavailable("Delivery queue unavailable, retry later")
+
+    monkeypatch.setattr(DeliveryQueue, "send", down)
+    with pytest.raises(ServiceUnavailable):
+        local_destinations.pump_stream(stack.reader, stack.fan_out)
+    monkeypatch.setattr(DeliveryQueue, "send", real_send)
+    stack.pump()
+    assert sorted(b["id"] for b in bodies(receiver.arrived())) == sorted(accepted)
+
+
+def test_bodies_too_large_for_a_message_travel_as_a_pointer_to_the_stored_record(stack, receivers, monkeypatch):
+    from inlet.destinations import messages
+
+    monkeypatch.setattr(messages, "MAX_INLINE_BYTES", 10)
+    receiver = receivers()
+    add_webhook("backend", receiver.url)
+    accepted = send_uplinks(3)
+    stack.pump()
+    arrived = bodies(receiver.arrived())
+    assert sorted(b["id"] for b in arrived) == sorted(accepted)
+    assert all(b["payload"] is not None and b["serial"] and b["delivery_id"].startswith("msg_") for b in arrived)

@@ -68,12 +68,14 @@ def load_handlers() -> tuple[Callable, Callable]:
 
 
 class StreamReader:
-    """Reads a table's stream from where it was when created (moto keeps one shard per table)."""
+    """Reads a table's stream from its start (moto keeps one shard per table). As Lambda's mapping does, a batch is
+    read again until the function took it: ``read`` gives the records, ``commit`` moves past them."""
 
     def __init__(self, dynamodb, streams, table: str) -> None:
         self._streams = streams
         self._arn = dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
         self._iterators: dict[str, str] = {}
+        self._next: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def read(self) -> list[dict]:
@@ -87,9 +89,13 @@ class StreamReader:
                         StreamArn=self._arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
                     )["ShardIterator"]
                 answer = self._streams.get_records(ShardIterator=self._iterators[shard_id], Limit=1000)
-                self._iterators[shard_id] = answer.get("NextShardIterator") or self._iterators[shard_id]
+                self._next[shard_id] = answer.get("NextShardIterator") or self._iterators[shard_id]
                 records.extend(answer.get("Records", []))
             return records
+
+    def commit(self) -> None:
+        with self._lock:
+            self._iterators.update(self._next)
 
 
 def lambda_stream_event(records: list[dict]) -> dict:
@@ -111,10 +117,12 @@ def _json_image(image: dict) -> dict:
 
 
 def pump_stream(reader: StreamReader, fan_out: Callable) -> int:
-    """One read of the stream handed to the fan-out (retried at the next call if it raised, as Lambda retries)."""
+    """One read of the stream handed to the fan-out; if it raised, the same records come again at the next call (as
+    Lambda retries a stream batch until it succeeds)."""
     event = lambda_stream_event(reader.read())
     if event["Records"]:
         fan_out(event, LambdaContext())
+    reader.commit()
     return len(event["Records"])
 
 

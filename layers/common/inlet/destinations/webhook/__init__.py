@@ -1,8 +1,9 @@
 """``webhook``: an HTTPS POST of the body to the user's URL, signed as Standard Webhooks says.
 
 Settings: ``url``, ``headers`` (the receiver's own, e.g. Authorization), ``timeout`` (seconds, 1-30, default 10).
-With ``--batch N`` one request carries up to N deliveries: ``{"version": 1, "type": "batch", "deliveries": [...]}``,
-its ``webhook-id`` derived from theirs (each delivery's own ``delivery_id`` stays the idempotency key).
+With ``--batch N`` (N > 1) every request carries 1 to N deliveries,
+``{"version": 1, "type": "batch", "deliveries": [...]}``, its ``webhook-id`` derived from theirs (each delivery's
+own ``delivery_id`` stays the idempotency key).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def configure(options: dict, deployed: bool) -> dict:
 
 def send(destination: Destination, deliveries: list[Delivery], context: Context) -> list[Answer]:
     settings = destination.settings
-    message_id, payload = _request(deliveries)
+    message_id, payload = _request(deliveries, batched=destination.batch > 1)
     try:
         target = addresses.resolve(settings["url"], context.deployed)
     except addresses.Forbidden as exc:
@@ -56,8 +57,9 @@ def send(destination: Destination, deliveries: list[Delivery], context: Context)
     return [answer] * len(deliveries)
 
 
-def _request(deliveries: list[Delivery]) -> tuple[str, bytes]:
-    if len(deliveries) == 1:
+def _request(deliveries: list[Delivery], batched: bool) -> tuple[str, bytes]:
+    """A destination with ``--batch`` over 1 always gets the batch form (of one, when one is waiting)."""
+    if not batched:
         return deliveries[0].id, orjson.dumps(deliveries[0].body)
     ids = "".join(d.id for d in deliveries)
     batch_id = "msg_" + hashlib.sha256(ids.encode()).hexdigest()[:32]
