@@ -159,6 +159,11 @@ def reset_data(args: argparse.Namespace) -> int:
         raise CliError(f"a local stack is running on {directory}: stop it first (Ctrl-C), or run it with --reset")
     forgotten = persistence.reset(directory)
     print(f"Local data {'forgotten' if forgotten else 'was already empty'} ({directory / persistence.DATA_DIR})")
+    from inlet_cli.lake.local_lake import LAKE_DIR
+
+    if (directory / LAKE_DIR).exists():  # the lake's rows came from that data: they go with it
+        shutil.rmtree(directory / LAKE_DIR)
+        print(f"Local data lake forgotten ({directory / LAKE_DIR})")
     return 0
 
 
