@@ -89,7 +89,7 @@ def test_the_bucket_is_private_encrypted_and_turns_cold(lake):
     cold = [r for r in bucket["LifecycleConfiguration"]["Rules"] if r.get("Transitions")]
     assert {r["Prefix"] for r in cold} == {"uplinks/", "device_events/"}
     assert all(r["Transitions"][0]["TransitionInDays"] == {"Ref": "LakeColdAfterDays"} for r in cold)
-    assert lake["LakeBucket"]["DeletionPolicy"] == "Retain"
+    assert lake["LakeBucket"]["DeletionPolicy"] == "RetainExceptOnCreate"
     [deny] = lake["LakeBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
