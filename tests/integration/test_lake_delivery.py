@@ -36,7 +36,7 @@ def stack(seeded, moto_aws, monkeypatch):
     stack = DestinationsStack(monkeypatch)
     ssm = moto_aws["ssm"]
     keys, store = KeyStore(local_env.KEYS_PATH, ssm=ssm), DestinationStore(local_env.DESTINATIONS_PATH, ssm=ssm)
-    lake = Destination(tenant=DEMO, name="lake", kind="lake", batch=10)
+    lake = Destination(tenant=DEMO, name="lake", kind="lake", batch=10, filter={"types": ["uplink", "device_event"]})
     destination_admin.add(keys, store, lake, {"url": None, "headers": {}}, deployed=False)
     from tests.helpers import restart_container
 
@@ -92,3 +92,18 @@ def test_a_stack_without_the_lake_dead_letters_with_the_reason(stack, monkeypatc
     stack.pump()
     [letter] = stack.dead_letters()
     assert "lake_off" in json.dumps(letter)
+
+
+def test_device_events_reach_their_own_table(stack, seeded, tmp_path):
+    from inlet.adapters.devices import Device
+
+    lake_kind.use_local_writer(LocalLake(tmp_path).write_rows)
+    seeded.devices.add(Device(DEMO, "0080E1150500A3C7"))
+    status = {"deviceInfo": {"devEui": "0080e1150500a3c7"}, "margin": 7, "batteryLevel": 91.5}  # ChirpStack v4
+    assert invoke(http_event(status, query={"event": "status"}))[0] == 200
+    stack.pump()
+    answer = run_local("SELECT serial, event, network, event_json FROM device_events", DEMO, tmp_path)
+    [(serial, event, network, fields)] = answer.rows
+    assert (serial, event, network) == ("0080E1150500A3C7", "status", "chirpstack")  # the network of the event
+    assert json.loads(fields)["batterylevel"] == 91.5
+    assert run_local("SELECT count(*) FROM uplinks", DEMO, tmp_path).rows == [[0]]

@@ -139,7 +139,8 @@ def start_local_lake() -> Path:
     lake_kind.use_local_writer(_local_lake.write_rows)
     ssm = boto3.client("ssm")
     keys, store = KeyStore(local_env.KEYS_PATH, ssm=ssm), DestinationStore(local_env.DESTINATIONS_PATH, ssm=ssm)
-    demo = Destination(tenant=local_env.EVENTS_TENANT, name="lake", kind="lake", batch=10)
+    demo = Destination(tenant=local_env.EVENTS_TENANT, name="lake", kind="lake", batch=10,
+                       filter={"types": ["uplink", "device_event"]})  # fmt: skip
     if not any(d.kind == "lake" for d, _ in store.all_of(demo.tenant)):  # kept from a previous run
         destination_admin.add(keys, store, demo, {}, deployed=False)
     return _local_lake.root
