@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import boto3
 from inlet.adapters.keys import KeyStore
-from inlet.adapters.tagoio import TagoApi
-from inlet.core.tagoio_settings import tagoio_settings
+from inlet.destinations.tagoio.api import TagoApi
+from inlet.destinations.tagoio.settings import tagoio_settings
 from inlet_cli.local import env as local_env
 from inlet_cli.local.deliver import create_delivery_queues, load_deliver_handler, poll_once
 from inlet_cli.local_tagoio.server import LocalTagoIO
@@ -21,7 +21,7 @@ SERIALS = ("70B3D57ED0000001", "70B3D57ED0000002", "A84041000181C2F1")
 
 
 def forget_delivery_containers() -> None:
-    from inlet.service.deliver_wiring import delivery_dependencies
+    from inlet.destinations.tagoio.worker_wiring import delivery_dependencies
     from inlet.settings import load_delivery_settings
 
     restart_container()
@@ -52,7 +52,7 @@ class TagoStack:
         self._prepare_worker()
 
     def _prepare_worker(self) -> None:
-        from inlet.service.deliver_wiring import delivery_dependencies
+        from inlet.destinations.tagoio.worker_wiring import delivery_dependencies
 
         deps = delivery_dependencies()
         deps.visibility = self._visibility

@@ -139,4 +139,32 @@ DESCRIPTIONS: dict[str, str] = {
         "tenant or target of that profile, creating it."
     ),
     "inlet config unset": ("Forget a default of the config file (or of a profile, with --in-profile)."),
+    "inlet destinations add": (
+        "Add a destination of the tenant: `webhook` (`--url`, `--header K:V`, `--timeout`, `--batch`), `eventbridge` "
+        "(`--bus`; default the stack's bus), `iot` (`--topic`), `tagoio` (its keys forward to TagoIO); `--keys` and "
+        "`--filter` narrow what it takes. A webhook's signing secret is printed once (`--json`: `secret`)."
+    ),
+    "inlet destinations list": (
+        "The tenant's destinations (keys forwarding to TagoIO included) with their health: last success, last "
+        "failure and its reason, deliveries and failures in the last 24 h, the age of the oldest undelivered uplink."
+    ),
+    "inlet destinations show": (
+        "One destination: its settings (header values hidden), whether each signing secret is current or valid "
+        "until when, and its health."
+    ),
+    "inlet destinations remove": (
+        "Remove a destination; its queued deliveries go to the dead-letter queue (`destination_removed`), and the "
+        "keys no destination takes any more stop flagging their records."
+    ),
+    "inlet destinations test": (
+        "Send one sample uplink (`type` `test`) from here as the delivery function would, and print the answer; "
+        "exit status 1 unless delivered."
+    ),
+    "inlet destinations rotate-secret": (
+        "A new signing secret, printed once; the previous one keeps signing too for `--grace` hours (24)."
+    ),
+    "inlet destinations replay": (
+        "Queue again the stored uplinks of `--since`/`--until` that the destination takes (the same delivery ids: "
+        "receivers deduplicate), or with `--dead-letters` move its dead letters back to the queue."
+    ),
 }

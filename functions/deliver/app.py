@@ -12,8 +12,8 @@ gc.disable()  # as in the uplink function: the imports' long-lived objects are n
 try:
     from aws_lambda_powertools import Logger, Metrics
     from aws_lambda_powertools.metrics import MetricUnit
-    from inlet.service.deliver import Report, deliver_batch
-    from inlet.service.deliver_wiring import delivery_dependencies
+    from inlet.destinations.tagoio.worker import Report, deliver_batch
+    from inlet.destinations.tagoio.worker_wiring import delivery_dependencies
 finally:
     gc.freeze()
     gc.enable()

@@ -103,7 +103,7 @@ class Deployed:
             return self.arn(args) if self.resources[args]["Type"] in REF_IS_ARN else self.name(args)
         if function == "Fn::GetAtt":
             logical_id, attribute = args if isinstance(args, list) else args.split(".", 1)
-            if attribute == "StreamArn":  # a table's stream: the table's ARN, /stream/ and its creation time
+            if attribute == "StreamArn":  # a table's stream (AWS::DynamoDB::Table's documented return value)
                 return self.arn(logical_id) + "/stream/2026-12-07T00:00:00.000"
             assert attribute == "Arn", node
             return self.arn(logical_id)
@@ -191,6 +191,22 @@ def needs(deployed: Deployed) -> list[tuple[str, str, str, dict[str, str]]]:
             queue = {"QueueName": deployed.concrete(props["EventSourceArn"]).rsplit(":", 1)[1]}
             for action in ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"):
                 found.append((f"Lambda event source ({logical_id})", role, action, queue))
+        if resource["Type"] == "AWS::Lambda::EventSourceMapping" and "/stream/" in deployed.concrete(
+            props["EventSourceArn"]
+        ):
+            # Lambda reading a DynamoDB stream with the function's role (Lambda developer guide, "Using AWS Lambda
+            # with Amazon DynamoDB", execution role permissions), and sending a failed batch's description to its
+            # on-failure queue ("Retaining records of failed invocations": sqs:SendMessage).
+            function = props["FunctionName"]["Ref"]
+            role = deployed.role_of(resources[function]["Properties"]["Role"])
+            table, _, label = deployed.concrete(props["EventSourceArn"]).split("table/", 1)[1].partition("/stream/")
+            stream = {"TableName": table, "StreamLabel": label}
+            for action in ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"):
+                found.append((f"Lambda event source ({logical_id})", role, action, stream))
+            failure = props.get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+            if failure:
+                queue = {"QueueName": deployed.concrete(failure).rsplit(":", 1)[1]}
+                found.append((f"Lambda event source ({logical_id})", role, "sqs:SendMessage", queue))
     return found
 
 

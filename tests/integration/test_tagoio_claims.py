@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from inlet.adapters.delivery_claims import DONE, LEASE_SECONDS, POSTING, DeliveryClaims
+from inlet.destinations.tagoio.claims import DONE, LEASE_SECONDS, POSTING, DeliveryClaims
 from inlet_cli.local import env as local_env
 
 pytestmark = pytest.mark.integration

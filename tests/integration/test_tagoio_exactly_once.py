@@ -8,11 +8,11 @@ import time
 
 import boto3
 import pytest
-from inlet.adapters.delivery_claims import DeliveryClaims
-from inlet.adapters.tagoio import TagoApi
-from inlet.service import group_checks
-from inlet.service.deliver import deliver_batch
-from inlet.service.deliver_wiring import build_delivery_dependencies
+from inlet.destinations.tagoio import group_checks
+from inlet.destinations.tagoio.api import TagoApi
+from inlet.destinations.tagoio.claims import DeliveryClaims
+from inlet.destinations.tagoio.worker import deliver_batch
+from inlet.destinations.tagoio.worker_wiring import build_delivery_dependencies
 from inlet.settings import load_delivery_settings
 from inlet_cli.local import env as local_env
 from inlet_cli.local.deliver import sqs_event

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from inlet.core.delivery import SENTINEL_VARIABLE
+from inlet.destinations.tagoio.delivery import SENTINEL_VARIABLE
 from inlet_cli.main import main
 
 from tests.tagoio_harness import SERIALS, TAGO_AUTHORIZATION, TagoStack

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import orjson
 import pytest
-from inlet.core.delivery import (
+from inlet.core.keys import KeyConfig, validate_key_config
+from inlet.destinations.tagoio.delivery import (
     PART_BYTES,
     SENTINEL_VARIABLE,
     Delivery,
@@ -13,9 +14,8 @@ from inlet.core.delivery import (
     pack,
     retry_after_seconds,
 )
-from inlet.core.keys import KeyConfig, validate_key_config
-from inlet.core.tagoio import record_problem, to_tagoio
-from inlet.core.tagoio_settings import check_api_url, tagoio_settings
+from inlet.destinations.tagoio.records import record_problem, to_tagoio
+from inlet.destinations.tagoio.settings import check_api_url, tagoio_settings
 
 pytestmark = pytest.mark.unit
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from inlet.core.formats import FORMATS_BY_ID
-from inlet.core.tagoio import DEVICE_TIME, port_variable, to_tagoio
-from inlet.core.tagoio_settings import tagoio_settings
+from inlet.destinations.tagoio.records import DEVICE_TIME, port_variable, to_tagoio
+from inlet.destinations.tagoio.settings import tagoio_settings
 
 from tests.unit.test_tagoio_records import record as tagoio_record
 

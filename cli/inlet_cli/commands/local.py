@@ -74,7 +74,8 @@ def run_stack(args: argparse.Namespace) -> int:
     kept = None if os.environ.get("AWS_ENDPOINT_URL") else Persistence(local_env.state_dir())
     with server, local_stack.local_aws("server", journal=kept and kept.journal) as aws:
         key_file, forwarding = _prepare(server, aws, args.with_tagoio, kept)
-        destinations = LocalDestinations(aws.endpoint_url)  # the delivery path runs as the stack runs it
+        # the delivery path runs as the stack runs it (from now on: restored records are not delivered again)
+        destinations = LocalDestinations(aws.endpoint_url)
         lake = None if args.no_lake else start_local_lake()
         extra = {**destinations.state(), **(forwarding.state() if forwarding else {})}
         state = local_state.write_state(local_env.state_dir(), aws, _url(server), key_file, extra)

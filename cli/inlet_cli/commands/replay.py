@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from inlet.adapters.delivery_claims import KEEPS, REGROUPS, DeliveryClaims
-from inlet.core.delivery import Delivery
 from inlet.core.values import format_time
+from inlet.destinations.tagoio.claims import KEEPS, REGROUPS, DeliveryClaims
+from inlet.destinations.tagoio.delivery import Delivery
 
 from inlet_cli.commands import checked_serial, target_of
 from inlet_cli.dead_letters import DeadLetters, Parked

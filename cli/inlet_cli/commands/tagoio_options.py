@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from inlet.core.keys import SINKS
-from inlet.core.tagoio_settings import FORWARDING_SINKS, REGIONS, tagoio_settings, validate_tagoio_settings
+from inlet.destinations.tagoio.settings import FORWARDING_SINKS, REGIONS, tagoio_settings, validate_tagoio_settings
 
 from inlet_cli.errors import CliError
 from inlet_cli.targets import Target

@@ -68,7 +68,8 @@ def load_handlers() -> tuple[Callable, Callable]:
 
 
 class StreamReader:
-    """Reads a table's stream from its start (moto keeps one shard per table). As Lambda's mapping does, a batch is
+    """Reads a table's stream from the moment it is made (``LATEST``, as the template's mapping starts on a new
+    stack; records restored into a kept local stack are not delivered again). As Lambda's mapping does, a batch is
     read again until the function took it: ``read`` gives the records, ``commit`` moves past them."""
 
     def __init__(self, dynamodb, streams, table: str) -> None:
@@ -77,6 +78,8 @@ class StreamReader:
         self._iterators: dict[str, str] = {}
         self._next: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._start = "LATEST"
+        self.read()  # fixes each shard's starting point now
 
     def read(self) -> list[dict]:
         with self._lock:
@@ -86,8 +89,9 @@ class StreamReader:
                 shard_id = shard["ShardId"]
                 if shard_id not in self._iterators:
                     self._iterators[shard_id] = self._streams.get_shard_iterator(
-                        StreamArn=self._arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON"
+                        StreamArn=self._arn, ShardId=shard_id, ShardIteratorType=self._start
                     )["ShardIterator"]
+                self._start = "TRIM_HORIZON"  # a shard that appears later is read from its start
                 answer = self._streams.get_records(ShardIterator=self._iterators[shard_id], Limit=1000)
                 self._next[shard_id] = answer.get("NextShardIterator") or self._iterators[shard_id]
                 records.extend(answer.get("Records", []))

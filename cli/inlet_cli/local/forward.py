@@ -17,7 +17,7 @@ from pathlib import Path
 import boto3
 from inlet.adapters.keys import KeyStore
 from inlet.core.keys import generate_key
-from inlet.core.tagoio_settings import tagoio_settings
+from inlet.destinations.tagoio.settings import tagoio_settings
 
 from inlet_cli.local import env as local_env
 from inlet_cli.local.deliver import Poller, create_delivery_queues, load_deliver_handler

@@ -1,6 +1,6 @@
 """The local TagoIO's state and its checks of TagoIO's documented contract (written from the docs, independently of
-``inlet.core.tagoio``, so that a test against this server is a test of Inlet against the contract, not of Inlet
-against itself).
+``inlet.destinations.tagoio.records``, so that a test against this server is a test of Inlet against the contract,
+not of Inlet against itself).
 
 - Records: ``variable`` required, <= 100 characters, converted to lower case ("Variables are always converted to
   lowercase", sending-data.md), none of ``* ? ! < > . - = $`` nor whitespace; ``value``

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import asdict, dataclass, field
 
 from inlet.core.mapping import FieldMap, parse_mapping
-from inlet.core.tagoio_settings import validate_tagoio_settings
+from inlet.destinations.tagoio.settings import validate_tagoio_settings
 
 KEY_PATTERN = re.compile(r"^at[0-9a-f]{32}$")  # TagoIO's shape: "at" + 128 random bits in hex
 # Anything that may be a key inside other text (an Inlet key or a TagoIO authorization), in any case (serials are

@@ -15,7 +15,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from inlet.adapters.deliveries import DeliveryQueue
-from inlet.destinations import DELIVERED, REFUSED, RETRY, Answer, Context, Delivery, Destination, kind_of
+from inlet.destinations import (
+    DELIVERED,
+    REFUSED,
+    RETRY,
+    Answer,
+    Context,
+    Delivery,
+    Destination,
+    UnknownKind,
+    kind_of,
+)
 from inlet.destinations.health import Health, hour_of
 from inlet.destinations.messages import from_message
 from inlet.destinations.retries import backoff_seconds, exhausted
@@ -23,7 +33,8 @@ from inlet.destinations.settings import DestinationSettings
 from inlet.destinations.store import DestinationStore
 from inlet.errors import ServiceUnavailable
 
-UNREACHABLE = ("webhook_timeout", "webhook_unreachable", "webhook_dns")  # the receiver itself is down: hold the rest
+# The receiver is down or asks to slow down: the destination's other deliveries of the batch are held, not tried.
+UNREACHABLE = ("webhook_timeout", "webhook_unreachable", "webhook_dns", "webhook_429")
 DESTINATION = "inlet_destination"
 TENANT = "inlet_tenant"
 
@@ -105,7 +116,10 @@ def _destination(group: tuple[str, str], messages: list[tuple[Queued, dict]], de
     destination = next((d for d in known if d.name == name), None)
     if destination is None:
         return group, [(m, Answer(REFUSED, "destination_removed")) for m, _ in messages], ""
-    kind = kind_of(destination.kind)
+    try:
+        kind = kind_of(destination.kind)
+    except UnknownKind as error:  # written by a newer CLI than this stack: waits for the upgrade, then dead letters
+        return group, [(m, Answer(RETRY, f"unknown_kind: {error}")) for m, _ in messages], destination.kind
     size = max(1, min(destination.batch, kind.max_batch))
     answers: list[tuple[Queued, Answer]] = []
     held = ""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from inlet.adapters.deliveries import DeliveryQueue
 from inlet.adapters.record_items import from_item
-from inlet.destinations import kind_of
+from inlet.destinations import UnknownKind, kind_of
 from inlet.destinations.body import DEVICE_EVENT, UPLINK, delivery_id, record_body
 from inlet.destinations.health import Health, hour_of
 from inlet.destinations.matching import takes
@@ -52,11 +52,20 @@ def fan_out(stream_records: list[dict], deps: FanOutDependencies) -> Counter:
     return queued
 
 
+def _fanned_out(kind: str) -> bool:
+    """A kind this stack does not know (a newer CLI wrote it) is queued anyway: its deliveries wait for the upgrade
+    in the queue (the delivery function retries them) rather than being skipped."""
+    try:
+        return kind_of(kind).fan_out
+    except UnknownKind:
+        return True
+
+
 def _deliveries(image: dict, key_id: str, store: DestinationStore):
     record = from_item(image)
     item_type = DEVICE_EVENT if "event" in record else UPLINK
     for destination in store.of_tenant(record["tenant"]):
-        if not kind_of(destination.kind).fan_out:
+        if not _fanned_out(destination.kind):
             continue
         if not takes(destination, key_id, record["serial"], record.get("port"), item_type):
             continue

@@ -13,7 +13,7 @@ from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
 from inlet.adapters.unknown_devices import UnknownDeviceLog
 from inlet.core.keys import KeyConfig
-from inlet.core.tagoio_settings import FORWARDING_SINKS
+from inlet.destinations.tagoio.settings import FORWARDING_SINKS
 from inlet.service.ingest import Dependencies
 from inlet.settings import Settings, load_settings
 
@@ -52,8 +52,8 @@ def build_dependencies(settings: Settings) -> Dependencies:
 
 def _forwarding(settings: Settings):
     from inlet.adapters.secrets import NetworkTokens
-    from inlet.service.forwarding import Forwarding
-    from inlet.service.tagoio_devices import DeviceTokens
+    from inlet.destinations.tagoio.devices import DeviceTokens
+    from inlet.destinations.tagoio.forwarding import Forwarding
 
     tokens = DeviceTokens(settings.device_cache_seconds, settings.device_miss_cache_seconds)
     return Forwarding(settings.delivery_queue_url, NetworkTokens(settings.network_token_path), tokens)

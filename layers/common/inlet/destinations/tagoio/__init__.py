@@ -4,15 +4,20 @@ Unlike the other kinds, a TagoIO destination is settled at ingest, before the 2x
 its uplink to be accepted (the device directory), and TagoIO's records are built and queued with the request (one
 SQS SendMessageBatch, the call the ingest path already made). Its settings therefore live on the tenant's keys
 (``KeyConfig.sink`` ``tagoio`` or ``both`` and ``KeyConfig.tagoio``): ``inlet destinations add NAME --kind tagoio``
-writes them there, and every key that forwards to TagoIO is listed as a destination. Its delivery path is today's,
-with every guarantee (claims, the duplicate check, the keep/regroup verdict): ``inlet.service.forwarding`` (ingest),
-``inlet.service.deliver`` and ``delivery_attempt`` (the worker), ``inlet.service.group_checks`` (verdicts).
+writes them there, and every key that forwards to TagoIO is listed as a destination. Its delivery path keeps every
+guarantee (claims, the duplicate check, the keep/regroup verdict). The package:
+
+- ``settings``: a key's TagoIO settings; ``records``: records as TagoIO records, checked against its rules;
+- ``api``: TagoIO's HTTP API; ``devices``: device tokens and the device directory; ``forwarding``: the uplink
+  function's side (the directory and the sink that queues deliveries);
+- ``delivery``: one queued part; ``worker`` and ``worker_wiring``: the delivery function's use case; ``attempt`` and
+  ``run``: one attempt and its claim; ``claims``: the claims and device items; ``group_checks``: keep/regroup.
 """
 
 from __future__ import annotations
 
-from inlet.core.tagoio_settings import tagoio_settings
 from inlet.destinations.kind import REFUSED, Answer, Context, Delivery, Destination, Kind
+from inlet.destinations.tagoio.settings import tagoio_settings
 
 
 def configure(options: dict, deployed: bool) -> dict:

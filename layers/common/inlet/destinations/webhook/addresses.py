@@ -45,8 +45,9 @@ def check_url(url: str, deployed: bool) -> None:
         raise Forbidden(f"bad port in the URL: {exc}") from None
 
 
-def resolve(url: str, deployed: bool, getaddrinfo=socket.getaddrinfo) -> Target:
+def resolve(url: str, deployed: bool, getaddrinfo=None) -> Target:
     check_url(url, deployed)
+    getaddrinfo = getaddrinfo or socket.getaddrinfo
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
