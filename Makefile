@@ -79,12 +79,12 @@ $(SAM_VENV)/.installed: | $(UV)
 # The layer as Lambda runs it: Python 3.12 with only layers/common/requirements.txt and boto3 (the runtime's own),
 # for the test that imports every module of the layer. Rebuilt when the requirements change.
 LAYER_VENV := .venv-layer
-$(LAYER_VENV)/.installed: layers/common/requirements.txt
+$(LAYER_VENV)/.installed: layers/common/requirements.txt | $(UV)
 	@test -x "$(PY312_DIR)/python3.12" || { echo "make: Python 3.12 not found (pyenv install 3.12)" >&2; exit 1; }
 	@echo "make: building $(LAYER_VENV) (Python 3.12 with the layer's requirements only)" >&2
 	@rm -rf $(LAYER_VENV)
-	@$(PY312_DIR)/python3.12 -m venv $(LAYER_VENV) >&2
-	@$(LAYER_VENV)/bin/pip install $(PIP_QUIET) -r layers/common/requirements.txt boto3 >&2
+	@$(UV) venv $(UV_QUIET) --python $(PY312_DIR)/python3.12 $(LAYER_VENV) >&2
+	@$(UV) pip install $(UV_QUIET) --python $(LAYER_VENV)/bin/python -r layers/common/requirements.txt boto3 >&2
 	@touch $@
 
 venv: $(RUN_STAMP) ## Create .venv with the project and the CLI `inlet` (what `make run` needs)

@@ -35,9 +35,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def measure_once(workdir: Path) -> dict[str, float]:
+def measure_once(workdir: Path, ref: str | None = None) -> dict[str, float]:
     clone = workdir / "inlet"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
+    if ref:  # an older commit, to compare with in the same run (e.g. one whose Makefile installed with pip)
+        subprocess.run(["git", "-C", str(clone), "checkout", "--quiet", ref], check=True)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in FOREIGN} | {"INLET_PORT": str(port)}
     log = (workdir / "make-run.log").open("w")
@@ -84,11 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.setup_time", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3, help="measured runs after the warm-up (default 3)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results.json")
+    parser.add_argument("--ref", help="measure this commit instead of HEAD (a baseline; implies --no-save)")
     args = parser.parse_args(argv)
     runs = []
     for index in range(args.runs + 1):
         with tempfile.TemporaryDirectory(prefix="inlet-setup-") as workdir:
-            phases = measure_once(Path(workdir))
+            phases = measure_once(Path(workdir), args.ref)
         label = "warm-up" if index == 0 else f"run {index}"
         print(f"{label}: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()), file=sys.stderr)
         if index:
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     print(json.dumps(result, indent=2))
-    if not args.no_save:
+    if not args.no_save and not args.ref:
         path = ROOT / "bench" / "results.json"
         saved = json.loads(path.read_text()) if path.exists() else {}
         path.write_text(json.dumps(saved | {"setup_time": result}, indent=2) + "\n")

@@ -10,11 +10,12 @@ for path in (ROOT, ROOT / "cli", ROOT / "layers" / "common"):  # the site builds
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from docsgen import cli_reference, http_api  # noqa: E402
+from docsgen import cli_reference, http_api, network_servers  # noqa: E402
 
 MARKERS = {
     "<!-- generated: cli-reference -->": cli_reference.render,
     "<!-- generated: http-api -->": http_api.render,
+    "<!-- generated: network-server-formats -->": network_servers.render,
 }
 
 

@@ -20,6 +20,7 @@ from inlet_cli.commands import (
     decode,
     destinations,
     devices,
+    edge,
     inspect,
     keys,
     lake,
@@ -71,6 +72,7 @@ def build_parser() -> Parser:
         lake,
         config,
         check,
+        edge,
     ):
         module.register(groups, common)
     describe(parser)

@@ -61,6 +61,7 @@ STACK_OUTPUTS = {
     "lake_bucket": "LakeBucketName",
     "uplink_function": "UplinkFunctionName",
     "deliver_function": "DeliverFunctionName",
+    "edge_origin_secret_arn": "EdgeOriginSecretArn",
 }
 
 
@@ -85,6 +86,7 @@ class Target:
     lake_bucket: str = ""
     uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none
     deliver_function: str = ""
+    edge_origin_secret_arn: str = ""  # with the edge front: the secret CloudFront sends (`inlet edge rotate`)
     endpoint_url: str | None = None
     region: str | None = None
     local: bool = False

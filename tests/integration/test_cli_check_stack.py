@@ -3,9 +3,7 @@ functions; the endpoint's HTTP front is the real handler, invoked with the API G
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from json import dumps
 
 import boto3
@@ -15,17 +13,11 @@ from inlet_cli.local import env as local_env
 from inlet_cli.main import main
 
 from tests.helpers import http_event, invoke
+from tests.lambda_functions import deploy_functions
 
 pytestmark = pytest.mark.integration
 
 URL = "https://uplink.example.com/uplink"
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", "def handler(event, context):\n    return {}\n")
-    return buffer.getvalue()
 
 
 def _through_the_handler(url, json, headers, timeout):
@@ -41,14 +33,7 @@ def _through_the_handler(url, json, headers, timeout):
 @pytest.fixture
 def stack(moto_aws, monkeypatch):
     monkeypatch.setattr(requests, "post", _through_the_handler)
-    lambda_ = boto3.client("lambda", region_name=local_env.REGION)
-    role = boto3.client("iam").create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    layer = lambda_.publish_layer_version(LayerName="inlet-test-common", Content={"ZipFile": _zip()})
-    for name in ("uplink", "deliver"):
-        lambda_.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
-                                Code={"ZipFile": _zip()}, Layers=[layer["LayerVersionArn"]])  # fmt: skip
-    lambda_.create_alias(FunctionName="uplink", Name="live", FunctionVersion=lambda_.publish_version(
-        FunctionName="uplink")["Version"])  # fmt: skip
+    lambda_ = deploy_functions(local_env.REGION)
     env = local_env.function_environment()
     outputs = {"KeysPath": env["KEYS_PATH"], "DevicesTableName": env["DEVICES_TABLE"],
                "RecordsTableName": env["RECORDS_TABLE"], "DedupTableName": env["DEDUP_TABLE"], "UplinkEndpoint": URL,

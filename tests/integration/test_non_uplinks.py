@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 
 def device_of(name: str) -> str | None:
     """The canonical serial the fixture names (what the receipt shows and the event is stored under)."""
-    from inlet.core.messages import classify_message
+    from inlet.core.network_servers import classify_message
 
     item, query = load_event(name)
     return event_serial(classify_message(item, query), None)

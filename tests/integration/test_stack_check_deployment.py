@@ -3,38 +3,22 @@ version, and the delivery function on the uplink version's layer; each failure s
 
 from __future__ import annotations
 
-import io
-import zipfile
-
-import boto3
 import pytest
 from inlet_cli.stack_check import StackCheck, run_step
 from inlet_cli.targets import Target
 from moto import mock_aws
+
+from tests.lambda_functions import LAYER, deploy_functions, stub_zip
 
 pytestmark = pytest.mark.integration
 
 REGION = "us-east-1"
 
 
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("app.py", "def handler(event, context):\n    return {}\n")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def deployed():
     with mock_aws():
-        iam, lambda_ = boto3.client("iam", region_name=REGION), boto3.client("lambda", region_name=REGION)
-        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        layer = lambda_.publish_layer_version(LayerName="inlet-dev-common", Content={"ZipFile": _zip()})
-        for name in ("uplink", "deliver"):
-            lambda_.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
-                                    Code={"ZipFile": _zip()}, Layers=[layer["LayerVersionArn"]])  # fmt: skip
-        version = lambda_.publish_version(FunctionName="uplink")["Version"]
-        lambda_.create_alias(FunctionName="uplink", Name="live", FunctionVersion=version)
+        lambda_ = deploy_functions(REGION)
         target = Target("stack 'inlet-dev'", uplink_function="uplink", deliver_function="deliver", region=REGION)
         yield lambda_, StackCheck(target)
 
@@ -42,7 +26,7 @@ def deployed():
 def test_a_stack_whose_alias_serves_the_latest_version_on_the_same_layer_passes(deployed):
     _, check = deployed
     assert check.alias_is_latest() == "uplink:live -> version 1"
-    assert "inlet-dev-common" in check.same_layer()
+    assert LAYER in check.same_layer()
 
 
 def test_an_alias_left_on_an_older_version_fails_and_says_it_was_rolled_back(deployed):
@@ -65,7 +49,7 @@ def test_an_alias_still_shifting_traffic_fails_as_a_deployment_in_progress(deplo
 
 def test_a_delivery_function_on_another_layer_version_fails(deployed):
     lambda_, check = deployed
-    newer = lambda_.publish_layer_version(LayerName="inlet-dev-common", Content={"ZipFile": _zip()})
+    newer = lambda_.publish_layer_version(LayerName=LAYER, Content={"ZipFile": stub_zip()})
     lambda_.update_function_configuration(FunctionName="deliver", Layers=[newer["LayerVersionArn"]])
     step = _run(check, check.same_layer)
     assert step.outcome == "failed" and "different code" in step.todo

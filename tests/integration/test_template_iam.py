@@ -53,7 +53,6 @@ REACHED = {
 CLI_ONLY = {  # `inlet keys|devices|records|replay` with the operator's own credentials
     "KeyStore._create_gate", "KeyStore.put", "KeyStore.list", "DeviceStore.remove", "DeviceStore.list",
     "RecordStore.latest", "RecordStore.between", "RecordStore.count_between", "RequestLogStore.after",
-    "UnknownDeviceLog.entries",
     "ConnectorStore.add", "ConnectorStore.versions", "ConnectorStore.latest_of_each",
 }
 # Granted although no adapter calls them, each for a reason the code does not show.

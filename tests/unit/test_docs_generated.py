@@ -58,7 +58,21 @@ def test_every_answer_of_openapi_is_on_the_http_api_page():
                 assert f"\n| {status} |" in page, status
 
 
-@pytest.mark.parametrize(("page", "marker"), [("cli.md", "cli-reference"), ("http-api.md", "http-api")])
+def test_every_registered_format_is_a_row_of_the_generated_formats_table():
+    from inlet.core.network_servers import FORMATS
+
+    from docsgen import network_servers
+
+    table = network_servers.render()
+    for fmt in FORMATS:
+        row = next(line for line in table.splitlines() if f"| `{fmt.id}` |" in line)
+        assert f"({fmt.page})" in row and ("(the server's)" in row) == fmt.server_time
+
+
+@pytest.mark.parametrize(
+    ("page", "marker"),
+    [("cli.md", "cli-reference"), ("http-api.md", "http-api"), ("network-servers/index.md", "network-server-formats")],
+)
 def test_the_pages_hold_their_marker_and_the_hook_fills_it(page, marker):
     text = (ROOT / "docs" / page).read_text()
     assert f"<!-- generated: {marker} -->" in text

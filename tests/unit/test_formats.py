@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-from inlet.core.formats import FORMATS_BY_ID, detect_format
 from inlet.core.mapping import parse_mapping
+from inlet.core.network_servers import FORMATS_BY_ID, detect_format
 from inlet.core.uplink import map_item
 from inlet.core.values import payload_to_hex
 

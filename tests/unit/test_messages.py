@@ -8,16 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from inlet.core.messages import (
-    CHIRPSTACK_EVENTS,
-    EVERYNET_TYPES,
-    LORIOT_COMMANDS,
-    THINGPARK_MESSAGES,
-    TTS_MESSAGES,
-    UPLINK,
-    Message,
-    classify_message,
-)
+from inlet.core.network_servers import UPLINK, Message, classify_message
+from inlet.core.network_servers.chirpstack import CHIRPSTACK_EVENTS
+from inlet.core.network_servers.everynet import EVERYNET_TYPES
+from inlet.core.network_servers.loriot import LORIOT_COMMANDS
+from inlet.core.network_servers.thingpark import THINGPARK_MESSAGES
+from inlet.core.network_servers.tts import TTS_MESSAGES
 from inlet.core.request import item_query, parse_items
 from inlet.errors import InletError
 from inlet.service.events import request_from_event
@@ -37,52 +33,56 @@ EVERYNET = "Everynet, ns.docs.everynet.io data-api/messages-and-types{}"
 MILESIGHT = "Milesight gateway embedded NS, milesight.com application-guide/notification ({})"
 SIGFOX = "Sigfox, support.sigfox.com service callback {} (the body template uses Sigfox's variable names)"
 
-# fixture -> (type, network, keep, serial as found, where the shape comes from)
+# fixture -> (type, format id, keep, serial as found, where the shape comes from)
 EXPECTED = {
-    "chirpstack_join": ("join", "chirpstack", False, V4_EUI, CS_V4.format("JoinEvent")),
-    "chirpstack_status": ("status", "chirpstack", True, V4_EUI, CS_V4.format("StatusEvent")),
-    "chirpstack_ack": ("ack", "chirpstack", False, V4_EUI, CS_V4.format("AckEvent")),
-    "chirpstack_txack": ("txack", "chirpstack", False, V4_EUI, CS_V4.format("TxAckEvent")),
-    "chirpstack_log": ("log", "chirpstack", False, V4_EUI, CS_V4.format("LogEvent")),
-    "chirpstack_location": ("location", "chirpstack", True, V4_EUI, CS_V4.format("LocationEvent, common.Location")),
-    "chirpstack_integration": ("integration", "chirpstack", True, V4_EUI, CS_V4.format("IntegrationEvent, < 4.15")),
-    "chirpstack_v3_join": ("join", "chirpstack", False, V3_EUI, CS_V3.format("JoinEvent")),
-    "chirpstack_v3_ack": ("ack", "chirpstack", False, V3_EUI, CS_V3.format("AckEvent")),
-    "chirpstack_v3_error": ("error", "chirpstack", False, V3_EUI, CS_V3.format("ErrorEvent")),
-    "chirpstack_v3_status": ("status", "chirpstack", True, "JOEkE2syBUE=", CS_V3.format("StatusEvent, JSON marshaler")),
-    "chirpstack_v3_location": ("location", "chirpstack", True, V3_EUI, CS_V3.format("LocationEvent")),
-    "chirpstack_v3_txack": ("txack", "chirpstack", False, V3_EUI, CS_V3.format("TxAckEvent")),
-    "chirpstack_v3_integration": ("integration", "chirpstack", True, V3_EUI, CS_V3.format("IntegrationEvent")),
+    "chirpstack_join": ("join", "chirpstack_v4", False, V4_EUI, CS_V4.format("JoinEvent")),
+    "chirpstack_status": ("status", "chirpstack_v4", True, V4_EUI, CS_V4.format("StatusEvent")),
+    "chirpstack_ack": ("ack", "chirpstack_v4", False, V4_EUI, CS_V4.format("AckEvent")),
+    "chirpstack_txack": ("txack", "chirpstack_v4", False, V4_EUI, CS_V4.format("TxAckEvent")),
+    "chirpstack_log": ("log", "chirpstack_v4", False, V4_EUI, CS_V4.format("LogEvent")),
+    "chirpstack_location": ("location", "chirpstack_v4", True, V4_EUI, CS_V4.format("LocationEvent, common.Location")),
+    "chirpstack_integration": ("integration", "chirpstack_v4", True, V4_EUI, CS_V4.format("IntegrationEvent, < 4.15")),
+    "chirpstack_v3_join": ("join", "chirpstack_v3", False, V3_EUI, CS_V3.format("JoinEvent")),
+    "chirpstack_v3_ack": ("ack", "chirpstack_v3", False, V3_EUI, CS_V3.format("AckEvent")),
+    "chirpstack_v3_error": ("error", "chirpstack_v3", False, V3_EUI, CS_V3.format("ErrorEvent")),
+    "chirpstack_v3_status": (
+        "status", "chirpstack_v3", True, "JOEkE2syBUE=", CS_V3.format("StatusEvent, JSON marshaler")
+    ),
+    "chirpstack_v3_location": ("location", "chirpstack_v3", True, V3_EUI, CS_V3.format("LocationEvent")),
+    "chirpstack_v3_txack": ("txack", "chirpstack_v3", False, V3_EUI, CS_V3.format("TxAckEvent")),
+    "chirpstack_v3_integration": ("integration", "chirpstack_v3", True, V3_EUI, CS_V3.format("IntegrationEvent")),
     "milesight_online": ("online", "milesight", True, "24e124126b176423", MILESIGHT.format("Online Notification")),
     "milesight_offline": ("offline", "milesight", True, "24e124126b176423", MILESIGHT.format("Offline Notification")),
     "milesight_ack": ("ack", "milesight", False, "24e124126b176423", MILESIGHT.format("ACK Notification")),
     "milesight_error": ("error", "milesight", False, "24e124126b176423", MILESIGHT.format("Error Notification")),
-    "tts_join_accept": ("join_accept", "tts", False, TTS_EUI, TTS.format("join_accept")),
-    "tts_downlink_ack": ("downlink_ack", "tts", False, TTS_EUI, TTS.format("downlink_ack")),
-    "tts_downlink_nack": ("downlink_nack", "tts", False, TTS_EUI, TTS.format("downlink_nack")),
-    "tts_downlink_sent": ("downlink_sent", "tts", False, TTS_EUI, TTS.format("downlink_sent")),
-    "tts_downlink_queued": ("downlink_queued", "tts", False, TTS_EUI, TTS.format("downlink_queued")),
-    "tts_downlink_failed": ("downlink_failed", "tts", False, None, TTS.format("downlink_failed (no dev_eui in ids)")),
-    "tts_downlink_queue_invalidated": (
-        "downlink_queue_invalidated", "tts", False, TTS_EUI, TTS.format("downlink_queue_invalidated")
+    "tts_join_accept": ("join_accept", "tts_v3", False, TTS_EUI, TTS.format("join_accept")),
+    "tts_downlink_ack": ("downlink_ack", "tts_v3", False, TTS_EUI, TTS.format("downlink_ack")),
+    "tts_downlink_nack": ("downlink_nack", "tts_v3", False, TTS_EUI, TTS.format("downlink_nack")),
+    "tts_downlink_sent": ("downlink_sent", "tts_v3", False, TTS_EUI, TTS.format("downlink_sent")),
+    "tts_downlink_queued": ("downlink_queued", "tts_v3", False, TTS_EUI, TTS.format("downlink_queued")),
+    "tts_downlink_failed": (
+        "downlink_failed", "tts_v3", False, None, TTS.format("downlink_failed (no dev_eui in ids)")
     ),
-    "tts_location_solved": ("location_solved", "tts", True, TTS_EUI, TTS.format("location_solved")),
-    "tts_service_data": ("service_data", "tts", True, TTS_EUI, TTS.format("service_data")),
+    "tts_downlink_queue_invalidated": (
+        "downlink_queue_invalidated", "tts_v3", False, TTS_EUI, TTS.format("downlink_queue_invalidated")
+    ),
+    "tts_location_solved": ("location_solved", "tts_v3", True, TTS_EUI, TTS.format("location_solved")),
+    "tts_service_data": ("service_data", "tts_v3", True, TTS_EUI, TTS.format("service_data")),
     # sent besides the uplink_message of the same uplink: it must never become a second copy of it
-    "tts_uplink_normalized": ("uplink_normalized", "tts", False, TTS_EUI, TTS.format("uplink_normalized")),
+    "tts_uplink_normalized": ("uplink_normalized", "tts_v3", False, TTS_EUI, TTS.format("uplink_normalized")),
     "loriot_tx": ("tx", "loriot", False, "BE7A0000000014E2", "LORIOT, docs.loriot.io Downlink Data Message"),
     "loriot_txd": ("txd", "loriot", False, "BE7A0000000014E2", "LORIOT, the 'txd' message the same page refers to"),
     "helium_join": ("join", "helium", False, "6081F9D1C2A3B4E5", "Helium, helium/router send_join_to_channel"),
-    "thingpark_location": ("location", "thingpark", True, TP_EUI, TPX.format("location-message.md")),
-    "thingpark_notification": ("notification", "thingpark", True, TP_EUI, TPX.format("notification-message.md")),
-    "thingpark_alarm": ("alarm", "thingpark", True, TP_EUI, TPX.format("alarm-message.md (Device Alarm)")),
-    "thingpark_downlink_sent": ("downlink_sent", "thingpark", False, TP_EUI, TPX.format("downlink-message.md")),
-    "thingpark_downlink_rejected": ("downlink_rejected", "thingpark", False, TP_EUI, TPX.format("downlink-message.md")),
+    "thingpark_location": ("location", "actility", True, TP_EUI, TPX.format("location-message.md")),
+    "thingpark_notification": ("notification", "actility", True, TP_EUI, TPX.format("notification-message.md")),
+    "thingpark_alarm": ("alarm", "actility", True, TP_EUI, TPX.format("alarm-message.md (Device Alarm)")),
+    "thingpark_downlink_sent": ("downlink_sent", "actility", False, TP_EUI, TPX.format("downlink-message.md")),
+    "thingpark_downlink_rejected": ("downlink_rejected", "actility", False, TP_EUI, TPX.format("downlink-message.md")),
     "thingpark_multicast_summary": (
-        "multicast_summary", "thingpark", False, "20635F0100FF0001", TPX.format("multicast-summary-message.md")
+        "multicast_summary", "actility", False, "20635F0100FF0001", TPX.format("multicast-summary-message.md")
     ),
     "thingpark_base_station_alarm": (
-        "base_station_alarm", "thingpark", False, None, TPX.format("alarm-message.md (BaseStation Alarm)")
+        "base_station_alarm", "actility", False, None, TPX.format("alarm-message.md (BaseStation Alarm)")
     ),
     "everynet_downlink": ("downlink", "everynet", False, "70b3d5e75e003c3f", EVERYNET.format("/downlink-message")),
     "everynet_downlink_request": ("downlink_request", "everynet", False, "70b3d5e75e003c3f", EVERYNET.format("")),
@@ -96,7 +96,8 @@ EXPECTED = {
     "everynet_warning": ("warning", "everynet", False, "70b3d5e75e003c3f", EVERYNET.format(" (service messages)")),
     "everynet_info": ("info", "everynet", False, "70b3d5e75e003c3f", EVERYNET.format(" (service messages)")),
     "kerlink_data_down_event": (
-        "data_down_event", "kerlink", False, "7276FF0039030D1A", "Kerlink WMC DataDownEventDto (Orange kerlink2lo)"
+        "data_down_event", "kerlink_wanesy", False, "7276FF0039030D1A",
+        "Kerlink WMC DataDownEventDto (Orange kerlink2lo)",
     ),
     "sigfox_status": ("status", "sigfox", True, "1A2B3C", SIGFOX.format("STATUS")),
     "sigfox_location": ("location", "sigfox", True, "1A2B3C", SIGFOX.format("GEOLOC")),
@@ -104,14 +105,15 @@ EXPECTED = {
     "sigfox_ack": ("ack", "sigfox", False, "1A2B3C", SIGFOX.format("ACKNOWLEDGE")),
 }  # fmt: skip
 DOCUMENTED_TYPES = {
-    "chirpstack": set(CHIRPSTACK_EVENTS) | {"uplink"},
+    "chirpstack_v4": set(CHIRPSTACK_EVENTS) | {"uplink"},
+    "chirpstack_v3": set(CHIRPSTACK_EVENTS) | {"uplink"},
     "milesight": {"online", "offline", "ack", "error", "status", "log", "integration", "location", "join", "txack"},
-    "tts": set(TTS_MESSAGES) | {"uplink"},
+    "tts_v3": set(TTS_MESSAGES) | {"uplink"},
     "loriot": set(LORIOT_COMMANDS) | {"uplink"},
     "helium": {"join"},
-    "thingpark": {kind for kind, _ in THINGPARK_MESSAGES.values()} | {"uplink"},
+    "actility": {kind for kind, _ in THINGPARK_MESSAGES.values()} | {"uplink"},
     "everynet": set(EVERYNET_TYPES) | {"uplink"},
-    "kerlink": {"data_down_event"},
+    "kerlink_wanesy": {"data_down_event"},
     "sigfox": {"status", "location", "error", "ack"},
     "": {"uplink"},
 }
@@ -134,10 +136,10 @@ def test_every_fixture_has_an_expectation_and_a_source():
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_fixture_is_classified_as_expected(name: str):
-    # Given a network server's non-uplink message, When it is classified, Then type, network, keep and serial match
+    # Given a network server's non-uplink message, When it is classified, Then type, format, keep and serial match
     body, query = load_event(name)
-    kind, network, keep, serial, _ = EXPECTED[name]
-    assert classify_message(body, query) == Message(kind, network, keep, serial)
+    kind, fmt, keep, serial, _ = EXPECTED[name]
+    assert classify_message(body, query) == Message(kind, fmt, keep, serial)
 
 
 @pytest.mark.parametrize("name", sorted(name for name in EXPECTED if name.startswith("chirpstack")))
@@ -175,7 +177,7 @@ def test_every_item_of_the_sample_events_is_an_uplink():
 
 def test_chirpstack_up_event_is_an_uplink_of_chirpstack():
     item = dict(uplink_items())["chirpstack_v4"]
-    assert classify_message(item, {"event": "up"}) == Message("uplink", "chirpstack")
+    assert classify_message(item, {"event": "up"}) == Message("uplink", "chirpstack_v4")
 
 
 @pytest.mark.parametrize(
@@ -223,7 +225,7 @@ queries = st.dictionaries(st.sampled_from(["event", "serial", "x"]), words | st.
 def test_any_json_object_gets_a_message_and_never_raises(item: dict, query: dict):
     message = classify_message(item, query)
     assert isinstance(message, Message)
-    assert message.type in DOCUMENTED_TYPES[message.network]
+    assert message.type in DOCUMENTED_TYPES[message.format]
     assert not message.is_uplink or (message.serial is None and not message.keep)
     if "serial" in item:
         assert message.is_uplink  # the generic schema always wins

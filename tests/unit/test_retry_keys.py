@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from inlet.core.ingest_item import IngestItem
 from inlet.core.mapping import parse_mapping
-from inlet.core.messages import classify_message
 from inlet.core.retry_keys import NETWORK_TIMED_FORMATS, retry_group, retry_key_time
 from inlet.core.uplink import map_item
 
@@ -19,9 +19,8 @@ FIXTURES = sorted((Path(__file__).resolve().parents[1] / "fixtures/lns").glob("*
 def key_time(items: list[dict], query: dict | None = None, mapping: str = "") -> str | None:
     query = query or {}
     fields = parse_mapping(mapping)
-    uplinks = [map_item(i, item, query, fields) for i, item in enumerate(items)]
-    messages = [classify_message(item, query) for item in items]
-    return retry_key_time(uplinks, messages, time_mapped=fields is not None and fields.time is not None)
+    ingest_items = [IngestItem.of(i, item, query, fields) for i, item in enumerate(items)]
+    return retry_key_time(ingest_items, time_mapped=fields is not None and fields.time is not None)
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)

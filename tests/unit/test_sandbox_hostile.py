@@ -203,6 +203,9 @@ KEEPERS = [
     "Error.prepareStackTrace = function () { return v; }",
     "Error.prototype.stack = v",
     "Object.getPrototypeOf(function* () {}).prototype.k = v",
+    "Object.setPrototypeOf(Array.prototype, {k: v, __proto__: Object.prototype})",
+    "Uint8Array.prototype.__proto__ = {k: v, __proto__: Object.getPrototypeOf(Uint8Array.prototype)}",
+    "Reflect.setPrototypeOf(Math, {k: v})",
 ]
 READERS = [
     "globalThis[Symbol.for('k')]",
@@ -214,6 +217,9 @@ READERS = [
     "(function () { try { null.x } catch (e) { return e.stack === 7 ? 7 : undefined; } })()",
     "Error.prototype.stack === 7 ? 7 : undefined",
     "Object.getPrototypeOf(function* () {}).prototype.k",
+    "[].k",
+    "new Uint8Array(1).k",
+    "Math.k",
 ]
 
 
@@ -348,3 +354,13 @@ def test_a_request_of_1000_uplinks_at_their_time_limit_ends_within_its_decode_bu
     assert all("decode_failed" in flags for flags in result["flags"])
     deferred = [flags for flags in result["flags"] if "decode_deferred" in flags]
     assert deferred and len(deferred) < 1000
+
+
+def test_a_source_no_utf_8_can_hold_fails_its_uplinks_not_the_request():
+    result = attack('var name = "\\ud83d"; function decodeUplink(i) { return {data: {}}; }', one_device("01"))
+    assert result[0]["decoded"] == {} and not result[0]["failed"]  # the escape is JavaScript's, not a surrogate
+    from inlet.adapters.javascript.limits import DEFAULT_LIMITS
+    from inlet.adapters.javascript.source_check import LoadFailure, check_source
+
+    with pytest.raises(LoadFailure, match="cannot be read"):
+        check_source("ts013", 'var name = "\ud83d";', DEFAULT_LIMITS["ts013"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from inlet.core.formats import FORMATS_BY_ID
+from inlet.core.network_servers import FORMATS_BY_ID
 from inlet.destinations.tagoio.records import DEVICE_TIME, port_variable, to_tagoio
 from inlet.destinations.tagoio.settings import tagoio_settings
 

@@ -7,20 +7,20 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from inlet.adapters.unknown_devices import UnknownDeviceLog
-from inlet.core.unknown_devices import TTL_DAYS, summary
+from inlet.core.unknown_devices import TTL_DAYS
 from inlet.core.values import format_time
 
 from inlet_cli.commands.device_health import shown_age
 from inlet_cli.output import note, print_json, print_table
 from inlet_cli.targets import Target
+from inlet_cli.unknown_devices import entries, summary
 
 
 def list_unknown(target: Target, tenant: str, args: argparse.Namespace) -> int:
-    log = UnknownDeviceLog(target.require("records_table"), dynamodb=target.client("dynamodb"))
+    logged = entries(target.client("dynamodb"), target.require("records_table"), tenant)
     known = {d.serial for d in target.device_store().list(tenant)}
     # a serial registered since it was last refused is not unknown any more
-    lines = [line for line in summary(log.entries(tenant)) if line.serial not in known]
+    lines = [line for line in summary(logged) if line.serial not in known]
     rows = [
         {
             "serial": line.serial,

@@ -1,10 +1,7 @@
 """The unknown-device log in DynamoDB (``core.unknown_devices``): one PutItem per request that had uplinks of
-unknown devices under a key that accepts them, and the Query that reads them back for ``inlet devices list
---unknown``."""
+unknown devices under a key that accepts them (``inlet devices list --unknown`` reads them back, in the CLI)."""
 
 from __future__ import annotations
-
-import time
 
 import orjson
 
@@ -34,27 +31,3 @@ class UnknownDeviceLog:
         except (*SDK_ERRORS, TimeoutError):
             return False
         return True
-
-    def entries(self, tenant: str) -> list[dict]:
-        """Every unexpired entry of the tenant (all pages of one Query)."""
-        request = {
-            "TableName": self._table,
-            "KeyConditionExpression": "device = :p",
-            "FilterExpression": "expires_at > :now",
-            "ExpressionAttributeValues": {":p": {"S": partition(tenant)}, ":now": {"N": str(int(time.time()))}},
-        }
-        entries: list[dict] = []
-        while True:
-            answer = self.dynamodb.query(**request)
-            entries += [_entry(item) for item in answer["Items"]]
-            if not answer.get("LastEvaluatedKey"):
-                return entries
-            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
-
-
-def _entry(item: dict) -> dict:
-    return {
-        "time_ms": int(item["sk"]["S"].split("#", 1)[0]),
-        "key_id": item.get("key_id", {}).get("S", ""),
-        "serials": orjson.loads(item["serials"]["S"]),
-    }

@@ -7,7 +7,7 @@ partition, so that "the latest uplinks" stays one Query that never meets an even
 
 from __future__ import annotations
 
-from inlet.core.messages import Message
+from inlet.core.network_servers import Message
 from inlet.core.serials import serial_problem
 from inlet.core.values import canonical_serial
 
@@ -28,7 +28,7 @@ def build_event(
         "received_at": received_at,
         "time": received_at,
         "event": message.type,
-        "format": message.network,
+        "format": message.format,
         "fields": item,
         "expires_at": expires_at,
     }

@@ -15,6 +15,9 @@ import math
 import re
 from dataclasses import dataclass
 
+from inlet.core.network_servers import FORMATS
+from inlet.core.network_servers.base import Place
+
 
 @dataclass(frozen=True, slots=True)
 class Signal:
@@ -23,38 +26,8 @@ class Signal:
     gateways: int  # receptions that carried a reading
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
-    prefix: str  # variable name before the reading's own name; "#" is a list index
-    rssi: tuple[str, ...] = ("rssi",)  # names tried in order
-    snr: tuple[str, ...] = ("snr",)
-
-
-TOP = Place("")
-CHIRPSTACK_V3 = (Place("rxinfo_#_", snr=("lorasnr", "snr")),)
-
-# Tried in order per format; the first place with a reading wins.
-PLACES: dict[str, tuple[Place, ...]] = {
-    "generic": (TOP,),
-    "tts_v3": (Place("uplink_message_rx_metadata_#_", rssi=("rssi", "channel_rssi")),),
-    "actility": (
-        Place("deveui_uplink_", rssi=("lrrrssi",), snr=("lrrsnr",)),
-        Place("deveui_uplink_lrrs_lrr_#_", rssi=("lrrrssi",), snr=("lrrsnr",)),
-    ),
-    "chirpstack_v4": (Place("rxinfo_#_"),),
-    "chirpstack_v3": CHIRPSTACK_V3,
-    "chirpstack_v3_json": CHIRPSTACK_V3,
-    "milesight": CHIRPSTACK_V3,
-    "everynet": (Place("params_radio_hardware_"),),
-    "kerlink_wanesy": (Place("gwinfo_#_"),),
-    "netmore": (Place("v_"), Place("v_gateways_#_")),
-    "loriot": (TOP, Place("gws_#_")),
-    "senet": (TOP,),
-    "senet_legacy": (TOP,),
-    "ttn_v2": (Place("metadata_gateways_#_"),),
-    "helium": (Place("hotspots_#_"),),
-    "sigfox": (TOP, Place("duplicates_#_")),  # custom callbacks may send {rssi}/{snr}; DATA_ADVANCED lists stations
-}
+# format id -> where its readings are (``Format.radio``, one object per network server)
+PLACES: dict[str, tuple[Place, ...]] = {fmt.id: fmt.radio for fmt in FORMATS}
 NO_SIGNAL = Signal(None, None, 0)
 
 

@@ -17,26 +17,21 @@ arrives or on the devices table, so a retry always takes the same path as the fi
 
 from __future__ import annotations
 
-from inlet.core.messages import Message
-from inlet.core.uplink import Uplink
+from inlet.core.ingest_item import IngestItem
+from inlet.core.network_servers import FORMATS
 
-# Formats whose time field is the network server's (or its gateways') time of the uplink.
-NETWORK_TIMED_FORMATS = frozenset(
-    {
-        "tts_v3", "ttn_v2", "chirpstack_v4", "actility", "everynet", "kerlink_wanesy", "netmore", "loriot",
-        "senet", "senet_legacy", "helium", "milesight", "sigfox",
-    }
-)  # fmt: skip
+# Formats whose time field is the network server's (or its gateways') time of the uplink (``Format.server_time``).
+NETWORK_TIMED_FORMATS = frozenset(fmt.id for fmt in FORMATS if fmt.server_time)
 PLAUSIBLE_YEARS = ("2000", "2200")  # a time outside them would sort records out of place: three-write path
 
 
-def retry_key_time(uplinks: list[Uplink], messages: list[Message], time_mapped: bool) -> str | None:
+def retry_key_time(items: list[IngestItem], time_mapped: bool) -> str | None:
     """The time the record's key starts with when the request can be deduplicated by that record alone, else None:
     one item, an uplink, in a network server's format, with that server's time (``time_mapped``: the key's mapping
     names the time field itself, which may then be anything)."""
-    if len(uplinks) != 1 or not messages[0].is_uplink or time_mapped:
+    if len(items) != 1 or not items[0].message.is_uplink or time_mapped:
         return None
-    uplink = uplinks[0]
+    uplink = items[0].uplink
     if uplink.format not in NETWORK_TIMED_FORMATS or not uplink.time:
         return None
     if not PLAUSIBLE_YEARS[0] <= uplink.time[:4] < PLAUSIBLE_YEARS[1]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from inlet.core.consumed import without_paths
-from inlet.core.formats import Format, detect_format
 from inlet.core.mapping import FieldMap, Path, get_path
+from inlet.core.network_servers import Format, detect_format
 from inlet.core.values import FLAG_PORT, FLAG_TIME, canonical_serial, iso_time, normalise_port
 from inlet.core.variables import coordinates, variables_of
 

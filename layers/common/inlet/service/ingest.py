@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from inlet.adapters.dedup import Claim, DedupStore
 from inlet.core.edge_origin import require_edge_origin
+from inlet.core.ingest_item import IngestItem
 from inlet.core.keys import KeyConfig
 from inlet.core.mapping import FieldMap
-from inlet.core.messages import Message, classify_message
 from inlet.core.records import new_group, request_fingerprint
 from inlet.core.request import HttpRequest, authorization_key, check_size, item_query, parse_items
 from inlet.core.retry_keys import retry_group, retry_key_time
-from inlet.core.uplink import Uplink, map_item
+from inlet.core.uplink import Uplink
 from inlet.errors import BadRequest, InletError
 from inlet.service.dependencies import Dependencies, DeviceDirectory, Outcome, Sink
 from inlet.service.store_uplinks import store_uplinks
@@ -37,26 +37,25 @@ def ingest(
     config = deps.keys.authenticate(key)
     if trace is not None:
         trace.authenticated(config)
-    items = parse_items(request, settings.max_items)
+    sent_items = parse_items(request, settings.max_items)
     query = item_query(request)
     mapping = config.field_map()
-    messages = [classify_message(item, query) for item in items]
-    uplinks = [map_item(index, item, query, mapping) for index, item in enumerate(items)]
+    items = [IngestItem.of(index, sent, query, mapping) for index, sent in enumerate(sent_items)]
     if trace is not None:
-        trace.uplinks = uplinks
-    _require_serials([u for u, m in zip(uplinks, messages, strict=True) if m.is_uplink])
+        trace.uplinks = [item.uplink for item in items]
+    _require_serials([item.uplink for item in items if item.message.is_uplink])
 
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
-    key_time = _retry_key_time(deps, config, mapping, uplinks, messages)
+    key_time = _retry_key_time(deps, config, mapping, items)
     if key_time:  # one uplink: its record's own conditional write deduplicates retries (one write in all)
         group = retry_group(request_fingerprint(config.key_hash, query, request.body))
-        return store_uplinks(uplinks, messages, items, config, deps, group, now_ms, key_time=key_time, trace=trace)
+        return store_uplinks(items, config, deps, group, now_ms, key_time=key_time, trace=trace)
     claim = _claim(deps, config, request, query, now_ms)
     if claim and claim.replay:
         return Outcome(200, claim.replay, replayed=True, key_id=config.id, tenant=config.tenant)
     group, received_ms = (claim.group, claim.received_ms) if claim else (new_group(), now_ms)
     with _settled(claim, deps.dedup) as settle:
-        outcome = store_uplinks(uplinks, messages, items, config, deps, group, received_ms, trace=trace)
+        outcome = store_uplinks(items, config, deps, group, received_ms, trace=trace)
         settle(outcome.body)
     return outcome
 
@@ -94,13 +93,13 @@ def _require_serials(uplinks: list[Uplink]) -> None:
 
 
 def _retry_key_time(
-    deps: Dependencies, config: KeyConfig, mapping: FieldMap | None, uplinks: list[Uplink], messages: list[Message]
+    deps: Dependencies, config: KeyConfig, mapping: FieldMap | None, items: list[IngestItem]
 ) -> str | None:
     """The record key's time when the request needs no claim (``core.retry_keys``): deduplication on, and the
     records table the key's only sink (a claim also guards the deliveries to TagoIO)."""
     if deps.dedup.window <= 0 or deps.sinks(config) != [deps.records]:
         return None
-    return retry_key_time(uplinks, messages, time_mapped=mapping is not None and mapping.time is not None)
+    return retry_key_time(items, time_mapped=mapping is not None and mapping.time is not None)
 
 
 def _claim(deps: Dependencies, config: KeyConfig, request: HttpRequest, query: dict, now_ms: int) -> Claim | None:

@@ -3,15 +3,14 @@ then write them (and the device events) to the key's sinks. Nothing is written b
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from inlet.adapters.devices import Device
 from inlet.adapters.record_items import DELIVER
+from inlet.core.ingest_item import IngestItem, ignored_by_type, receipt_of, rejected_by_reason
 from inlet.core.keys import ACCEPT_UNKNOWN, KeyConfig
-from inlet.core.messages import Message
 from inlet.core.records import (
     DEVICE_NOT_FOUND,
     INVALID_SERIAL,
@@ -19,7 +18,6 @@ from inlet.core.records import (
     Rejection,
     build_record,
     encode_document,
-    receipt,
 )
 from inlet.core.rejections import nothing_accepted
 from inlet.core.serials import serial_problem
@@ -35,59 +33,56 @@ if TYPE_CHECKING:
 
 
 def store_uplinks(
-    uplinks: list[Uplink], messages: list[Message], items: list[dict], config: KeyConfig, deps: Dependencies,
-    group: str, received_ms: int, key_time: str | None = None, trace: RequestTrace | None = None,
+    items: list[IngestItem], config: KeyConfig, deps: Dependencies, group: str, received_ms: int,
+    key_time: str | None = None, trace: RequestTrace | None = None,
 ) -> Outcome:  # fmt: skip
     """``key_time``: the request is one uplink deduplicated by its record's own write (``core.retry_keys``)."""
-    rejected: dict[int, Rejection] = {}
-    ignored = not_uplinks(uplinks, messages)
-    valid = _valid_serials([u for u in uplinks if u.index not in ignored], rejected)
+    not_uplinks(items)
+    valid = _valid_serials([item for item in items if item.ignored_as is None])
     sinks = deps.sinks(config)
-    keepers = keepers_of(uplinks, messages) if deps.records in sinks else []
-    devices = _resolve_devices(valid, config, deps, received_ms, also={u.serial for u in keepers})
+    keepers = keepers_of(items) if deps.records in sinks else []
+    devices = _resolve_devices(valid, config, deps, received_ms, also={item.serial for item in keepers})
     stamp = Stamp.of(received_ms, deps.settings.retention_days)
-    built = {}
-    unknown: list[str] = []
-    for uplink in valid:
-        device = devices.get(uplink.serial)
-        if device is None:
-            _unknown_device(uplink, config, rejected, ignored, unknown)
-            continue
-        encoding = _encoding(config, device, uplink)
-        built[uplink.index] = build_record(
-            uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at, key_time, config.id
-        )
+    built = [item for item in valid if _built(item, devices.get(item.serial), config, group, stamp, key_time)]
     if trace is not None:
-        trace.records = built
+        trace.records = {item.index: item.record for item in built}
     console = trace.console if trace is not None else None
-    decode_records(list(built.values()), devices, deps.connectors or NO_STORED_CONNECTORS, console)
-    _flag_for_destinations(config, built.values())
-    records, accepted = [], {}
-    for index, record in built.items():  # checked once decoded: decoded values count towards the item's size
-        refusal = _refusal(record, sinks)
-        if refusal:
-            rejected[index] = refusal
-            continue
-        records.append(record)
-        accepted[index] = record["id"]
-    candidates = device_events(keepers, messages, items, devices, config.tenant, group, stamp, config.id)
+    decode_records([item.record for item in built], devices, deps.connectors or NO_STORED_CONNECTORS, console)
+    _flag_for_destinations(config, [item.record for item in built])
+    for item in built:  # checked once decoded: decoded values count towards the item's size
+        item.rejection = _refusal(item.record, sinks)
+        item.accepted = item.rejection is None
+    records = [item.record for item in built if item.accepted]
+    candidates = device_events(keepers, devices, config.tenant, group, stamp, config.id)
     _flag_for_destinations(config, candidates)
     events = [event for event in candidates if _refusal(event, [deps.records]) is None]
-    body = receipt(group, uplinks, accepted, rejected, ignored, {e["index"]: e["id"] for e in events})
-    if not records and not ignored:
-        raise nothing_accepted(rejected, body["items"])
+    body = receipt_of(items, group, {e["index"]: e["id"] for e in events})
+    if not records and not any(item.ignored_as for item in items):
+        raise nothing_accepted({i.index: i.rejection for i in items if i.rejection}, body["items"])
     replayed = key_time is not None and bool(records) and not deps.records.put_first(records[0], received_ms // 1000)
     for sink in sinks if key_time is None else ():
         written = records + events if sink is deps.records else records
         if written:
             _add_warnings(body, sink.put_many(written))
+    unknown = [item.serial for item in valid if item.ignored_as == DEVICE_NOT_FOUND]
     if unknown and deps.unknown_devices is not None:  # after the writes: the answer is decided, a note cannot fail it
         deps.unknown_devices.put(config.tenant, config.id, counts_of(unknown), received_ms)
     return Outcome(
         200, body, replayed=replayed, key_id=config.id, tenant=config.tenant,
-        rejected_by_reason=dict(Counter(r.reason for r in rejected.values())),
-        ignored_by_type=dict(Counter(ignored.values())),
+        rejected_by_reason=rejected_by_reason(items), ignored_by_type=ignored_by_type(items),
     )  # fmt: skip
+
+
+def _built(item: IngestItem, device: Device | None, config: KeyConfig, group: str, stamp: Stamp, key_time) -> bool:
+    """The item's record, built for its device; an unknown device is answered as the key says (``_unknown_device``)."""
+    if device is None:
+        _unknown_device(item, config)
+        return False
+    encoding = _encoding(config, device, item.uplink)
+    item.record = build_record(
+        item.uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at, key_time, config.id
+    )
+    return True
 
 
 def _flag_for_destinations(config: KeyConfig, records) -> None:
@@ -112,28 +107,25 @@ class Stamp:
         return cls(received_at, expires_at)
 
 
-def _unknown_device(
-    uplink: Uplink, config: KeyConfig, rejected: dict[int, Rejection], ignored: dict[int, str], unknown: list[str]
-) -> None:
+def _unknown_device(item: IngestItem, config: KeyConfig) -> None:
     """An uplink of a serial the tenant has no device for: ignored (and noted) when the key accepts unknown devices,
     rejected otherwise."""
     if config.unknown_devices == ACCEPT_UNKNOWN:
-        ignored[uplink.index] = DEVICE_NOT_FOUND
-        unknown.append(uplink.serial)
+        item.ignored_as = DEVICE_NOT_FOUND
     else:
-        rejected[uplink.index] = Rejection(DEVICE_NOT_FOUND)
+        item.rejection = Rejection(DEVICE_NOT_FOUND)
 
 
-def _valid_serials(uplinks: list[Uplink], rejected: dict[int, Rejection]) -> list[Uplink]:
+def _valid_serials(items: list[IngestItem]) -> list[IngestItem]:
     """The uplinks whose serial follows the serial rule; the others are rejected before any device lookup (a
     serial over DynamoDB's key limit would fail the lookup of the whole request)."""
     valid = []
-    for uplink in uplinks:
-        problem = serial_problem(uplink.serial)
+    for item in items:
+        problem = serial_problem(item.serial)
         if problem:
-            rejected[uplink.index] = Rejection(INVALID_SERIAL, problem)
+            item.rejection = Rejection(INVALID_SERIAL, problem)
         else:
-            valid.append(uplink)
+            valid.append(item)
     return valid
 
 
@@ -161,11 +153,11 @@ def _add_warnings(body: dict, warnings: dict[str, list[str]] | None) -> None:
 
 
 def _resolve_devices(
-    uplinks: list[Uplink], config: KeyConfig, deps: Dependencies, now_ms: int, also: set[str] = frozenset()
+    items: list[IngestItem], config: KeyConfig, deps: Dependencies, now_ms: int, also: set[str] = frozenset()
 ) -> dict:
     """The devices of the uplinks' serials (unknown ones provisioned when the key says so) and of ``also`` (device
     events: looked up in the same call, never provisioned)."""
-    serials = {u.serial for u in uplinks}
+    serials = {item.serial for item in items}
     if not serials and not also:
         return {}
     directory = deps.directory(config)

@@ -12,11 +12,13 @@
  *   the intrinsics only instances lead to, ``Buffer``, ``Buffer.prototype``, ``console``) stay extensible (older
  *   parsers add ``Uint8Array.prototype.readUInt16BE``), but their original properties can no longer be deleted,
  *   redefined or, but for the global object's (compared on every device change), given another value: an assignment
- *   such as ``Array.prototype.map = ...`` changes nothing (a TypeError in strict code). A property added by assignment is enumerable, so counting each root's
- *   enumerable keys (none, before any script) and comparing its prototype detects it. The only ways to add a
- *   non-enumerable property (``Object.defineProperty``, ``defineProperties``, ``Reflect.defineProperty``,
- *   ``Error.captureStackTrace``) and to make an object non-extensible (``preventExtensions``, ``seal``, ``freeze``)
- *   are wrapped: after a call to one of them the next check counts every key and asks each root.
+ *   such as ``Array.prototype.map = ...`` changes nothing (a TypeError in strict code). A property added by
+ *   assignment is enumerable, so counting each root's enumerable keys, string and symbol (none of the first, a few of
+ *   the second, before any script) detects it. The only ways to add a non-enumerable property
+ *   (``Object.defineProperty``, ``defineProperties``, ``Reflect.defineProperty``, ``Error.captureStackTrace``), to
+ *   make an object non-extensible (``preventExtensions``, ``seal``, ``freeze``) and to change a prototype
+ *   (``Object.setPrototypeOf``, ``Reflect.setPrototypeOf``, the ``__proto__`` setter) are wrapped: after a call to
+ *   one of them the next check counts every key and compares each root's prototype and extensibility.
  * - Everything else reachable from them (built-in methods and accessors, their ``prototype`` objects, nested
  *   objects such as ``Array.prototype[Symbol.unscopables]``, and what those lead to) is frozen: nothing to keep
  *   state in, nothing a check must walk.
@@ -26,7 +28,7 @@
  *   the engine never calls a script from inside itself and a script never sees its callers (call sites).
  * - Symbol-keyed properties are counted too (an assignment can add one), and ``performance`` gives Date's clock
  *   (no host timing finer than a millisecond, no time the process started).
- * Promise jobs a script leaves are never run: the Python side drops a context that has any (sandbox.py).
+ * Promise jobs a script leaves are not run for it: the Python side drops a context that has any (sandbox.py).
  */
 function guardRealm(extraRoots) {
   "use strict";
@@ -57,8 +59,16 @@ function guardRealm(extraRoots) {
     object[name] = wrapped;
   }
   [[Object, "defineProperty"], [Object, "defineProperties"], [Reflect, "defineProperty"], [Error, "captureStackTrace"],
-   [Object, "preventExtensions"], [Object, "seal"], [Object, "freeze"], [Reflect, "preventExtensions"]]
+   [Object, "preventExtensions"], [Object, "seal"], [Object, "freeze"], [Reflect, "preventExtensions"],
+   [Object, "setPrototypeOf"], [Reflect, "setPrototypeOf"]]
     .forEach(function (pair) { if (typeof pair[0][pair[1]] === "function") markingDirty(pair[0], pair[1]); });
+  var protoAccessor = describe(Object.prototype, "__proto__");  // the third way to change a prototype
+  if (protoAccessor && protoAccessor.set) {
+    var setProtoOf = protoAccessor.set;
+    protoAccessor.set = { ["set __proto__"]: function (value) { dirty = true; apply(setProtoOf, this, [value]); } }[
+      "set __proto__"];
+    define(Object.prototype, "__proto__", protoAccessor);
+  }
 
   if (isObject(G.performance)) {  // no host clock finer than Date's, no time the process started
     var dateNow = Date.now;
@@ -150,9 +160,8 @@ function guardRealm(extraRoots) {
     var countAll = dirty;
     for (var i = 0; i < roots.length; i++) {
       var root = roots[i];
-      var changed = getProto(root) !== protos[i] || keysOf(root).length !== counts[i] ||
-        symbolsOf(root).length !== symbolCounts[i] ||
-        (countAll && (ownKeys(root).length !== allCounts[i] || !isExtensible(root)));
+      var changed = keysOf(root).length !== counts[i] || symbolsOf(root).length !== symbolCounts[i] ||
+        (countAll && (getProto(root) !== protos[i] || ownKeys(root).length !== allCounts[i] || !isExtensible(root)));
       if (changed && !restore(i)) return false;
     }
     dirty = false;

@@ -77,7 +77,6 @@ class Sandbox:
         batch = batcher(kind, factory, kind == KIND_TAGOIO and reads_its_input_copy(source))
         self._decode_all, self._take_done = batch(0), batch(1)
         self.seconds_per_job: float | None = None  # measured: how many jobs fit in one call's time limit
-        self.key: tuple = ()  # where the engine keeps it
         self.memory_bytes = 0
         self.measure_memory()
 

@@ -35,6 +35,8 @@ def check_source(kind: str, source: str, limits: ScriptLimits) -> None:
                 raise LoadFailure(f"{problem}: {bounded_reason(first_line(exc))}") from None
         except quickjs.StackOverflow:
             raise LoadFailure(f"{problem}: nested too deeply") from None
+        except (TypeError, ValueError, OverflowError) as exc:  # a text the binding cannot pass (lone surrogates)
+            raise LoadFailure(f"the script cannot be read: {bounded_reason(str(exc))}") from None
 
 
 def first_line(exc: Exception) -> str:

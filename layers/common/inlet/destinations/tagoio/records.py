@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 import orjson
 
-from inlet.core.formats import FORMATS_BY_ID
+from inlet.core.network_servers import FORMATS_BY_ID
 from inlet.core.records import record_variables
 
 MAX_VARIABLE = 100
