@@ -104,6 +104,6 @@ def test_device_events_reach_their_own_table(stack, seeded, tmp_path):
     stack.pump()
     answer = run_local("SELECT serial, event, network, event_json FROM device_events", DEMO, tmp_path)
     [(serial, event, network, fields)] = answer.rows
-    assert (serial, event, network) == ("0080E1150500A3C7", "status", "chirpstack")  # the network of the event
+    assert (serial, event, network) == ("0080E1150500A3C7", "status", "chirpstack_v4")  # the event's network
     assert json.loads(fields)["batterylevel"] == 91.5
     assert run_local("SELECT count(*) FROM uplinks", DEMO, tmp_path).rows == [[0]]
