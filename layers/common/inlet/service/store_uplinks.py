@@ -73,6 +73,14 @@ def store_uplinks(
     )  # fmt: skip
 
 
+def _flag_for_destinations(config: KeyConfig, records) -> None:
+    """Records of a key with destinations carry its id (before their size is checked): the stream's filter passes
+    them to the destinations' fan-out (docs/destinations.md)."""
+    if config.destinations:
+        for record in records:
+            record[DELIVER] = config.id
+
+
 def _built(item: IngestItem, device: Device | None, config: KeyConfig, group: str, stamp: Stamp, key_time) -> bool:
     """The item's record, built for its device; an unknown device is answered as the key says (``_unknown_device``)."""
     if device is None:
@@ -83,14 +91,6 @@ def _built(item: IngestItem, device: Device | None, config: KeyConfig, group: st
         item.uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at, key_time, config.id
     )
     return True
-
-
-def _flag_for_destinations(config: KeyConfig, records) -> None:
-    """Records of a key with destinations carry its id (before their size is checked): the stream's filter passes
-    them to the destinations' fan-out (docs/destinations.md)."""
-    if config.destinations:
-        for record in records:
-            record[DELIVER] = config.id
 
 
 @dataclass(frozen=True)
