@@ -29,6 +29,8 @@ class Sizes:
     memory_uplinks: int = 2000
     stack: bool = True  # local stack end to end and the AWS calls counted at a proxy (child processes, ~30 s)
     e2e_requests: int = 400
+    lake_file_uplinks: int = 10_000  # uplinks in the Parquet file whose bytes per uplink are measured
+    lake_query_uplinks: int = 1_000_000  # uplinks `inlet query --local` runs the daily statistics over
 
 
 FULL = Sizes()
@@ -42,6 +44,8 @@ SMOKE = Sizes(
     memory_uplinks=100,
     stack=False,
     e2e_requests=40,
+    lake_file_uplinks=200,
+    lake_query_uplinks=2_000,
 )
 
 
@@ -60,7 +64,7 @@ def _step(name: str, results: dict, errors: list[str], run):
 
 
 def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
-    from bench import calls, calls_remote, coldstart, cost, cpu, decoders, e2e, growth, memory, report
+    from bench import calls, calls_remote, coldstart, cost, cpu, decoders, e2e, growth, lake, memory, report
     from bench.harness import Harness
 
     results: dict = {"time": report.now_iso(), "smoke": smoke, "machine": report.machine(), "targets": report.TARGETS}
@@ -113,10 +117,15 @@ def run(sizes: Sizes, out: Path, smoke: bool) -> dict:
         results["e2e"] = _step("e2e", results, errors, lambda: e2e.measure(sizes.e2e_requests)) or {"error": "failed"}
     else:
         results["e2e"] = {"skipped": "smoke run"}
+    results["lake"] = _step(
+        "data lake", results, errors, lambda: lake.measure(sizes.lake_file_uplinks, sizes.lake_query_uplinks)
+    )
     report.write(results, out)
     if not smoke:
         report.write_readme(results, ROOT / "bench" / "README.md")
     report.print_table(results)
+    if results["lake"]:
+        print("\n".join(["Data lake:", *lake.lines(results["lake"])]))
     print(f"results: {out}", file=sys.stderr)
     if errors:
         print(f"bench: failed figures: {', '.join(errors)}", file=sys.stderr)

@@ -112,7 +112,35 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
     table.append(_e2e_row(results.get("e2e", {})))
     table += _decoding_rows(results)
     table += _cost_rows(results)
+    table += _lake_rows(results.get("lake"))
     return table
+
+
+def _lake_rows(lake: dict | None) -> list[tuple[str, str, str, str]]:
+    """The data lake's figures (bench/lake.py): bytes per uplink in Parquet, the local query, Athena's cost."""
+    if not lake:
+        return [("data lake", "error", "", _verdict(None))]
+    tts, flat, local = lake["tts"], lake["flat"], lake["query_local"]
+    per_file = f"at {lake['file_uplinks']:,} a file"
+    bytes_ok = tts["parquet_bytes_per_uplink"] <= 120
+    query_ok = local["seconds"] <= 2 and local["peak_mb"] <= 500
+    cost = lake["cost_per_million"]
+    rows = [
+        (f"lake Parquet bytes per uplink, TTS v3 {per_file}",
+         f"{tts['parquet_bytes_per_uplink']} B (Records table item {tts['records_table_bytes_per_uplink']} B)",
+         "<= 120 B", _verdict(bytes_ok)),
+        (f"lake Parquet bytes per uplink, flat {per_file}",
+         f"{flat['parquet_bytes_per_uplink']} B (item {flat['records_table_bytes_per_uplink']} B)", "reported", "n/a"),
+        ("lake cost per million uplinks",
+         f"Firehose ${cost['firehose_usd']}, SQS ${cost['sqs_usd']}, functions ${cost['lambda_usd']}, "
+         f"S3 ${cost['s3_storage_usd_per_month']}/month", "reported", "n/a"),
+        (f"inlet query --local, daily stats, {local['uplinks']:,} uplinks",
+         f"{local['seconds']} s, peak {local['peak_mb']} MB", "<= 2 s, <= 500 MB", _verdict(query_ok)),
+    ]  # fmt: skip
+    for name, query in lake["athena_10m"].items():
+        rows.append((f"Athena over 10 M uplinks, {name}", f"{query['bytes_scanned'] / 1e6:.1f} MB, ${query['usd']}",
+                     "reported", "n/a"))  # fmt: skip
+    return rows
 
 
 def _cost_rows(results: dict) -> list[tuple[str, str, str, str]]:

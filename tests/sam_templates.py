@@ -53,6 +53,7 @@ COMBINATIONS: dict[str, dict[str, str]] = {
         "DeploymentType": "Linear10PercentEvery1Minute",
     },
     "tracing": {"Tracing": "Active"},
+    "data lake": {"DataLake": "Enabled", "LakeBytesScannedLimit": "1073741824", "LakeColdAfterDays": "60"},
 }  # fmt: skip
 
 

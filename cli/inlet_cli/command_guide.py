@@ -5,6 +5,19 @@ it on every command that has no ``description`` of its own."""
 from __future__ import annotations
 
 DESCRIPTIONS: dict[str, str] = {
+    "inlet query": (
+        "SQL over the data lake (docs/lake.md): on Athena with `--stack` (progress on stderr while it runs, the "
+        "bytes scanned and their cost at the end), on DuckDB over `.inlet/lake/` with `--local`. The tables are "
+        "`uplinks` and `device_events`, limited to `--tenant` (a convenience for the operator, whose credentials "
+        "read every tenant: not a boundary). `--example NAME` runs a documented example, `--list-examples` prints "
+        "them; `--format table|csv|json|jsonl`."
+    ),
+    "inlet lake backfill": (
+        "Write the tenant's records already in the Records table (its devices' uplinks and device events, "
+        "`--since`/`--until`: received in that range) into the lake: one `inlet-backfill.parquet` per partition "
+        "(table, tenant, day) without the ids the live path already delivered; resumable (an interrupted run "
+        "starts again at the first device not done), a re-run adds no row; a progress bar on stderr."
+    ),
     "inlet keys create": ("Create a key; printed once (stdout; `--json`: `key`, `id`, …), never again."),
     "inlet keys list": (
         "Id, tenant, name, mapping, created, revoked (never the key); `--json` adds `log_until` (see `inlet keys log`)."

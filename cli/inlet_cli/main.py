@@ -23,7 +23,9 @@ from inlet_cli.commands import (
     edge,
     inspect,
     keys,
+    lake,
     local,
+    query,
     records,
     redecode,
     replay,
@@ -58,7 +60,8 @@ def build_parser() -> Parser:
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     common = common_options()
     for module in (
-        keys, devices, connectors, decode, records, redecode, inspect, replay, destinations, local, config, check, edge
+        keys, devices, connectors, decode, records, redecode, inspect, replay, destinations, local, query, lake,
+        config, check, edge,
     ):  # fmt: skip
         module.register(groups, common)
     describe(parser)

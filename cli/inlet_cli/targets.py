@@ -38,6 +38,9 @@ ENV_NAMES = {
     "destinations_queue_url": "DESTINATIONS_QUEUE_URL",
     "destinations_dlq_url": "DESTINATIONS_DLQ_URL",
     "event_bus": "EVENT_BUS_NAME",
+    "lake_database": "LAKE_DATABASE",
+    "lake_workgroup": "LAKE_WORKGROUP",
+    "lake_bucket": "LAKE_BUCKET",
 }
 STACK_OUTPUTS = {
     "keys_path": "KeysPath",
@@ -53,6 +56,9 @@ STACK_OUTPUTS = {
     "destinations_queue_url": "DestinationsQueueUrl",
     "destinations_dlq_url": "DestinationsDLQUrl",
     "event_bus": "EventBusName",
+    "lake_database": "LakeDatabaseName",
+    "lake_workgroup": "LakeWorkGroupName",
+    "lake_bucket": "LakeBucketName",
     "uplink_function": "UplinkFunctionName",
     "deliver_function": "DeliverFunctionName",
     "edge_origin_secret_arn": "EdgeOriginSecretArn",
@@ -75,6 +81,9 @@ class Target:
     destinations_queue_url: str = ""
     destinations_dlq_url: str = ""
     event_bus: str = ""  # the stack's own event bus (eventbridge destinations' default)
+    lake_database: str = ""  # the data lake (template parameter DataLake): Glue database, Athena workgroup, bucket
+    lake_workgroup: str = ""
+    lake_bucket: str = ""
     uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none
     deliver_function: str = ""
     edge_origin_secret_arn: str = ""  # with the edge front: the secret CloudFront sends (`inlet edge rotate`)

@@ -96,3 +96,10 @@ def test_cost_per_million_and_write_units_per_record_are_reported_per_format(res
         assert set(by_size) == {"1", "20"} and all(usd > 0 for usd in by_size.values())  # smoke: 20 per request
     assert set(units) == {"tts", "loriot", "flat", "tts_decoded"}
     assert units["tts"] == units["tts_decoded"] == 1  # a 2.3 kB TTS uplink is one write unit once stored
+
+
+def test_the_data_lake_figures_are_reported(results):
+    lake = results["lake"]
+    assert lake["tts"]["parquet_bytes_per_uplink"] > 0 and lake["flat"]["parquet_bytes_per_uplink"] > 0
+    assert lake["query_local"]["result_rows"] > 0 and lake["query_local"]["peak_mb"] > 0
+    assert set(lake["athena_10m"]) >= {"daily-stats", "silent-devices", "per-gateway", "device-range"}

@@ -46,8 +46,15 @@ def imported_by(path: Path, module: str) -> set[str]:
                 base = ".".join(package[: len(package) - node.level + 1] + ([base] if base else []))
             names |= {base} | {f"{base}.{alias.name}" for alias in node.names}
         elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module":
-            names |= _loaded_by_name(node)
+            names |= _loaded_by_name(node) or _registered_in(path)
     return names
+
+
+def _registered_in(path: Path) -> set[str]:
+    """``import_module(name)`` with a name looked up in a registry (``KINDS = {"lake": "inlet.destinations.lake"}``)
+    reaches every layer module the file names in a string."""
+    strings = {n.value for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Constant)}
+    return {s for s in strings if isinstance(s, str) and s in layer_modules()}
 
 
 def _loaded_by_name(call: ast.Call) -> set[str]:

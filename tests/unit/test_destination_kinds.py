@@ -137,7 +137,7 @@ def test_the_filter():
 
 def test_every_registered_kind_loads_and_an_unknown_one_is_named():
     assert {kind_of(name).name for name in KINDS} == set(KINDS)
-    with pytest.raises(UnknownKind, match="one of eventbridge, iot, tagoio, webhook"):
+    with pytest.raises(UnknownKind, match="one of eventbridge, iot, lake, tagoio, webhook"):
         kind_of("carrier-pigeon")
 
 

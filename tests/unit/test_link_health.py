@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from inlet.core.link_health import NO_SIGNAL, PLACES, Signal, signal_of
 from inlet.core.records import build_record, encode_document
 from inlet.core.uplink import map_item
 from inlet.core.variables import variables_of
-from inlet_cli.link_health import NO_SIGNAL, PLACES, Signal, signal_of
 
 pytestmark = pytest.mark.unit
 

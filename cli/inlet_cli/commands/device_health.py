@@ -12,9 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from inlet.adapters.records import RecordStore
+from inlet.core.link_health import signal_of
 from inlet.core.values import format_time
-
-from inlet_cli.link_health import signal_of
 
 WINDOW = timedelta(hours=24)
 MAX_COUNT_PAGES = 4  # at most 4 MB read: 512 read units for one very chatty device, then "N+"

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import shlex
+import shutil
 import signal
 from pathlib import Path
 
@@ -43,6 +44,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     run = commands.add_parser("run", help="serve POST /uplink on 127.0.0.1 with an in-process AWS emulator")
     run.add_argument("--port", type=int, help=f"default: $INLET_PORT or {DEFAULT_PORT}; 0 picks a free port")
     run.add_argument("--with-tagoio", action="store_true", help="also run a local TagoIO; a demo key forwards to it")
+    run.add_argument("--no-lake", action="store_true", help="do not write the local data lake (.inlet/lake)")
     run.add_argument("--reset", action="store_true", help="start afresh: forget the data of the previous runs")
     run.set_defaults(run=run_stack)
 
@@ -73,6 +75,7 @@ def run_stack(args: argparse.Namespace) -> int:
         key_file, forwarding = _prepare(server, aws, args.with_tagoio, kept)
         # the delivery path runs as the stack runs it (from now on: restored records are not delivered again)
         destinations = LocalDestinations(aws.endpoint_url)
+        lake = None if args.no_lake else start_local_lake()
         extra = {**destinations.state(), **(forwarding.state() if forwarding else {})}
         state = local_state.write_state(local_env.state_dir(), aws, _url(server), key_file, extra)
         try:
@@ -81,6 +84,9 @@ def run_stack(args: argparse.Namespace) -> int:
             announce(_url(server), aws, key_file)
             if forwarding:
                 print("\n".join(["Forwarding to a local TagoIO:", *forwarding.describe()]), flush=True)
+            if lake:
+                print(f"Data lake: tenant {local_env.EVENTS_TENANT}'s uplinks as Parquet under {lake} "
+                      "(`inlet query --local`)", flush=True)  # fmt: skip
             server.serve_forever()
         except KeyboardInterrupt:
             print("\nInlet stopped.", flush=True)
@@ -88,6 +94,8 @@ def run_stack(args: argparse.Namespace) -> int:
             destinations.stop()
             if forwarding:
                 forwarding.stop()
+            if lake:
+                stop_local_lake()
             if kept:
                 kept.stop(Emulator(aws.endpoint_url, aws.region))
             if aws.emulator == "moto":
@@ -111,12 +119,52 @@ def _prepare(
     return key_file, forwarding
 
 
+_local_lake = None  # the running stack's buffered writer (BufferedLake)
+
+
+def start_local_lake() -> Path:
+    """The lake kind writes Parquet here (the local Parquet writer in place of Firehose), and the demo tenant has a
+    destination of kind lake, so that `make run` fills the lake as a deployed stack with DataLake fills its bucket."""
+    import boto3
+    from inlet.adapters.keys import KeyStore
+    from inlet.destinations import Destination
+    from inlet.destinations import lake as lake_kind
+    from inlet.destinations.store import DestinationStore
+
+    from inlet_cli import destination_admin
+    from inlet_cli.lake.local_lake import BufferedLake, LocalLake
+
+    global _local_lake
+    _local_lake = BufferedLake(LocalLake())
+    lake_kind.use_local_writer(_local_lake.write_rows)
+    ssm = boto3.client("ssm")
+    keys, store = KeyStore(local_env.KEYS_PATH, ssm=ssm), DestinationStore(local_env.DESTINATIONS_PATH, ssm=ssm)
+    demo = Destination(tenant=local_env.EVENTS_TENANT, name="lake", kind="lake", batch=10,
+                       filter={"types": ["uplink", "device_event"]})  # fmt: skip
+    if not any(d.kind == "lake" for d, _ in store.all_of(demo.tenant)):  # kept from a previous run
+        destination_admin.add(keys, store, demo, {}, deployed=False)
+    return _local_lake.root
+
+
+def stop_local_lake() -> None:
+    from inlet.destinations import lake as lake_kind
+
+    lake_kind.use_local_writer(None)
+    if _local_lake is not None:
+        _local_lake.close()  # what the last interval held
+
+
 def reset_data(args: argparse.Namespace) -> int:
     directory = local_env.state_dir()
     if local_stack_running():
         raise CliError(f"a local stack is running on {directory}: stop it first (Ctrl-C), or run it with --reset")
     forgotten = persistence.reset(directory)
     print(f"Local data {'forgotten' if forgotten else 'was already empty'} ({directory / persistence.DATA_DIR})")
+    from inlet_cli.lake.local_lake import LAKE_DIR
+
+    if (directory / LAKE_DIR).exists():  # the lake's rows came from that data: they go with it
+        shutil.rmtree(directory / LAKE_DIR)
+        print(f"Local data lake forgotten ({directory / LAKE_DIR})")
     return 0
 
 

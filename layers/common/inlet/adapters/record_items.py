@@ -36,7 +36,8 @@ PLAIN, COMPRESSED, DICTIONARY = "record", "record_zstd", "dictionary"  # attribu
 # the destinations' fan-out (docs/destinations.md); nothing reads it back into a record.
 DELIVER = "deliver"
 LEVEL = 3
-_OPTIONAL_FIELDS = ("event", "decoded", "decoder", "normalized")  # only some records have them (events, decodes)
+_OPTIONAL_FIELDS = ("event", "decoded", "decoder", "normalized", "key_id")  # only some records have them (events,
+# decodes, records written since the key id is kept)
 _local = threading.local()  # zstd compressors and decompressors are not thread-safe: one set per thread
 _preparing = threading.Lock()
 _prepared: set[int] = set()  # dictionaries whose compression tables are built

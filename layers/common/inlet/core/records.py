@@ -27,7 +27,7 @@ IGNORED = "ignored"
 # stored twice: smaller items cost fewer write units.
 DOCUMENT_FIELDS = (
     "time", "port", "payload", "fields", "location", "flags", "format", "event", "decoded", RUNS_FIELD, "decoder",
-    "normalized",
+    "normalized", "key_id",
 )  # fmt: skip
 MAX_DOCUMENT_DEPTH = 250  # orjson writes at most ~254 levels of nesting (it reads 1,024)
 
@@ -79,8 +79,10 @@ def build_record(
     encoding: str | None,
     expires_at: int | None,
     key_time: str | None = None,
+    key_id: str | None = None,
 ) -> dict:
-    """``key_time``: the time the storage key starts with when it is not the server time (``core.retry_keys``)."""
+    """``key_time``: the time the storage key starts with when it is not the server time (``core.retry_keys``).
+    ``key_id``: the public id of the key that sent it (``KeyConfig.id``), kept so that the lake can say it."""
     payload = uplink.payload
     flags = uplink.flags
     if payload is not None:
@@ -102,6 +104,7 @@ def build_record(
         "flags": flags,
         "format": uplink.format,
         "expires_at": expires_at,
+        "key_id": key_id,
     }
 
 

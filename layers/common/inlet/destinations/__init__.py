@@ -30,6 +30,7 @@ KINDS: dict[str, str] = {
     "eventbridge": "inlet.destinations.eventbridge",
     "iot": "inlet.destinations.iot",
     "tagoio": "inlet.destinations.tagoio",
+    "lake": "inlet.destinations.lake",
 }
 
 __all__ = [

@@ -21,7 +21,7 @@ from inlet.adapters.record_items import from_item
 BODY_VERSION = 1
 UPLINK, DEVICE_EVENT = "uplink", "device_event"
 _RECORD_FIELDS = ("id", "tenant", "serial", "group", "time", "received_at", "port", "payload", "format", "flags")
-_OPTIONAL = ("decoded", "decoder", "event")
+_OPTIONAL = ("decoded", "decoder", "event", "key_id")  # key_id: records written since they keep it
 
 
 def delivery_id(tenant: str, destination: str, partition: str, sort_key: str) -> str:

@@ -22,7 +22,9 @@ def keepers_of(items: list[IngestItem]) -> list[IngestItem]:
     return [item for item in items if item.message.keep and item.serial]
 
 
-def device_events(keepers: list[IngestItem], devices: dict, tenant: str, group: str, stamp) -> list[dict]:
+def device_events(
+    keepers: list[IngestItem], devices: dict, tenant: str, group: str, stamp, key_id: str | None = None
+) -> list[dict]:
     """Device events of the keepers whose device is known (the caller checks them like records before writing)."""
     events = []
     for item in keepers:
@@ -31,5 +33,5 @@ def device_events(keepers: list[IngestItem], devices: dict, tenant: str, group: 
         event = build_event(
             item.message, item.sent, tenant, item.serial, group, item.index, stamp.received_at, stamp.expires_at
         )
-        events.append({**event, "index": item.index})
+        events.append({**event, "index": item.index, "key_id": key_id})
     return events

@@ -54,7 +54,7 @@ def store_uplinks(
         item.rejection = _refusal(item.record, sinks)
         item.accepted = item.rejection is None
     records = [item.record for item in built if item.accepted]
-    candidates = device_events(keepers, devices, config.tenant, group, stamp)
+    candidates = device_events(keepers, devices, config.tenant, group, stamp, config.id)
     _flag_for_destinations(config, candidates)
     events = [event for event in candidates if _refusal(event, [deps.records]) is None]
     body = receipt_of(items, group, {e["index"]: e["id"] for e in events})
@@ -90,7 +90,7 @@ def _built(item: IngestItem, device: Device | None, config: KeyConfig, group: st
         return False
     encoding = _encoding(config, device, item.uplink)
     item.record = build_record(
-        item.uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at, key_time
+        item.uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at, key_time, config.id
     )
     return True
 
