@@ -99,6 +99,11 @@ RUNTIME_GRANTS = {
         ("iot:Publish", "arn:${AWS::Partition}:iot:${AWS::Region}:${AWS::AccountId}:topic/inlet/*"),
     },
 }
+# Calls a destination kind makes through the delivery context's clients (``context.client(service)``, no adapter
+# class), on the resource an environment variable names; granted only when that part is on (the variable not "").
+KIND_CALLS = {
+    "DestinationsDeliverFunction": {("firehose:PutRecordBatch", "LAKE_STREAM")},  # the lake kind (DataLake=Enabled)
+}
 # Actions AWS offers no resource-level permission for: the only statements allowed on Resource "*".
 NO_RESOURCE_LEVEL = {
     "xray:PutTraceSegments": "X-Ray segments belong to no resource (Tracing=Active/PassThrough only)",
@@ -193,6 +198,9 @@ def _needed(function: str, resources: dict) -> set[tuple[str, str]]:
     env = resources[function]["Properties"]["Environment"]["Variables"]
     calls = aws_calls()
     needed = set(RUNTIME_GRANTS[function])
+    needed |= {
+        (action, _resource_name(env[variable])) for action, variable in KIND_CALLS.get(function, ()) if env[variable]
+    }
     for method, variables in REACHED[function].items():
         for action in calls[method]:
             for variable in variables:
