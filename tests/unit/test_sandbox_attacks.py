@@ -3,6 +3,11 @@ runs in a child process with a hard timeout (``attack``), so that a regression f
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
 from tests.unit.test_sandbox_hostile import attack
@@ -32,3 +37,62 @@ def test_a_job_that_throws_cannot_run_outside_the_time_limit(job):
     source = f"function decodeUplink(i) {{ {job} return {{data: {{n: i.bytes[0]}}}}; }}"
     result = attack(source, [{"jobs": [["a", "01"], ["b", "02"]]}], child_timeout=20)
     assert [r["decoded"] for r in result] == [{"n": 1}, {"n": 2}], result
+
+
+# QuickJS polls its interrupt handler from the interpreter only: these built-ins loop in C for as long as the
+# script asked (a length no memory backs, a search of O(haystack x needle) steps), past any interrupt.
+NATIVE_LOOPS = [
+    'Array.prototype.join.call({length: 2 ** 53 - 1}, "")',
+    "Array.prototype.reverse.call({length: 2 ** 53 - 1})",
+    "Array.prototype.copyWithin.call({length: 2 ** 53 - 1}, 0, 1)",
+    "Array.prototype.splice.call({length: 2 ** 53 - 2}, 0, 0, 1)",
+    'Array(2 ** 32 - 1).join("")',
+    '"a".repeat(2e6).indexOf("a".repeat(1e6) + "b")',
+]
+
+
+@pytest.mark.parametrize("loop", NATIVE_LOOPS)
+def test_a_native_loop_cannot_outlive_the_time_limit(loop):
+    source = f"function decodeUplink(i) {{ if (i.bytes[0] === 1) {loop}; return {{data: {{n: i.bytes[0]}}}}; }}"
+    result = attack(source, [{"jobs": [["a", "01"], ["a", "02"]]}, {"jobs": [["b", "03"]]}], child_timeout=30)
+    assert "time limit" in result[0]["errors"][0], result
+    assert [r["decoded"] for r in result[1:]] == [{"n": 2}, {"n": 3}], result
+
+
+THREADS = textwrap.dedent(
+    """
+    import json, threading
+    from inlet.adapters.javascript.engine import Job, ScriptEngine
+    from inlet.adapters.javascript.limits import ScriptLimits
+    from inlet.core.decoding.contracts import ts013_input
+    from inlet.core.decoding.references import Connector
+
+    BUSY = "function decodeUplink(i) { var x = 0; for (var k = 0; k < 1e6; k++) x += k; return {data: {x: x}}; }"
+    engine = ScriptEngine({"ts013": ScriptLimits(cpu_ms=100)})
+    stop, failures = threading.Event(), []
+    def tenant(scope, rounds=None):  # about 40 ms of CPU a call, against a limit of 100 ms
+        connector = Connector(scope, 1, "ts013", BUSY)
+        job = Job("d", ts013_input(b"\\x01", 1, None))
+        done = 0
+        while not stop.is_set() if rounds is None else done < rounds:
+            decodings = engine.decode_many(connector, scope, [job])
+            failures.extend(d.errors for d in decodings if d.failed and scope == "victim")
+            done += 1
+    others = [threading.Thread(target=tenant, args=(f"busy-{n}",)) for n in range(3)]
+    for thread in others:
+        thread.start()
+    tenant("victim", rounds=20)
+    stop.set()
+    for thread in others:
+        thread.join()
+    print(json.dumps(failures))
+    """
+)
+
+
+def test_one_tenants_decoding_does_not_use_up_anothers_time_limit():
+    """QuickJS times a call with clock(), the CPU time of its whole process: in a threaded server (make run) the
+    other threads' decoding counted against each call. Each thread's contexts now run in a process of their own."""
+    child = subprocess.run([sys.executable, "-c", THREADS], capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert json.loads(child.stdout) == []
