@@ -39,6 +39,7 @@ from inlet.adapters.javascript.sandbox import (
 GRACE_SECONDS = 0.25  # CPU time beyond OVERRUN_FACTOR times the limit before the worker is stopped
 WALL_FACTOR = 20  # without /proc: elapsed time, far more generous (other processes share the CPU)
 POLL_SECONDS = 0.02
+PIPE_BYTES = 1024 * 1024
 _HEADER = struct.Struct(">I")
 _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
@@ -102,6 +103,8 @@ class Worker:
                 env=environment,
                 close_fds=True,
             )
+            for stream in (self._process.stdin, self._process.stdout):
+                _widen(stream)
         return self._process
 
     @staticmethod
@@ -122,6 +125,17 @@ class Worker:
                 raise WorkerLost("time")
         size = _HEADER.unpack(_read_exactly(stream, _HEADER.size))[0]
         return _read_exactly(stream, size)
+
+
+def _widen(stream) -> None:
+    """A pipe of a megabyte where Linux allows it: a call's input (up to 256 KB, batches.py) and its answers are then
+    written at once, instead of a 64 KB piece per wake-up of the other side (measured: ~5 ms a call)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(stream.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (ImportError, OSError):
+        pass
 
 
 def _read_exactly(stream, size: int) -> bytes:
