@@ -16,6 +16,7 @@ MARKERS = {
     "<!-- generated: cli-reference -->": cli_reference.render,
     "<!-- generated: http-api -->": http_api.render,
     "<!-- generated: network-server-formats -->": network_servers.render,
+    "<!-- generated: network-server-detection -->": network_servers.detection,
 }
 
 

@@ -7,6 +7,36 @@ from __future__ import annotations
 NONE = "\u2013"  # an en dash: nothing in this cell
 
 
+def detection() -> str:
+    """The detection order: each format's signature, payload encoding and its Additional Parameter equivalent."""
+    from inlet.core.network_servers import FORMATS
+
+    lines = [
+        "| # | format id | recognised by | payload | Additional Parameter equivalent |",
+        "|---|---|---|---|---|",
+    ]
+    for number, fmt in enumerate(FORMATS, 1):
+        name = f"`{fmt.id}`" + (f" ({fmt.title})" if fmt.title else "")
+        lines.append(
+            f"| {number} | {name} | {fmt.recognised_by} | {fmt.payload_encoding or 'as sent'} | {_equivalent(fmt)} |"
+        )
+    lines.append(
+        f"| {NONE} | `generic` (fallback) | anything else (`?serial=` in the URL still works) | as sent | {NONE} |"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _equivalent(fmt) -> str:
+    fields = fmt.fields
+    parts = [
+        f"{name}={'.'.join(getattr(fields, name))}" for name in ("serial", "payload", "port") if getattr(fields, name)
+    ]
+    text = f"`{';'.join(parts)}`"
+    if fmt.id == "generic":
+        return text + " (+ `time`, `latitude`, `longitude`)"
+    return text if fields.port else text + " (no port)"
+
+
 def render() -> str:
     from inlet.core.network_servers import FORMATS
 

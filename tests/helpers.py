@@ -76,10 +76,11 @@ def invoke(event: dict) -> tuple[int, dict, dict]:
 def restart_container() -> None:
     """Forget settings, clients and caches, as a new Lambda container would (after an environment change)."""
     from inlet.adapters.aws import client
+    from inlet.service.decoding import script_engine
     from inlet.service.wiring import dependencies
     from inlet.settings import load_settings
 
-    for cached in (load_settings, dependencies, client):
+    for cached in (load_settings, dependencies, client, script_engine):  # a cold container has no engine yet
         cached.cache_clear()
 
 

@@ -34,12 +34,21 @@ DESCRIPTIONS: dict[str, str] = {
         "Remove devices (their records stay; warm functions accept a removed one for up to "
         "`DEVICE_CACHE_SECONDS`, 300 s)."
     ),
+    "inlet devices update": (
+        "Change stored devices in place: `--connector` (checked to exist, as for `add`), `--param NAME=VALUE` "
+        "(set), `--unset-param NAME`, `--name`, `--payload-encoding` (`lns`: back to what the network server "
+        "sends); only what is given changes; a serial the tenant does not have is named and the command exits 1. "
+        "Warm functions use a device as they cached it for up to `DEVICE_CACHE_SECONDS` (300 s), the local "
+        "stack at once (`--json`: `updated`, `not_found`)."
+    ),
     "inlet devices import": (
         "CSV `serial[,name,connector,payload_encoding,params]` (`params`: `NAME=VALUE;NAME=VALUE`), one "
         "device per line, with a progress bar; every line is reported with its number: added, skipped "
         "(duplicate, existing), invalid (the reason: serial rule, unterminated quote, extra values, encoding) "
         "or blank (`--json`: `lines`, `added`, `added_lines`, `skipped`, `invalid`, `blank_lines`); a bad "
-        "quote never swallows the lines after it; exits 1 if any row was invalid."
+        "quote never swallows the lines after it; exits 1 if any row was invalid. `--update`: a row of a "
+        "device the tenant has updates it (the cells it fills replace the stored values, empty ones are kept; "
+        "`updated` in the report) instead of being skipped."
     ),
     "inlet records": (
         "Latest uplinks, newest first (id, serial, group, time, received_at, port, payload, variables); "
@@ -58,26 +67,52 @@ DESCRIPTIONS: dict[str, str] = {
         "device's latest `--limit` (10)."
     ),
     "inlet connectors add": (
-        "Store the next version (1, 2, …) of a connector, once its script compiles (see *Decoders*); "
-        "`--json`: `name`, `version`, `connector` (`NAME@VERSION`), `kind`, `created_at`, `bytes`."
+        "Store the next version (1, 2, …) of a connector, once its script compiles (see *Decoders*); a `.ts` "
+        "file is transpiled here, once, and both texts are kept; the kind is told from the script (`--kind` is "
+        "checked against it: a script defining none of `decodeUplink`/`Decoder`/`Decode` is not `ts013`, one that "
+        "never reads `payload` is not `tagoio`); `--json`: `name`, `version`, `connector` (`NAME@VERSION`), "
+        "`kind`, `created_at`, `bytes`, `language`."
     ),
     "inlet connectors list": (
         "The built-in connectors, then every stored one with its latest version (`--json`: an array of the "
         "same fields)."
     ),
     "inlet connectors show": (
-        "One version (the latest by default): its facts and the list of versions on stderr, its source alone "
-        "on stdout; `--json` adds `source` and `versions`."
+        "One version (the latest by default): its facts and the list of versions on stderr, its file as added "
+        "alone on stdout (a TypeScript connector's TypeScript; `--javascript`: the JavaScript it runs); `--json` "
+        "adds `source` (the JavaScript), `typescript` (when added as TypeScript) and `versions`."
+    ),
+    "inlet connectors remove": (
+        "Delete one version (`NAME@V`) or every version (`NAME`); refused, with the devices listed, while "
+        "devices use it (naming that version, or following `NAME` when it is the latest); `--force` moves those "
+        "devices to `generic-sensor` first (`--json`: `removed`, `moved`)."
+    ),
+    "inlet connectors diff": (
+        "Decode the stored uplinks of `--since` (to `--until`) with both versions, writing nothing, and report "
+        "the keys added, removed and changed with how many uplinks each affects and the first `--examples` "
+        "uplinks that differ; the devices are `--devices`, or the tenant's devices using the connector; exits 1 "
+        "when the outputs differ (`--json`: `uplinks`, `differing`, `keys`, `examples`)."
     ),
     "inlet connectors test": (
         "A TTN Device Repository codec description: its `uplinkDecoder.fileName` run on each of its "
         "`examples`, each reported pass or FAIL with every difference; exits 1 if any fails (`--json`: "
-        "`passed`, `failed`, `examples` with `differences`, `expected`, `actual`)."
+        "`passed`, `failed`, `examples` with `differences`, `expected`, `actual`); an example's "
+        "`normalizedOutput` is compared with the codec's `normalizeUplink` output; the script may be `.ts`."
     ),
     "inlet decode": (
         "Run a decoder on one payload (no stack needed with `--file` or a built-in connector); prints the "
         "decoded value (`--json`: `data`, `warnings`, `errors` for `ts013` and `cayenne-lpp`, `payload` and "
-        "`errors` for `tagoio`, plus `connector` and `logs`); exits 1 when decoding failed, with the reason."
+        "`errors` for `tagoio`, plus `connector` and `logs`; `normalized` when a ts013 codec defines "
+        "`normalizeUplink`); `--file` takes `.js` or `.ts`, its kind told from it unless `--kind`; exits 1 when "
+        "decoding failed, with the reason."
+    ),
+    "inlet records redecode": (
+        "Decode the stored uplinks of `--since` (to `--until`) again, with `--connector NAME@V` or each device's "
+        "connector now, and write the result on the same records (no new record; the previous decoder summary "
+        "kept as `decoder.previous`, see *Decoders*); a progress bar, a page of 100 records at a time, writes "
+        "paced to half the table's write capacity (100 units/s on demand; `--max-wcu`), and a run stopped "
+        "half-way goes on from its checkpoint when run again (`--restart`: from the start); `--dry-run` counts "
+        "what would change and writes nothing (`--json`: the counts, `skipped`, `examples`)."
     ),
     "inlet inspect": (
         "The inspector (see *The inspector*): switches the request log of the tenant's keys on, serves the "

@@ -56,6 +56,7 @@ class Example:
     description: str
     input: dict
     output: dict
+    normalized_output: dict | None = None  # ``normalizedOutput``: what normalizeUplink gives (``data``, ...)
 
 
 def uplink_examples(description: dict) -> tuple[str, list[Example]]:
@@ -64,7 +65,12 @@ def uplink_examples(description: dict) -> tuple[str, list[Example]]:
     if not isinstance(decoder, dict) or not isinstance(decoder.get("fileName"), str):
         raise ValueError("the description has no uplinkDecoder.fileName")
     examples = [
-        Example(str(e.get("description", f"example {i + 1}")), e.get("input") or {}, e.get("output") or {})
+        Example(
+            str(e.get("description", f"example {i + 1}")),
+            e.get("input") or {},
+            e.get("output") or {},
+            e.get("normalizedOutput") if isinstance(e.get("normalizedOutput"), dict) else None,
+        )
         for i, e in enumerate(decoder.get("examples") or [])
     ]
     return decoder["fileName"], examples

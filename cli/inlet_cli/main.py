@@ -13,7 +13,20 @@ import sys
 
 from inlet_cli import output, settings
 from inlet_cli.command_guide import DESCRIPTIONS
-from inlet_cli.commands import check, config, connectors, decode, devices, edge, inspect, keys, local, records, replay
+from inlet_cli.commands import (
+    check,
+    config,
+    connectors,
+    decode,
+    devices,
+    edge,
+    inspect,
+    keys,
+    local,
+    records,
+    redecode,
+    replay,
+)
 from inlet_cli.errors import EXPECTED, explain, without_keys
 
 
@@ -43,7 +56,7 @@ def build_parser() -> Parser:
     parser = Parser(prog="inlet", description="Inlet: a self-hosted Generic HTTPS Endpoint for IoT uplinks.")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
     common = common_options()
-    for module in (keys, devices, connectors, decode, records, inspect, replay, local, config, check, edge):
+    for module in (keys, devices, connectors, decode, records, redecode, inspect, replay, local, config, check, edge):
         module.register(groups, common)
     describe(parser)
     return parser
@@ -59,6 +72,7 @@ def describe(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = joined_commands(sys.argv[1:] if argv is None else list(argv))
     args = build_parser().parse_args(argv)
     settings.choose_profile(getattr(args, "profile", None))
     output.choose(tsv=getattr(args, "tsv", False))
@@ -69,6 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     except EXPECTED as exc:
         sys.stderr.write(f"inlet: error: {without_keys(explain(exc))}\n")
         return 1
+
+
+def joined_commands(argv: list[str]) -> list[str]:
+    """``records redecode`` is one command whose name has a space: ``records`` takes a SERIAL as its argument."""
+    if argv[:2] == ["records", "redecode"]:
+        return [redecode.COMMAND, *argv[2:]]
+    return argv
 
 
 if __name__ == "__main__":

@@ -38,6 +38,19 @@ CODEC = """function decodeUplink(input) {
 }"""
 
 
+# A TagoIO parser in TypeScript that keeps its input (the uplink's metadata) and adds two records of its own
+PARSER = """interface Rec { variable: string; value: unknown; unit?: string }
+const raw = payload.find((r: Rec) => r.variable === "payload");
+if (raw) {
+  const bytes = Buffer.from(String(raw.value), "hex");
+  payload = payload.concat([
+    { variable: "battery", value: bytes.readUInt16BE(0) / 1000, unit: "V" },
+    { variable: "temperature", value: bytes.readInt16BE(2) / 10, unit: "°C" },
+  ] as Rec[]);
+}
+"""
+
+
 def lpp_temperature(celsius: float) -> str:
     return "0167" + f"{round(celsius * 10) & 0xFFFF:04x}"
 
@@ -77,7 +90,13 @@ def shop(local_stack, tmp_path_factory):
     codec.write_text(CODEC)
     added = local_stack.cli("connectors", "add", "shop-level", "--file", str(codec), "--kind", "ts013", "--local")
     assert added.returncode == 0, added.stderr
-    for serial, connector in (("SHOP-1", "cayenne-lpp"), ("SHOP-2", "generic-sensor"), ("SHOP-3", "shop-level")):
+    parser = tmp_path_factory.mktemp("parser") / "battery.ts"
+    parser.write_text(PARSER)
+    added = local_stack.cli("connectors", "add", "shop-battery", "--file", str(parser), "--local")
+    assert added.returncode == 0, added.stderr
+    devices = (("SHOP-1", "cayenne-lpp"), ("SHOP-2", "generic-sensor"), ("SHOP-3", "shop-level"),
+               ("SHOP-4", "shop-battery"))  # fmt: skip
+    for serial, connector in devices:
         added = local_stack.cli("devices", "add", serial, "--tenant", "shop", "--connector", connector, "--local")
         assert added.returncode == 0, added.stderr
     inspector = Inspector(local_stack.env, "shop")
@@ -145,6 +164,25 @@ def test_the_page_shows_every_request_live_and_filters_and_charts_a_device(shop,
         page.screenshot(path=os.environ["INLET_SCREENSHOT"], full_page=True)
 
 
+def test_a_tagoio_parsers_own_records_are_a_table_and_the_rest_is_on_demand(shop, page):
+    from playwright.sync_api import expect
+
+    uplink = {"serial": "SHOP-4", "payload": "0e7400e7", "port": 2, "rssi": -71, "snr": 7.5, "gateway": "gw-1"}
+    assert post(shop, uplink) == 200
+    page.select_option("#device", "")
+    row = page.locator(".request", has_text="SHOP-4").first
+    expect(row.locator(".parsed-records tr")).to_have_count(3, timeout=WAIT_MS)  # a header and two records
+    cells = row.locator(".parsed-records td")
+    assert [cells.nth(i).inner_text() for i in range(6)] == ["battery", "3.7", "V", "temperature", "23.1", "°C"]
+    whole = row.locator(".all-records")
+    counted = re.search(r"the parser's whole result \((\d+) records\)", whole.inner_text())
+    assert counted and int(counted.group(1)) >= 8  # payload, port, fport, rssi, snr, gateway and its own two
+    assert not whole.locator("code").is_visible()  # the input records only on demand
+    whole.locator("summary").click()
+    expect(whole.locator("code")).to_be_visible()
+    assert '"variable":"rssi"' in whole.locator("code").inner_text()
+
+
 def test_stopping_the_inspector_switches_the_log_off(shop, page, monkeypatch):
     notes = shop["inspector"].stop()
     assert "request log off for 1 key(s)" in notes
@@ -152,4 +190,4 @@ def test_stopping_the_inspector_switches_the_log_off(shop, page, monkeypatch):
     assert [k["log_until"] for k in json.loads(listed.stdout)] == [0]
     assert post(shop, {"serial": "SHOP-2", "payload": "01", "port": 1}) == 200
     monkeypatch.setenv(local_env.STATE_DIR_ENV, str(shop["stack"].state_dir))
-    assert len(from_local_state().request_log_store().after("shop")) == 6  # served, and no longer logged
+    assert len(from_local_state().request_log_store().after("shop")) == 7  # served, and no longer logged

@@ -290,3 +290,105 @@ def test_uplinks_of_a_device_are_decoded_with_its_connector(seeded, capsys, scri
     assert record["decoded"] == {"celsius": 26.71}
     assert record["decoder"] == {"connector": "acme-th@1", "errors": [], "warnings": []}
     assert {"variable": "celsius", "value": 26.71} in record["variables"]
+
+
+# TypeScript connectors
+
+TAGOIO_TS = """interface Rec { variable: string; value: unknown; unit?: string }
+enum Scale { Centi = 100 }
+const raw = payload.find((r: Rec) => r.variable === "payload")!;
+const value: number = Buffer.from(raw.value as string, "hex").readInt16BE(0) / Scale.Centi;
+const out: Rec[] = [{ variable: "temperature", value, unit: "C" }];
+payload = out;
+"""
+
+
+def test_a_typescript_connector_is_transpiled_once_and_keeps_its_source(moto_aws, capsys, script):
+    added = run_json(capsys, "connectors", "add", "th-ts", "--file", script(TAGOIO_TS, "parser.ts"))
+    assert (added["kind"], added["language"]) == ("tagoio", "typescript")  # its kind told from it
+    shown = run_json(capsys, "connectors", "show", "th-ts")
+    assert shown["typescript"] == TAGOIO_TS
+    assert "interface" not in shown["source"] and "Scale[Scale[" in shown["source"]
+    assert main(["connectors", "show", "th-ts"]) == 0
+    assert capsys.readouterr().out == TAGOIO_TS  # the file as added
+    assert main(["connectors", "show", "th-ts", "--javascript"]) == 0
+    assert capsys.readouterr().out.rstrip("\n") == shown["source"].rstrip("\n")
+    expected = [{"variable": "temperature", "value": 26.71, "unit": "C"}]
+    assert run_json(capsys, "decode", "--connector", "th-ts", "--payload", "0a6f")["payload"] == expected
+    assert run_json(capsys, "decode", "--file", script(TAGOIO_TS, "p.ts"), "--payload", "0a6f")["payload"] == expected
+
+
+def test_invalid_typescript_is_refused_with_the_reason(moto_aws, capsys, script):
+    error = error_of(capsys, "connectors", "add", "bad", "--file", script("const a: = 1;", "bad.ts"))
+    assert "bad.ts: not valid TypeScript:" in error
+    assert run_json(capsys, "connectors", "list")[-1]["name"] == "generic-sensor"  # nothing stored
+
+
+# normalizeUplink (The Things Stack's Device Repository)
+
+NORMALIZING = """function decodeUplink(input) {
+  return { data: { temperature: ((input.bytes[0] << 8) | input.bytes[1]) / 100 } };
+}
+function normalizeUplink(input) {
+  return { data: { air: { temperature: input.data.temperature } } };
+}
+"""
+
+
+def test_decode_shows_the_normalized_output_beside_the_decoded_one(aws_env, capsys, script):
+    shown = run_json(capsys, "decode", "--file", script(NORMALIZING), "--port", "1", "--payload", "0a6f")
+    assert shown["data"] == {"temperature": 26.71}
+    assert shown["normalized"] == {"air": {"temperature": 26.71}}
+
+
+def test_connectors_test_checks_the_examples_normalized_output(aws_env, capsys, tmp_path):
+    (tmp_path / "codec.ts").write_text(NORMALIZING.replace("(input)", "(input: { bytes: number[] })", 1))
+    example = """  - description: {name}
+    input: {{fPort: 1, bytes: [10, 111]}}
+    output: {{data: {{temperature: 26.71}}}}
+    normalizedOutput: {{data: {{air: {{temperature: {value}}}}}}}
+"""
+    examples = example.format(name="right", value=26.71) + example.format(name="wrong", value=20)
+    (tmp_path / "codec.yaml").write_text(f"uplinkDecoder:\n  fileName: codec.ts\n  examples:\n{examples}")
+    report = run_json(capsys, "connectors", "test", str(tmp_path / "codec.yaml"), code=1)
+    assert (report["passed"], report["failed"]) == (1, 1)
+    assert report["examples"][1]["differences"] == ["normalizedOutput.data.air.temperature: expected 20, got 26.71"]
+
+
+# inlet connectors remove
+
+
+def test_remove_is_refused_while_devices_use_it_and_force_moves_them(moto_aws, capsys, script):
+    for source in (TS013, TS013_V2):
+        assert main(["connectors", "add", "acme-th", "--file", script(source)]) == 0
+    assert main(["devices", "add", "PIN-1", "--tenant", "t1", "--connector", "acme-th@1"]) == 0
+    assert main(["devices", "add", "FOL-1", "--tenant", "t2", "--connector", "acme-th"]) == 0
+    capsys.readouterr()
+    refused = error_of(capsys, "connectors", "remove", "acme-th@1")
+    assert "1 device(s) use acme-th@1: t1/PIN-1 (acme-th@1)" in refused and "--force" in refused
+    refused = error_of(capsys, "connectors", "remove", "acme-th@2")  # the latest: FOL-1 follows it
+    assert "t2/FOL-1 (acme-th)" in refused and "PIN-1" not in refused
+    removed = run_json(capsys, "connectors", "remove", "acme-th@1", "--force")
+    assert removed == {"removed": ["acme-th@1"], "moved": [{"tenant": "t1", "serial": "PIN-1", "from": "acme-th@1"}]}
+    assert [c["version"] for c in run_json(capsys, "connectors", "show", "acme-th")["versions"]] == [2]
+    devices = {
+        d["serial"]: d["connector"] for d in run_json(capsys, "devices", "list", "--tenant", "t1", "--no-health")
+    }
+    assert devices["PIN-1"] == "generic-sensor"
+    assert run_json(capsys, "connectors", "remove", "acme-th", "--force")["moved"][0]["serial"] == "FOL-1"
+    assert "does not exist" in error_of(capsys, "connectors", "show", "acme-th")
+    assert all(c["name"] != "acme-th" for c in run_json(capsys, "connectors", "list"))
+    # a number is never used twice: warm functions keep versions by number
+    assert run_json(capsys, "connectors", "add", "acme-th", "--file", script(TS013))["connector"] == "acme-th@3"
+    assert "built in" in error_of(capsys, "connectors", "remove", "cayenne-lpp")
+    assert "does not exist" in error_of(capsys, "connectors", "remove", "acme-th@7")
+
+
+def test_add_tells_the_kind_and_refuses_a_wrong_one_clearly(moto_aws, capsys, script):
+    added = run_json(capsys, "connectors", "add", "parser", "--file", script(TAGOIO))
+    assert added["kind"] == "tagoio"
+    refused = error_of(capsys, "connectors", "add", "parser", "--file", script(TAGOIO), "--kind", "ts013")
+    assert "this is not a ts013 script: it defines none of decodeUplink, Decoder or Decode" in refused
+    refused = error_of(capsys, "connectors", "add", "codec", "--file", script(TS013), "--kind", "tagoio")
+    assert "this is not a tagoio script: it never reads payload" in refused
+    assert "of no kind" in error_of(capsys, "connectors", "add", "x", "--file", script("var a = 1;"))

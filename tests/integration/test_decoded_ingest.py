@@ -73,3 +73,38 @@ def test_a_tagoio_parsers_list_is_the_records_variables_without_duplicates(devic
     names = [v["variable"] for v in variables]
     assert len(names) == len(set(names)), names  # the parser kept its input: it is not added a second time
     assert {"variable": "celsius", "value": 26.71} in variables and "battery" in names
+
+
+def test_a_failed_decode_is_stored_and_said_in_the_receipt(devices):
+    status, body, _ = invoke(http_event([{"serial": "X-1", "payload": "0a6f", "port": 1},
+                                         {"serial": "T-1", "payload": "0a6f", "port": 1}]))  # fmt: skip
+    assert status == 200 and body["accepted"] == 2
+    assert body["items"][0]["warnings"] == ["decode_failed: script error: Error: bad byte 10"]
+    assert "warnings" not in body["items"][1]
+    assert "decode_failed" in latest(devices, "X-1")["flags"]
+
+
+def test_a_base64_payload_for_a_bytes_codec_names_the_cause_and_the_option(devices):
+    status, body, _ = invoke(http_event({"serial": "C-1", "payload": "A2cA+g==", "port": 1}))
+    assert status == 200 and body["items"][0]["status"] == "accepted"
+    [warning] = body["items"][0]["warnings"]
+    assert warning.startswith("decode_failed: the payload is not hex ('A2cA+g==')")
+    assert "base64" in warning and "--payload-encoding base64" in warning
+    assert latest(devices, "C-1")["payload"] == "A2cA+g=="  # kept as sent
+
+
+NORMALIZING = """function decodeUplink(i) { return {data: {celsius: ((i.bytes[0] << 8) | i.bytes[1]) / 100}}; }
+function normalizeUplink(input) { return {data: {air: {temperature: input.data.celsius}}}; }"""
+
+
+def test_normalized_output_is_kept_beside_the_decoded_one(devices):
+    ConnectorStore(local_env.TABLES["ConnectorsTable"], dynamodb=client("dynamodb")).add(
+        "normal", "ts013", NORMALIZING, ""
+    )
+    devices.devices.add(Device("demo", "N-1", connector="normal"))
+    assert invoke(http_event({"serial": "N-1", "payload": "0a6f", "port": 2}))[0] == 200
+    record = latest(devices, "N-1")
+    assert record["decoded"] == {"celsius": 26.71}
+    assert record["normalized"] == {"air": {"temperature": 26.71}}
+    names = [v["variable"] for v in record["variables"]]  # what inlet records shows and TagoIO is sent
+    assert names[-2:] == ["celsius", "normalized_air_temperature"]

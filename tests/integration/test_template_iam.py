@@ -53,7 +53,8 @@ REACHED = {
 CLI_ONLY = {  # `inlet keys|devices|records|replay` with the operator's own credentials
     "KeyStore._create_gate", "KeyStore.put", "KeyStore.list", "DeviceStore.remove", "DeviceStore.list",
     "RecordStore.latest", "RecordStore.between", "RecordStore.count_between", "RequestLogStore.after",
-    "ConnectorStore.add", "ConnectorStore.versions", "ConnectorStore.latest_of_each",
+    "ConnectorStore.add", "ConnectorStore.versions", "ConnectorStore.latest_of_each", "ConnectorStore.remove",
+    "ConnectorStore._highest_removed", "DeviceStore.get", "DeviceStore.replace", "DeviceStore.naming",
 }
 # Granted although no adapter calls them, each for a reason the code does not show.
 RUNTIME_GRANTS = {

@@ -106,3 +106,21 @@ def test_the_unknown_list_is_a_table_for_people(accepting, capsys):
     out, err = capsys.readouterr()
     assert out.splitlines()[0].split()[:3] == ["serial", "last", "seen"] and "NEW-8" in out
     assert "inlet devices add" in err
+
+
+def test_the_inspector_sees_the_unknown_device_as_ignored_device_not_found(accepting):
+    from dataclasses import replace
+
+    from inlet.adapters.request_log import RequestLogStore
+
+    from tests.helpers import restart_container
+
+    config = accepting.keys.config_for_hash(key_hash(ACCEPTING))
+    accepting.keys.put(replace(config, log_until=2**31), overwrite=True)  # what `inlet inspect` switches on
+    restart_container()
+    status, _, _ = invoke(http_event([{"serial": "AA-BB-01"}, {"serial": "NEW-9", "payload": "09"}], key=ACCEPTING))
+    assert status == 200
+    entry = RequestLogStore(local_env.TABLES["RecordsTable"]).after("demo")[-1]
+    item = entry["items"][1]  # what the page renders: the badge `ignored`, the reason, the hint to register it
+    assert (item["status"], item["reason"], item["serial"]) == ("ignored", "device_not_found", "NEW-9")
+    assert entry["counts"] == {"accepted": 1, "rejected": 0, "ignored": 1}

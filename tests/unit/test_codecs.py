@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,12 @@ def test_cayenne_names_base64_and_the_option_that_fixes_it():
 def test_a_connector_of_an_unknown_kind_fails_its_uplinks_only():
     (decoding,) = decode_with(Connector("future", 1, "lua", "x"), [({"payload": "00"}, None)])
     assert decoding.failed and "no codec of kind 'lua'" in decoding.errors[0]
+
+
+@pytest.mark.skipif(not os.environ.get("INLET_TAGOIO_DECODERS"), reason="INLET_TAGOIO_DECODERS names no checkout")
+def test_every_connector_of_tago_io_decoders_is_told_tagoio():
+    root = Path(os.environ["INLET_TAGOIO_DECODERS"]) / "decoders"
+    scripts = [p for p in root.rglob("payload.*") if p.suffix in (".js", ".ts") and ".test." not in p.name]
+    sources = [text for p in scripts if (text := p.read_text(errors="replace")).strip()]  # some are empty
+    assert len(sources) > 500
+    assert {script_kind(source) for source in sources} == {"tagoio"}

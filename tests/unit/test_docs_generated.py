@@ -71,7 +71,12 @@ def test_every_registered_format_is_a_row_of_the_generated_formats_table():
 
 @pytest.mark.parametrize(
     ("page", "marker"),
-    [("cli.md", "cli-reference"), ("http-api.md", "http-api"), ("network-servers/index.md", "network-server-formats")],
+    [
+        ("cli.md", "cli-reference"),
+        ("http-api.md", "http-api"),
+        ("network-servers/index.md", "network-server-formats"),
+        ("network-servers/index.md", "network-server-detection"),
+    ],
 )
 def test_the_pages_hold_their_marker_and_the_hook_fills_it(page, marker):
     text = (ROOT / "docs" / page).read_text()

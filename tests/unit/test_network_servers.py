@@ -54,8 +54,8 @@ def test_every_format_has_its_page_and_its_row(format_id):
 
 
 @pytest.mark.parametrize("format_id", IDS)
-def test_every_format_says_where_its_radio_figures_are(format_id):
-    assert FORMATS_BY_ID[format_id].radio
+def test_every_format_says_where_its_radio_figures_are_and_how_it_is_recognised(format_id):
+    assert FORMATS_BY_ID[format_id].radio and FORMATS_BY_ID[format_id].recognised_by
 
 
 def test_every_format_with_messages_has_a_message_fixture():

@@ -108,6 +108,7 @@ def test_receipt_items_document_every_status_and_rejection_reason():
     assert item["status"]["enum"] == ["accepted", "rejected", "ignored"]
     for reason in (DEVICE_NOT_FOUND, INVALID_SERIAL, ITEM_TOO_LARGE, ITEM_TOO_DEEP, ITEM_NOT_STORABLE):
         assert f"`{reason}`" in item["reason"]["description"]
+    assert "`decode_failed: <reason>`" in item["warnings"]["description"]
 
 
 def test_both_ways_of_sending_a_key_are_security_schemes():

@@ -1,5 +1,7 @@
 """``inlet connectors test FILE.yaml``: a TTN Device Repository codec description's uplink examples, run here.
 
+An example's ``normalizedOutput``, when it has one, is compared with what the codec's ``normalizeUplink`` gave.
+
 The description names its script (``uplinkDecoder.fileName``, beside the YAML) and lists ``examples`` with the
 output their vendor expects. Each runs in the engine the deployed function uses, one context for all of them as a
 warm function reuses it across uplinks, and is reported as pass or fail with every difference (the comparison of
@@ -21,6 +23,7 @@ from inlet_cli.errors import CliError
 from inlet_cli.output import print_json, say
 
 SCRIPT_VERSION = 0  # a file on disk is no stored version
+NORMALIZE_NOTE = "normalizeUplink: "  # how a decode's warnings carry normalizeUplink's errors and warnings
 
 
 def check_compiles(kind: str, source: str, shown: str) -> None:
@@ -77,18 +80,17 @@ def run_example(engine, connector: Connector, index: int, example: Example) -> d
         problem = f"input.bytes must be a list of numbers 0-255, got {given.get('bytes')!r}"
         return {"index": index, "description": example.description, "passed": False, "differences": [problem]}
     decoding = decode_one(connector, payload.hex(), given.get("fPort"), [], engine, _text(given.get("recvTime")))
+    notes = [w.removeprefix(NORMALIZE_NOTE) for w in decoding.warnings if w.startswith(NORMALIZE_NOTE)]
+    warnings = [w for w in decoding.warnings if not w.startswith(NORMALIZE_NOTE)]
     # the output as a record stores it (JSON), compared with the YAML's values
-    actual = orjson.loads(orjson.dumps(actual_output(decoding.decoded, decoding.errors, decoding.warnings)))
+    actual = orjson.loads(orjson.dumps(actual_output(decoding.decoded, decoding.errors, warnings)))
     found = differences(example.output, actual)
-    return {
-        "index": index,
-        "description": example.description,
-        "passed": not found,
-        "differences": found,
-        "expected": example.output,
-        "actual": actual,
-        "logs": decoding.logs,
-    }
+    result = {"index": index, "description": example.description, "expected": example.output, "actual": actual}
+    if example.normalized_output is not None:
+        normalized = orjson.loads(orjson.dumps(actual_output(decoding.normalized, [], notes)))
+        found += differences(example.normalized_output, normalized, "normalizedOutput")
+        result |= {"expected_normalized": example.normalized_output, "actual_normalized": normalized}
+    return {**result, "passed": not found, "differences": found, "logs": decoding.logs}
 
 
 def _text(value: object) -> str | None:

@@ -1,4 +1,4 @@
-"""``inlet connectors add | list | show | test``: the JavaScript connectors devices name (DynamoDB ConnectorsTable).
+"""``inlet connectors add | list | show | remove | test | diff``: the connectors devices name (ConnectorsTable).
 
 A connector is a name with immutable versions 1, 2, ...: ``add`` stores the next one and never changes the others,
 so a record's ``decoder.connector`` (``NAME@VERSION``) always names the exact code that decoded it. A device names
@@ -22,8 +22,8 @@ from inlet.core.decoding.references import (
     parse_reference,
 )
 
-from inlet_cli.commands import connector_examples, target_of
-from inlet_cli.commands.decode import read_script
+from inlet_cli.commands import connector_diff, connector_examples, connector_remove, target_of
+from inlet_cli.commands.decode import read_source
 from inlet_cli.commands.visibility import LOCAL_AT_ONCE, made_visible
 from inlet_cli.errors import CliError
 from inlet_cli.local.env import now_iso
@@ -41,7 +41,9 @@ def register(groups, common: argparse.ArgumentParser) -> None:
 
     add = commands.add_parser("add", parents=[common], help="store a new version of a connector")
     add.add_argument("name", metavar="NAME", help="1-64 characters of a-z, 0-9, '.', '_', '-'")
-    add.add_argument("--file", required=True, metavar="FILE.js", help="the script")
+    add.add_argument(
+        "--file", required=True, metavar="FILE.js|FILE.ts", help="the script (TypeScript is transpiled once, here)"
+    )
     add.add_argument(
         "--kind",
         choices=SCRIPT_KINDS,
@@ -54,7 +56,13 @@ def register(groups, common: argparse.ArgumentParser) -> None:
 
     show = commands.add_parser("show", parents=[common], help="a connector's versions and the source of one")
     show.add_argument("reference", metavar="NAME[@VERSION]", help="without a version: the latest")
+    show.add_argument(
+        "--javascript", action="store_true", help="a TypeScript connector's JavaScript (default: the file as added)"
+    )
     show.set_defaults(run=show_connector)
+
+    connector_remove.register(commands, common)
+    connector_diff.register(commands, common)
 
     test = commands.add_parser("test", parents=[common], help="run the examples of a TTN Device Repository codec")
     test.add_argument("file", metavar="FILE.yaml", help="a codec description (uplinkDecoder: fileName, examples)")
@@ -69,24 +77,26 @@ def summary(connector: Connector) -> dict:
         "kind": connector.kind,
         "created_at": connector.created_at,
         "bytes": len(connector.source.encode()),
+        "language": "typescript" if connector.typescript else "javascript",
     }
 
 
 def add_connector(args: argparse.Namespace) -> int:
     name = checked_name(args.name)
-    source = read_script(Path(args.file))
+    source, typescript = read_source(Path(args.file))
     kind = kind_of(source, args.kind, args.file)
     connector_examples.check_compiles(kind, source, args.file)
     target = target_of(args)
     try:
-        connector = target.connector_store().add(name, kind, source, now_iso())
+        connector = target.connector_store().add(name, kind, source, now_iso(), typescript)
     except (ConnectorExists, ValueError) as exc:
         raise CliError(f"{name}: {exc}") from None
     made_visible(target, LATEST_DELAY, args.json, LOCAL_AT_ONCE)
     if args.json:
         print_json(summary(connector))
     else:
-        say(f"stored {connector.label} ({connector.kind}, {summary(connector)['bytes']} bytes)")
+        language = ", transpiled from TypeScript" if typescript else ""
+        say(f"stored {connector.label} ({connector.kind}{language}, {summary(connector)['bytes']} bytes)")
     return 0
 
 
@@ -135,13 +145,20 @@ def show_connector(args: argparse.Namespace) -> int:
     connector = chosen[0]
     if args.json:
         listed = [summary(c) for c in versions]
-        print_json({**summary(connector), "source": connector.source, "versions": listed})
+        shown = {**summary(connector), "source": connector.source, "versions": listed}
+        if connector.typescript:
+            shown["typescript"] = connector.typescript
+        print_json(shown)
         return 0
-    # the source alone on stdout: `inlet connectors show NAME@2 > codec.js` gives back the file
+    # the file alone on stdout: `inlet connectors show NAME@2 > codec.js` (or .ts) gives back the file as added
     facts = summary(connector)
     note(f"{connector.label}: {connector.kind}, created {connector.created_at or '-'}, {facts['bytes']} bytes")
     note(f"versions: {', '.join(str(c.version) for c in versions)}")
-    sys.stdout.write(connector.source if connector.source.endswith("\n") else connector.source + "\n")  # as stored
+    text = connector.typescript if connector.typescript and not args.javascript else connector.source
+    if connector.typescript:
+        shown = "the JavaScript it runs, transpiled from TypeScript" if args.javascript else "the TypeScript as added"
+        note(f"{shown} (the other: {'without' if args.javascript else 'with'} --javascript)")
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")  # as stored
     return 0
 
 

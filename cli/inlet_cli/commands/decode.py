@@ -22,6 +22,7 @@ from inlet.service.decoding import decode_with
 from inlet_cli.commands import target_of
 from inlet_cli.errors import CliError
 from inlet_cli.output import note, print_json
+from inlet_cli.typescript import is_typescript, transpile
 
 SCOPE = "inlet-decode"  # the engine keeps contexts per scope; a deployed function's scope is the tenant
 DEVICE_ID = "inlet-decode"  # what a TagoIO parser sees as device.id
@@ -31,7 +32,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     decode = groups.add_parser("decode", parents=[common], help="decode one payload with a connector or a script")
     which = decode.add_mutually_exclusive_group(required=True)
     which.add_argument("--connector", metavar="NAME[@VERSION]", help="a stored or built-in connector")
-    which.add_argument("--file", metavar="FILE.js", help="a script on disk (no stack needed)")
+    which.add_argument("--file", metavar="FILE.js|FILE.ts", help="a script on disk (no stack needed)")
     decode.add_argument("--kind", choices=SCRIPT_KINDS, help="the contract of --file (default: told from the script)")
     decode.add_argument("--port", type=int, help="the uplink's port (fPort); required for a ts013 codec")
     payload = decode.add_mutually_exclusive_group(required=True)
@@ -96,13 +97,22 @@ def script_of(args: argparse.Namespace) -> Connector:
 
 
 def read_script(path: Path) -> str:
+    """The JavaScript of a script on disk (a TypeScript one transpiled)."""
+    return read_source(path)[0]
+
+
+def read_source(path: Path) -> tuple[str, str]:
+    """``(javascript, typescript)`` of a script on disk: a ``.ts`` file is transpiled (``typescript`` is the file),
+    any other is JavaScript (``typescript`` is empty)."""
     try:
         source = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise CliError(f"{path} is not UTF-8 text") from None
     if not source.strip():
         raise CliError(f"{path} is empty")
-    return source
+    if is_typescript(path):
+        return transpile(source, str(path)), source
+    return source, ""
 
 
 def stored_or_builtin(args: argparse.Namespace) -> Connector | None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from inlet.adapters.devices import GENERIC_SENSOR, Device
 
-from inlet_cli.commands import add_tenant, checked_serial, checked_tenant, device_import, target_of
+from inlet_cli.commands import add_tenant, checked_serial, checked_tenant, device_import, device_update, target_of
 from inlet_cli.commands.device_connectors import checked_connector
 from inlet_cli.commands.device_health import health_of, shown_age, shown_count
 from inlet_cli.commands.device_unknown import list_unknown
@@ -22,7 +22,7 @@ DEVICE_ENCODINGS = ("hex", "base64")
 
 
 def register(groups, common: argparse.ArgumentParser) -> None:
-    group = groups.add_parser("devices", help="add, list, remove and import devices")
+    group = groups.add_parser("devices", help="add, update, list, remove and import devices")
     commands = group.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     add = commands.add_parser("add", parents=[common], help="add devices (existing ones are left unchanged)")
@@ -35,6 +35,8 @@ def register(groups, common: argparse.ArgumentParser) -> None:
         "--param", action="append", default=[], metavar="NAME=VALUE", help="a payload parser's device.params (repeat)"
     )
     add.set_defaults(run=add_devices)
+
+    device_update.register(commands, common)
 
     listing = commands.add_parser("list", parents=[common], help="list a tenant's devices and when each was heard")
     add_tenant(listing)
@@ -56,6 +58,9 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     bulk = commands.add_parser("import", parents=[common], help="add the devices of a CSV file")
     bulk.add_argument("file", metavar="FILE.csv", help="header: serial[,name,connector,payload_encoding,params]")
     add_tenant(bulk)
+    bulk.add_argument(
+        "--update", action="store_true", help="rows of existing devices update them (their non-empty cells)"
+    )
     bulk.set_defaults(run=device_import.import_devices)
 
 
@@ -91,7 +96,7 @@ def add_devices(args: argparse.Namespace) -> int:
     for serial in added:
         say(f"added {serial}")
     for serial in existing:
-        note(f"{serial} already exists for tenant {tenant}: left unchanged")
+        note(f"{serial} already exists for tenant {tenant}: left unchanged (change it with `inlet devices update`)")
     return 0
 
 

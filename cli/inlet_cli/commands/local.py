@@ -6,9 +6,7 @@ import argparse
 import json
 import os
 import shlex
-import shutil
 import signal
-import sys
 from pathlib import Path
 
 from inlet_cli.errors import CliError
@@ -16,6 +14,7 @@ from inlet_cli.local import env as local_env
 from inlet_cli.local import persistence
 from inlet_cli.local import stack as local_stack
 from inlet_cli.local import state as local_state
+from inlet_cli.local.announce import announce
 from inlet_cli.local.api_event import ROUTE_PATH, LambdaContext
 from inlet_cli.local.changes import ChangeWatcher
 from inlet_cli.local.forward import LocalForwarding, start_tagoio_forwarding
@@ -26,7 +25,6 @@ from inlet_cli.settings import local_stack_running
 from inlet_cli.targets import from_local_state
 
 DEFAULT_PORT = 3000
-SAMPLE_BODY = '{"serial":"AA-BB-01","payload":"0011aa","port":10}'
 # A network server's body given to `invoke` would reach the handler without headers and get a bare 401
 NOT_AN_EVENT = (
     "{path} looks like a request body, not an API Gateway event (it has no requestContext and no version): "
@@ -77,7 +75,7 @@ def run_stack(args: argparse.Namespace) -> int:
         try:
             # Only now: whoever connects (a script waiting for the port) finds the state file, tables and demo data
             server.server_activate()
-            _announce(_url(server), aws, key_file)
+            announce(_url(server), aws, key_file)
             if forwarding:
                 print("\n".join(["Forwarding to a local TagoIO:", *forwarding.describe()]), flush=True)
             server.serve_forever()
@@ -161,42 +159,3 @@ def _env_port() -> int:
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
-
-
-def _announce(url: str, aws: local_stack.LocalAws, key_file: Path) -> None:
-    key_path = shlex.quote(_shown(key_file))
-    state = os.environ.get(local_env.STATE_DIR_ENV)
-    prefix = f"{local_env.STATE_DIR_ENV}={shlex.quote(state)} " if state else ""
-    kept = f"data kept in {_shown(local_env.state_dir() / persistence.DATA_DIR)}; `make run RESET=1` starts afresh"
-    emulator = {"moto": f"moto in this process at {aws.endpoint_url} ({kept})"}.get(
-        aws.emulator, f"{aws.endpoint_url} (AWS_ENDPOINT_URL)"
-    )
-    lines = [
-        f"Inlet listening on {url}",
-        f"  AWS emulator: {emulator}",
-        f"  tenant demo, devices {', '.join(local_env.DEMO_DEVICES)} (at the first start)",
-        f"  demo key in {_shown(key_file)} (mode 0600; it is never printed)",
-        "",
-        "Send an uplink:",
-        f'  curl -sS -X POST "{url}" -H "Authorization: $(cat {key_path})" '
-        f"-H \"Content-Type: application/json\" -d '{SAMPLE_BODY}'",
-        "Watch uplinks arrive:",
-        f"  {prefix}{_inlet_command()} records AA-BB-01 --tenant demo --local --follow",
-        "",
-        "Ctrl-C stops.",
-    ]
-    print("\n".join(lines), flush=True)
-
-
-def _inlet_command() -> str:
-    """``inlet`` when it is on PATH, else the script beside this Python (``.venv/bin/inlet`` under `make run`)."""
-    script = Path(sys.executable).parent / "inlet"
-    return _shown(script) if not shutil.which("inlet") and script.exists() else "inlet"
-
-
-def _shown(path: Path) -> str:
-    """The path relative to the working directory when it is inside it (shorter to copy)."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path.resolve())

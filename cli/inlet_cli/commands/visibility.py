@@ -17,6 +17,10 @@ DEVICES_ADDED = (
     "keeps refusing it (device_not_found) until then."
 )
 DEVICES_REMOVED = "Warm functions keep accepting a removed device for up to DEVICE_CACHE_SECONDS (300 s by default)."
+DEVICES_UPDATED = (
+    "Warm functions keep using a device as it was (its connector, parameters, encoding) for up to "
+    "DEVICE_CACHE_SECONDS (300 s by default)."
+)
 KEY_REVOKED = "Warm functions keep accepting it for up to KEY_CACHE_SECONDS (60 s by default)."
 LOCAL_AT_ONCE = "The local stack sees the change from its next request on."
 

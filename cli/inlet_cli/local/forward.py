@@ -16,7 +16,7 @@ from pathlib import Path
 
 import boto3
 from inlet.adapters.keys import KeyStore
-from inlet.core.keys import generate_key
+from inlet.core.keys import generate_key, is_well_formed
 from inlet.core.tagoio_settings import tagoio_settings
 
 from inlet_cli.local import env as local_env
@@ -67,7 +67,9 @@ def start_tagoio_forwarding(keys: KeyStore, directory: Path, port: int = 0) -> L
     authorization = "at" + secrets.token_hex(16)
     for serial in local_env.DEMO_DEVICES:
         tagoio.state.add_device(authorization, serial)
-    key = generate_key()
+    key = _kept_key(directory / TAGOIO_KEY_FILE)
+    # the local TagoIO starts empty on every run (new URL, token and authorization): the key keeps its value (the
+    # stack's data is kept) and gets this run's settings, instead of one more key per run
     settings = tagoio_settings(NETWORK_TOKEN_PARAM, authorization, api_url=tagoio.url)
     local_env.put_key(keys, key, local_env.EVENTS_TENANT, name="local TagoIO demo key", sink="tagoio", tagoio=settings)
     key_file = directory / TAGOIO_KEY_FILE
@@ -75,6 +77,15 @@ def start_tagoio_forwarding(keys: KeyStore, directory: Path, port: int = 0) -> L
     poller = Poller(sqs, queue_url, load_deliver_handler())
     poller.start()
     return LocalForwarding(tagoio, poller, queue_url, dlq_url, key_file)
+
+
+def _kept_key(path: Path) -> str:
+    """The TagoIO demo key of the previous run, else a new one."""
+    try:
+        kept = path.read_text().strip()
+    except OSError:
+        kept = ""
+    return kept if is_well_formed(kept) else generate_key()
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -133,13 +133,41 @@ function renderItem(item) {
   if (item.port !== undefined) li.append(` port ${item.port}`);
   if (item.payload !== undefined) li.append(` payload ${item.payload}`);
   if (item.flags && item.flags.length) li.append(` flags ${item.flags.join(",")}`);
-  if (item.decoded !== undefined) li.append(" ", el("span", "decoded", `decoded ${JSON.stringify(item.decoded)}`));
+  if (item.parsed) li.append(parsedTable(item));  // a TagoIO parser: its own records, the whole list on demand
+  else if (item.decoded !== undefined) li.append(" ", el("span", "decoded", `decoded ${JSON.stringify(item.decoded)}`));
+  if (item.normalized !== undefined) li.append(" ", el("span", "normalized", `normalized ${JSON.stringify(item.normalized)}`));
   const decoder = item.decoder || {};
   if ((decoder.errors || []).length) li.append(" ", el("span", "errors", `decoder ${decoder.connector}: ${decoder.errors.join("; ")}`));
   const warnings = [...(decoder.warnings || []), ...(item.warnings || [])];
   if (warnings.length) li.append(" ", el("span", "warnings", `warnings: ${warnings.join("; ")}`));
   for (const line of item.console || []) li.append(el("code", "console", `console: ${line}`));
   return li;
+}
+
+// A TagoIO parser's result is mostly its input (the uplink's metadata) with a few records of its own: those are the
+// table (variable, value, unit); the whole list is behind a <details>, opened on demand.
+function parsedTable(item) {
+  const box = el("div", "parsed");
+  const table = el("table", "parsed-records");
+  const head = el("tr");
+  head.append(el("th", "", "variable"), el("th", "", "value"), el("th", "", "unit"));
+  table.append(head);
+  for (const row of item.parsed) {
+    const tr = el("tr");
+    const value = row.value !== null && typeof row.value === "object" ? JSON.stringify(row.value) : row.value;
+    tr.append(el("td", "", row.variable), el("td", "", value), el("td", "", row.unit || ""));
+    table.append(tr);
+  }
+  if (!item.parsed.length) box.append(el("span", "dim", "the parser added no record of its own"));
+  else box.append(table);
+  if (item.parsed_count > item.parsed.length) box.append(el("span", "dim", `… ${item.parsed_count - item.parsed.length} more`));
+  if (item.decoded !== undefined) {
+    const all = el("details", "all-records");
+    const count = Array.isArray(item.decoded) ? `${item.decoded.length} records` : "as logged";
+    all.append(el("summary", "", `the parser's whole result (${count})`), el("code", "decoded", JSON.stringify(item.decoded)));
+    box.append(all);
+  }
+  return box;
 }
 
 // --- filters ----------------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 A version never changes once written, so a warm container keeps what it read; "the latest version" of a name is
 re-read after ``latest_ttl`` seconds, so a device that follows its connector's latest version picks up a new one
-within that time.
+within that time. Because warm containers keep versions by number, a number is never used twice: removing versions
+(``inlet connectors remove``) records the highest removed in the name's item of version 0, which is no version, and
+the next ``add`` numbers past it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from inlet.core.decoding.references import Connector, ConnectorRef
 from inlet.core.ttlcache import TtlCache
 
 MAX_SOURCE_BYTES = 350 * 1024  # DynamoDB's item limit is 400 KB
+NO_VERSION = 0  # the item that records a name's removed versions
 
 
 class ConnectorExists(Exception):
@@ -58,9 +61,9 @@ class ConnectorStore:
     def _query_latest(self, name: str) -> Connector | None:
         answer = self.dynamodb.query(
             TableName=self._table,
-            KeyConditionExpression="#n = :n",
+            KeyConditionExpression="#n = :n AND version > :none",
             ExpressionAttributeNames={"#n": "name"},
-            ExpressionAttributeValues={":n": {"S": name}},
+            ExpressionAttributeValues={":n": {"S": name}, ":none": {"N": str(NO_VERSION)}},
             ScanIndexForward=False,
             Limit=1,
         )
@@ -68,13 +71,16 @@ class ConnectorStore:
         return _from_item(items[0]) if items else None
 
     # Administration (CLI).
-    def add(self, name: str, kind: str, source: str, created_at: str) -> Connector:
-        """Store a new version (the latest + 1); the versions before it stay as they are."""
-        if len(source.encode()) > MAX_SOURCE_BYTES:
-            raise ValueError(f"the script is {len(source.encode())} bytes, the limit is {MAX_SOURCE_BYTES}")
+    def add(self, name: str, kind: str, source: str, created_at: str, typescript: str = "") -> Connector:
+        """Store a new version (the latest + 1); the versions before it stay as they are. ``typescript``: the script
+        as added when ``source`` is the JavaScript it was transpiled to (both are kept)."""
+        size = len(source.encode()) + len(typescript.encode())
+        if size > MAX_SOURCE_BYTES:
+            raise ValueError(f"the script is {size} bytes, the limit is {MAX_SOURCE_BYTES}")
         for _ in range(5):
             latest = self._query_latest(name)
-            connector = Connector(name, (latest.version if latest else 0) + 1, kind, source, created_at)
+            version = max(latest.version if latest else 0, self._highest_removed(name)) + 1
+            connector = Connector(name, version, kind, source, created_at, typescript)
             try:
                 self.dynamodb.put_item(
                     TableName=self._table, Item=_to_item(connector), ConditionExpression="attribute_not_exists(version)"
@@ -85,12 +91,27 @@ class ConnectorStore:
                     raise
         raise ConnectorExists(f"could not store a new version of {name}: other versions are being added")
 
+    def remove(self, name: str, versions: list[int]) -> None:
+        """Delete these versions (administration: the caller has checked that no device names them); their numbers
+        stay taken (the module's docstring says why)."""
+        highest = max([self._highest_removed(name), *versions])
+        marker = {"name": {"S": name}, "version": {"N": str(NO_VERSION)}, "removed_up_to": {"N": str(highest)}}
+        self.dynamodb.put_item(TableName=self._table, Item=marker)
+        for version in versions:
+            self.dynamodb.delete_item(TableName=self._table, Key={"name": {"S": name}, "version": {"N": str(version)}})
+
+    def _highest_removed(self, name: str) -> int:
+        answer = self.dynamodb.get_item(
+            TableName=self._table, Key={"name": {"S": name}, "version": {"N": str(NO_VERSION)}}, ConsistentRead=True
+        )
+        return int(answer.get("Item", {}).get("removed_up_to", {}).get("N", 0))
+
     def versions(self, name: str) -> list[Connector]:
         pages = self.dynamodb.get_paginator("query").paginate(
             TableName=self._table,
-            KeyConditionExpression="#n = :n",
+            KeyConditionExpression="#n = :n AND version > :none",
             ExpressionAttributeNames={"#n": "name"},
-            ExpressionAttributeValues={":n": {"S": name}},
+            ExpressionAttributeValues={":n": {"S": name}, ":none": {"N": str(NO_VERSION)}},
         )
         return [_from_item(item) for page in pages for item in page["Items"]]
 
@@ -98,6 +119,8 @@ class ConnectorStore:
         latest: dict[str, Connector] = {}
         for page in self.dynamodb.get_paginator("scan").paginate(TableName=self._table):
             for item in page["Items"]:
+                if int(item["version"]["N"]) == NO_VERSION:
+                    continue  # the record of removed versions
                 connector = _from_item(item)
                 if connector.version > getattr(latest.get(connector.name), "version", 0):
                     latest[connector.name] = connector
@@ -105,13 +128,16 @@ class ConnectorStore:
 
 
 def _to_item(connector: Connector) -> dict:
-    return {
+    item = {
         "name": {"S": connector.name},
         "version": {"N": str(connector.version)},
         "kind": {"S": connector.kind},
         "source": {"S": connector.source},
         "created_at": {"S": connector.created_at},
     }
+    if connector.typescript:
+        item["typescript"] = {"S": connector.typescript}
+    return item
 
 
 def _from_item(item: dict) -> Connector:
@@ -121,4 +147,5 @@ def _from_item(item: dict) -> Connector:
         item["kind"]["S"],
         item["source"]["S"],
         item.get("created_at", {}).get("S", ""),
+        item.get("typescript", {}).get("S", ""),
     )

@@ -105,6 +105,24 @@ class DeviceStore:
             raise
         return True
 
+    def get(self, tenant: str, serial: str) -> Device | None:
+        answer = self.dynamodb.get_item(
+            TableName=self._table, Key={"tenant": {"S": tenant}, "serial": {"S": serial}}, ConsistentRead=True
+        )
+        return Device.from_item(answer["Item"]) if "Item" in answer else None
+
+    def replace(self, device: Device) -> bool:
+        """Write a device over the one the tenant has (``False``: it has none, nothing is written)."""
+        try:
+            self.dynamodb.put_item(
+                TableName=self._table, Item=device.to_item(), ConditionExpression="attribute_exists(serial)"
+            )
+        except SDK_ERRORS as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def remove(self, tenant: str, serial: str) -> bool:
         answer = self.dynamodb.delete_item(
             TableName=self._table, Key={"tenant": {"S": tenant}, "serial": {"S": serial}}, ReturnValues="ALL_OLD"
@@ -116,5 +134,15 @@ class DeviceStore:
             TableName=self._table,
             KeyConditionExpression="tenant = :t",
             ExpressionAttributeValues={":t": {"S": tenant}},
+        )
+        return [Device.from_item(item) for page in pages for item in page["Items"]]
+
+    def naming(self, connector_name: str) -> list[Device]:
+        """Every tenant's devices whose connector is ``connector_name`` or one of its versions (a table scan:
+        administration only)."""
+        pages = self.dynamodb.get_paginator("scan").paginate(
+            TableName=self._table,
+            FilterExpression="connector = :n OR begins_with(connector, :v)",
+            ExpressionAttributeValues={":n": {"S": connector_name}, ":v": {"S": f"{connector_name}@"}},
         )
         return [Device.from_item(item) for page in pages for item in page["Items"]]

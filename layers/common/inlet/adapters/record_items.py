@@ -33,7 +33,7 @@ from inlet.core.records import encode_document, record_variables
 
 PLAIN, COMPRESSED, DICTIONARY = "record", "record_zstd", "dictionary"  # attribute names (formats 1 and 2)
 LEVEL = 3
-_OPTIONAL_FIELDS = ("event", "decoded", "decoder")  # only some records have them (device events, decoded uplinks)
+_OPTIONAL_FIELDS = ("event", "decoded", "decoder", "normalized")  # only some records have them (events, decodes)
 _local = threading.local()  # zstd compressors and decompressors are not thread-safe: one set per thread
 _preparing = threading.Lock()
 _prepared: set[int] = set()  # dictionaries whose compression tables are built
@@ -101,6 +101,12 @@ def to_item(record: dict) -> dict:
     if record.get("expires_at"):
         item["expires_at"] = {"N": str(record["expires_at"])}
     return item
+
+
+def rewritten(item: dict, document: bytes) -> dict:
+    """A stored item with another document (re-decoding): the same key and expiry, the document in format 2."""
+    kept = {name: value for name, value in item.items() if name not in (PLAIN, COMPRESSED, DICTIONARY)}
+    return {**kept, COMPRESSED: {"B": _compressor().compress(document)}, DICTIONARY: {"N": str(CURRENT)}}
 
 
 def item_size(record: dict) -> int:

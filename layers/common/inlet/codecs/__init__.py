@@ -14,6 +14,7 @@ from inlet.core.decoding.references import BUILTIN_VERSION, CAYENNE_LPP, Connect
 
 CODECS: dict[str, Codec] = {codec.kind: codec for codec in (cayenne_lpp.CODEC, ts013.CODEC, tagoio.CODEC)}
 SCRIPT_KINDS = tuple(kind for kind, codec in CODECS.items() if codec.scripted)  # what `connectors add` stores
+TELLTALE_ORDER = ("tagoio", "ts013")
 BUILTIN_CONNECTORS = {CAYENNE_LPP: Connector(CAYENNE_LPP, BUILTIN_VERSION, CAYENNE_LPP, "")}
 
 
@@ -48,7 +49,8 @@ def misfits(source: str) -> dict[str, str]:
 
 def script_kind(source: str, given: str | None = None) -> str:
     """The kind of a script: ``given`` when the script may be of it, else the one kind it can be; KindMismatch
-    otherwise. When both kinds fit (a TagoIO parser that wraps a TTN ``Decoder``), the one whose sign it shows."""
+    otherwise. When both kinds fit (a TagoIO parser that wraps a TTN ``Decoder``, a codec with a local ``payload``),
+    the first in ``TELLTALE_ORDER`` whose sign it shows."""
     reasons = misfits(source)
     fitting = [kind for kind in SCRIPT_KINDS if kind not in reasons]
     if given:
@@ -59,7 +61,9 @@ def script_kind(source: str, given: str | None = None) -> str:
     if not fitting:
         why = "; ".join(f"not {kind}: {reason}" for kind, reason in reasons.items())
         raise KindMismatch(f"the script is of no kind Inlet runs ({why})")
-    signed = [kind for kind in fitting if CODECS[kind].telltale(source)]
-    if len(fitting) == 1 or len(signed) == 1:
-        return (signed or fitting)[0]
+    if len(fitting) == 1:
+        return fitting[0]
+    for kind in TELLTALE_ORDER:  # a TagoIO parser may embed a TTN decoder; a TS013 codec never makes TagoIO records
+        if kind in fitting and CODECS[kind].telltale(source):
+            return kind
     raise KindMismatch(f"the script could be {' or '.join(fitting)}: give --kind")

@@ -17,12 +17,9 @@ from inlet.core.decoding.tagoio_columns import tagoio_columns_of
 
 # ``payload`` as a name, not as a property (``input.payload``) nor part of another name (``raw_payload``)
 _READS_PAYLOAD = re.compile(r"(?<![\w$.])payload(?![\w$])")
-# what only a parser of the global list does: call its list methods or assign it, without declaring its own
-_USES_PAYLOAD_LIST = re.compile(
-    r"(?<![\w$.])payload\s*(?:\.\s*(?:find|findIndex|filter|concat|push|map|some|forEach|length|reduce|splice)\b"
-    r"|=(?![=>]))"
-)
-_DECLARES_PAYLOAD = re.compile(r"\b(?:var|let|const)\s+payload\b|\(\s*payload\s*[,)]")
+# what only a TagoIO parser does: handle TagoIO records (``x.variable === "payload"``, ``{variable: "temperature",
+# …}``); a TS013 codec returns a data object and has no such records
+_HANDLES_RECORDS = re.compile(r"\.\s*variable\b|[{,]\s*[\"']?variable[\"']?\s*:")
 
 
 class Tagoio(Codec):
@@ -48,7 +45,7 @@ class Tagoio(Codec):
         return "it never reads payload (a TagoIO parser reads and changes the global payload list)"
 
     def telltale(self, source: str) -> bool:
-        return _USES_PAYLOAD_LIST.search(source) is not None and _DECLARES_PAYLOAD.search(source) is None
+        return _HANDLES_RECORDS.search(source) is not None
 
 
 def device_params(device: object) -> list[dict]:

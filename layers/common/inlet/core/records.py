@@ -26,7 +26,8 @@ IGNORED = "ignored"
 # and serial, received_at (unless the key starts with another time), group and index (so the id). Nothing is
 # stored twice: smaller items cost fewer write units.
 DOCUMENT_FIELDS = (
-    "time", "port", "payload", "fields", "location", "flags", "format", "event", "decoded", RUNS_FIELD, "decoder"
+    "time", "port", "payload", "fields", "location", "flags", "format", "event", "decoded", RUNS_FIELD, "decoder",
+    "normalized",
 )  # fmt: skip
 MAX_DOCUMENT_DEPTH = 250  # orjson writes at most ~254 levels of nesting (it reads 1,024)
 
@@ -144,13 +145,17 @@ def nesting_depth(value: object) -> int:
 
 def record_variables(record: dict) -> list[dict]:
     """A record's variables in TagoIO's form (read-back records already carry them): its other fields, then its
-    decoded values. A TagoIO payload parser's result (a list) replaces them instead, as in TagoIO, where the list
-    the parser leaves is the data: it already holds whatever of its input the parser kept."""
+    decoded values, then a normalized output's (``normalized_air_temperature``). A TagoIO payload parser's result (a
+    list) replaces them instead, as in TagoIO, where the list the parser leaves is the data: it already holds
+    whatever of its input the parser kept."""
     if "variables" in record:
         return record["variables"]
     if isinstance(record.get("decoded"), list) or RUNS_FIELD in record:
         return decoded_variables(record)
-    return variables_of(record.get("fields") or {}, record.get("location")) + decoded_variables(record)
+    variables = variables_of(record.get("fields") or {}, record.get("location")) + decoded_variables(record)
+    if record.get("normalized") is not None:  # a codec's normalizeUplink: its names under normalized_
+        variables += variables_of({"normalized": record["normalized"]})
+    return variables
 
 
 def receipt(

@@ -17,7 +17,7 @@ import secrets
 
 import orjson
 
-from inlet.core.decoding.kept_input import decoded_of
+from inlet.core.decoding.kept_input import RUNS_FIELD, decoded_of
 from inlet.core.keys import KEY_SHAPED
 
 PARTITION_SUFFIX = "#requests"
@@ -27,6 +27,7 @@ MAX_ITEMS = 100
 MAX_TEXT = 512  # characters of a payload, message, header or query value
 MAX_DECODED = 4096  # characters of the decoded values' JSON; longer ones are kept as cut text
 MAX_LINES = 20  # console lines, errors or warnings of one item
+MAX_PARSED = 50  # a TagoIO parser's own records shown as a table
 MAX_ENTRY_BYTES = 300 * 1024  # of JSON: with the item's key and TTL, well within DynamoDB's 400 KB
 MASK = "at" + "*" * 32
 _ITEM_DETAILS = ("id", "message", "stored_as", "warnings")
@@ -110,6 +111,11 @@ def uplink_item(uplink: object, record: dict | None, console: list[str] | None) 
     decoded = decoded_of(record) if record is not None else None
     if decoded is not None:
         detail["decoded"] = decoded
+    own = parser_records(record) if record is not None else None
+    if own is not None:
+        detail["parsed"] = own
+    if record is not None and record.get("normalized") is not None:
+        detail["normalized"] = record["normalized"]
     decoder = (record or {}).get("decoder") or {}
     if decoder:
         detail["decoder"] = {
@@ -120,6 +126,28 @@ def uplink_item(uplink: object, record: dict | None, console: list[str] | None) 
     if console:
         detail["console"] = console
     return detail
+
+
+def parser_records(record: dict) -> list | None:
+    """A TagoIO parser's own records: those it made, not taken from its input (``None`` for any other decoder).
+    A result kept by its input's records (``decoded_runs``) holds them as its items that are records."""
+    if RUNS_FIELD in record:
+        return [item for item in record[RUNS_FIELD] if type(item) is dict]
+    decoded = record.get("decoded")
+    return decoded if isinstance(decoded, list) else None
+
+
+def _parsed_rows(records: list) -> list[dict]:
+    """The parser's records as the inspector's table shows them: variable, value, unit (values cut when long)."""
+    rows = []
+    for record in records[:MAX_PARSED]:
+        value = record.get("value")
+        shown = value if isinstance(value, (int, float, bool)) or value is None else masked(value)
+        row = {"variable": masked(record.get("variable"), 128), "value": shown}
+        if record.get("unit") not in (None, ""):
+            row["unit"] = masked(record["unit"], 32)
+        rows.append(row)
+    return rows
 
 
 def _item(index: int, receipt: dict | None, detail: dict) -> dict:
@@ -134,6 +162,11 @@ def _item(index: int, receipt: dict | None, detail: dict) -> dict:
             item[name] = detail[name]
     if "decoded" in detail:
         item["decoded"] = _capped_value(detail["decoded"])
+    if "parsed" in detail:
+        item["parsed"] = _parsed_rows(detail["parsed"])
+        item["parsed_count"] = len(detail["parsed"])
+    if "normalized" in detail:
+        item["normalized"] = _capped_value(detail["normalized"])
     if "decoder" in detail:
         item["decoder"] = {**detail["decoder"], **_capped_lists(detail["decoder"], ("errors", "warnings"))}
     if detail.get("console"):

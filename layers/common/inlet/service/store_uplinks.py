@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from inlet.adapters.devices import Device
+from inlet.core.decoding.outcome import FLAG_DECODE_FAILED
 from inlet.core.ingest_item import IngestItem, ignored_by_type, receipt_of, rejected_by_reason
 from inlet.core.keys import ACCEPT_UNKNOWN, KeyConfig
 from inlet.core.records import (
@@ -54,6 +55,7 @@ def store_uplinks(
     candidates = device_events(keepers, devices, config.tenant, group, stamp)
     events = [event for event in candidates if _refusal(event, [deps.records]) is None]
     body = receipt_of(items, group, {e["index"]: e["id"] for e in events})
+    _add_warnings(body, decode_warnings(records))
     if not records and not any(item.ignored_as for item in items):
         raise nothing_accepted({i.index: i.rejection for i in items if i.rejection}, body["items"])
     replayed = key_time is not None and bool(records) and not deps.records.put_first(records[0], received_ms // 1000)
@@ -129,6 +131,16 @@ def _refusal(record: dict, sinks: list[Sink]) -> Rejection | None:
         if refusal:
             return refusal
     return None
+
+
+def decode_warnings(records: list[dict]) -> dict[str, list[str]]:
+    """``decode_failed: <reason>`` for each accepted record whose decode failed (the record is stored all the same,
+    its payload kept: the answer says so, instead of a bare ``accepted``)."""
+    return {
+        record["id"]: [f"{FLAG_DECODE_FAILED}: {'; '.join(record['decoder'].get('errors') or ['no reason given'])}"]
+        for record in records
+        if FLAG_DECODE_FAILED in (record.get("flags") or ()) and record.get("decoder")
+    }
 
 
 def _add_warnings(body: dict, warnings: dict[str, list[str]] | None) -> None:

@@ -70,12 +70,27 @@
     var module = { exports: {} };
     var api = factory(Buffer, console, module, module.exports), exported = module.exports || {};
     var decodeUplink = api.decodeUplink || exported.decodeUplink;
-    if (typeof decodeUplink === "function") return ["decodeUplink", decodeUplink(input)];
+    if (typeof decodeUplink === "function") return normalize(api, exported, decodeUplink(input));
     var decode = api.Decode || exported.Decode;
     if (typeof decode === "function") return ["Decode", decode(input.fPort, input.bytes, input.variables || {})];
     var decoder = api.Decoder || exported.Decoder;
     if (typeof decoder === "function") return ["Decoder", decoder(input.bytes, input.fPort)];
     throw new ErrorCtor("the script defines none of decodeUplink, Decode or Decoder");
+  }
+  // The Things Stack's Device Repository: normalizeUplink({data}) after a decode without errors, when defined; an
+  // exception of its own is its error, not the decode's (the limits still end the call)
+  function normalize(api, exported, decoded) {
+    var normalizeUplink = api.normalizeUplink || exported.normalizeUplink;
+    if (typeof normalizeUplink !== "function" || decoded === null || typeof decoded !== "object" ||
+      (decoded.errors && decoded.errors.length)) return ["decodeUplink", decoded];
+    var normalized;
+    try { normalized = normalizeUplink({ data: decoded.data }); }
+    catch (error) {
+      var message = describe(error);
+      if (isLimit(message)) throw error;
+      normalized = { errors: ["threw " + message] };
+    }
+    return ["normalizeUplink", { decoded: decoded, normalized: normalized }];
   }
   function tagoio(factory, job, raw) {  // job: see tagoio.js
     var made = buildPayload(job), copy = raw === undefined ? undefined : buildPayload(raw)[0];
@@ -87,7 +102,7 @@
     freeze(factory);
     freeze(factory.prototype);  // a sloppy script reaches its wrapper through arguments.callee
     var prefixes = { decodeUplink: '["R","decodeUplink",', Decode: '["R","Decode",', Decoder: '["R","Decoder",',
-      payload: '["R","payload",' }, limitHit = null;
+      normalizeUplink: '["R","normalizeUplink",', payload: '["R","payload",' }, limitHit = null;
     function answer(job, raw, lineLength, maxChars) {  // the answer's JSON, or null when a limit ended the uplink
       var result, text, byIndex;
       try {

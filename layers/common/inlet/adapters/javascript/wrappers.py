@@ -6,7 +6,8 @@ TS013_WRAPPER = """(function (Buffer, console, module, exports) {
 %s
 ;return {decodeUplink: typeof decodeUplink === "function" ? decodeUplink : undefined,
   Decode: typeof Decode === "function" ? Decode : undefined,
-  Decoder: typeof Decoder === "function" ? Decoder : undefined};
+  Decoder: typeof Decoder === "function" ? Decoder : undefined,
+  normalizeUplink: typeof normalizeUplink === "function" ? normalizeUplink : undefined};
 })"""
 TAGOIO_WRAPPER = """(function (Buffer, console, payload, device, raw_payload) {
 (function () {

@@ -59,13 +59,15 @@ def check_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Connector:
-    """One immutable version of a stored connector: its kind and its JavaScript source."""
+    """One immutable version of a stored connector: its kind and its JavaScript source (for a connector added as
+    TypeScript, the JavaScript it was transpiled to; ``typescript`` keeps what was added)."""
 
     name: str
     version: int
     kind: str
     source: str
     created_at: str = ""
+    typescript: str = ""
 
     @cached_property  # read for every uplink it decodes
     def label(self) -> str:

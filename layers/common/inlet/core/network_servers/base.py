@@ -61,6 +61,8 @@ class Format:
     messages: tuple[tuple[str, Recogniser], ...] = ()
     other_messages: tuple[tuple[str, Recogniser], ...] = ()
     page: str = ""  # its page under docs/network-servers/
+    recognised_by: str = ""  # its detection signature, in words (Markdown), for the documentation
+    title: str = ""  # what people call it, when its id does not say
 
 
 def fields(**paths: str) -> FieldMap:

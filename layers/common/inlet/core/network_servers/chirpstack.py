@@ -94,10 +94,26 @@ CHIRPSTACK_V4 = Format(
     radio=(Place("rxinfo_#_"),),
     messages=(("deviceInfo", _v4),),
     page="chirpstack.md",
+    recognised_by="`deviceInfo.devEui`",
 )
 CHIRPSTACK_V3_JSON = Format(
-    V3_JSON, V3_FIELDS, "base64", _is_base64_eui, serial_encoding="base64", radio=V3_RADIO, page="chirpstack.md"
+    V3_JSON,
+    V3_FIELDS,
+    "base64",
+    _is_base64_eui,
+    serial_encoding="base64",
+    radio=V3_RADIO,
+    page="chirpstack.md",
+    recognised_by="`devEUI` is 12-char base64 (ends `=`), + `data`/`fPort`/`applicationID`",
+    title="Protobuf-JSON marshaler",
 )
 CHIRPSTACK_V3 = Format(
-    V3, V3_FIELDS, "base64", is_chirpstack_v3, radio=V3_RADIO, messages=(("devEUI", _v3),), page="chirpstack.md"
+    V3,
+    V3_FIELDS,
+    "base64",
+    is_chirpstack_v3,
+    radio=V3_RADIO,
+    messages=(("devEUI", _v3),),
+    page="chirpstack.md",
+    recognised_by="`devEUI` + `data`/`fPort`/`applicationID`",
 )

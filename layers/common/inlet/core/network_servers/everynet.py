@@ -39,4 +39,5 @@ EVERYNET = Format(
     radio=(Place("params_radio_hardware_"),),
     messages=(("meta", _recognise),),
     page="everynet.md",
+    recognised_by='`type:"uplink"` + `meta.device` + `params`',
 )

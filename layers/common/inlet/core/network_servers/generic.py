@@ -14,4 +14,5 @@ GENERIC = Format(
     radio=(TOP,),  # a sender may add rssi / snr beside the serial
     messages=(("serial", lambda item: UPLINK),),  # a sender's own shape, never a network server's event
     page="generic.md",
+    recognised_by="top-level `serial`",
 )

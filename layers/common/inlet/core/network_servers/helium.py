@@ -23,4 +23,5 @@ HELIUM = Format(
     radio=(Place("hotspots_#_"),),
     messages=(("dev_eui", _recognise),),
     page="helium.md",
+    recognised_by="`dev_eui`",
 )

@@ -23,4 +23,5 @@ KERLINK_WANESY = Format(
     radio=(Place("gwinfo_#_"),),
     other_messages=(("dataDownId", _recognise),),
     page="kerlink.md",
+    recognised_by="`endDevice.devEui`",
 )

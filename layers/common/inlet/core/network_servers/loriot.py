@@ -28,4 +28,5 @@ LORIOT = Format(
     radio=(TOP, Place("gws_#_")),
     messages=(("EUI", _recognise),),
     page="loriot.md",
+    recognised_by="`EUI` + `cmd`",
 )

@@ -21,4 +21,5 @@ MILESIGHT = Format(
     server_time=True,
     radio=V3_RADIO,
     page="milesight.md",
+    recognised_by="ChirpStack v3 shape with `rxInfo[0].mac`",
 )

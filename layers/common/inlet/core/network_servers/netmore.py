@@ -20,4 +20,6 @@ NETMORE = Format(
     server_time=True,
     radio=(Place("v_"), Place("v_gateways_#_")),
     page="netmore.md",
+    recognised_by="`v.devEui`",
+    title="one array item",
 )

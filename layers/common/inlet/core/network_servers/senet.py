@@ -13,6 +13,7 @@ SENET_LEGACY = Format(
     server_time=True,
     radio=(TOP,),
     page="senet.md",
+    recognised_by="`EUI` + `PDU`",
 )
 SENET = Format(
     "senet",
@@ -22,4 +23,5 @@ SENET = Format(
     server_time=True,
     radio=(TOP,),
     page="senet.md",
+    recognised_by="`devEui` + `pdu`",
 )

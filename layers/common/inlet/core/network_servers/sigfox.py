@@ -40,4 +40,5 @@ SIGFOX = Format(
     radio=(TOP, Place("duplicates_#_")),  # custom callbacks may send {rssi}/{snr}; DATA_ADVANCED lists stations
     other_messages=tuple((key, _recognise) for key in SIGFOX_DEVICE_KEYS),  # a DATA callback is an uplink
     page="sigfox.md",
+    recognised_by="`device` + `data`",
 )

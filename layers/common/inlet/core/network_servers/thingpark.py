@@ -42,4 +42,6 @@ ACTILITY = Format(
     messages=(("DevEUI_uplink", lambda item: _UPLINK),),
     other_messages=tuple((key, _message(key)) for key in THINGPARK_MESSAGES),
     page="thingpark.md",
+    recognised_by="`DevEUI_uplink`",
+    title="ThingPark",
 )

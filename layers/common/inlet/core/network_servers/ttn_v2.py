@@ -13,4 +13,5 @@ TTN_V2 = Format(
     server_time=True,
     radio=(Place("metadata_gateways_#_"),),
     page="ttn-v2.md",
+    recognised_by="`hardware_serial`",
 )

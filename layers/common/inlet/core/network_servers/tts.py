@@ -38,4 +38,6 @@ TTS_V3 = Format(
     radio=(Place("uplink_message_rx_metadata_#_", rssi=("rssi", "channel_rssi")),),
     messages=(("end_device_ids", _recognise),),
     page="the-things-stack.md",
+    recognised_by="`end_device_ids` + `uplink_message`",
+    title="The Things Stack v3",
 )
