@@ -96,3 +96,34 @@ def test_one_tenants_decoding_does_not_use_up_anothers_time_limit():
     child = subprocess.run([sys.executable, "-c", THREADS], capture_output=True, text=True, timeout=60)
     assert child.returncode == 0, child.stderr[-3000:]
     assert json.loads(child.stdout) == []
+
+
+WORKER_KILLED = textwrap.dedent(
+    """
+    import json, os, signal
+    from inlet.adapters.javascript import isolation
+    from inlet.adapters.javascript.engine import ScriptEngine
+    from inlet.core.decoding.contracts import ts013_input
+    from inlet.core.decoding.references import Connector
+
+    engine = ScriptEngine()
+    codec = Connector("c", 1, "ts013", "function decodeUplink(i) { return {data: {n: i.bytes[0]}}; }")
+    def decode(n):
+        d = engine.decode(codec, "acme", "d", ts013_input(bytes([n]), 1, None))
+        return d.decoded if not d.failed else d.errors
+    out = [decode(1)]
+    worker = isolation.thread_worker()
+    first = worker._process.pid
+    os.kill(first, signal.SIGKILL)  # as a crash of QuickJS would
+    worker._process.wait()
+    out += [decode(2), decode(3), worker._process.pid != first]
+    print(json.dumps(out))
+    """
+)
+
+
+def test_a_worker_that_dies_costs_no_more_than_its_contexts():
+    """A crash of the engine used to end the whole function; it now ends a worker, rebuilt for the next uplink."""
+    child = subprocess.run([sys.executable, "-c", WORKER_KILLED], capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert json.loads(child.stdout) == [{"n": 1}, {"n": 2}, {"n": 3}, True]

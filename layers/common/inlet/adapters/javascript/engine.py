@@ -117,7 +117,7 @@ class ScriptEngine:
     def _fits(self, seconds_left: float, call_seconds: float, connector: Connector, scope: str) -> bool:
         """Whether a call (and the build of its context, when there is none) can end before the budget does."""
         sandbox = self._contexts().get((scope, connector.label))
-        built = isinstance(sandbox, RemoteSandbox) and sandbox.alive
+        built = isinstance(sandbox, RemoteSandbox) and sandbox.usable()
         return seconds_left >= call_seconds + (0 if built else BUILD_SECONDS + call_seconds)
 
     def _bound_memory(self, connector: Connector, scope: str) -> None:
@@ -156,7 +156,7 @@ class ScriptEngine:
         sandbox = contexts.get(key)
         if isinstance(sandbox, LoadFailure):
             raise sandbox
-        if sandbox is not None and sandbox.alive:
+        if sandbox is not None and sandbox.usable():
             contexts.move_to_end(key)
             return sandbox
         try:

@@ -47,6 +47,10 @@ _TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 class WorkerLost(Exception):
     """The worker was stopped (a request outlived its limit) or died: every context in it is gone."""
 
+    def __init__(self, overran: bool) -> None:
+        super().__init__("a request outlived its limit" if overran else "the engine process stopped")
+        self.overran = overran
+
 
 class BuildStopped(LoadFailure):
     """Building a context was stopped: unlike a script that does not compile, it may succeed next time."""
@@ -78,7 +82,14 @@ class Worker:
             return orjson.loads(self._receive(process, limits))
         except (OSError, ValueError, struct.error, orjson.JSONDecodeError):
             self.stop()
-            raise WorkerLost("the engine stopped") from None
+            raise WorkerLost(overran=False) from None
+
+    def died(self) -> bool:
+        """Whether the worker ended on its own since its last answer (its contexts with it): then it is stopped."""
+        if self._process is not None and self._process.poll() is not None:
+            self.stop()
+            return True
+        return False
 
     def stop(self) -> None:
         """Kill the worker: its contexts are gone, the sandboxes naming them are stale."""
@@ -122,7 +133,7 @@ class Worker:
             elapsed = time.monotonic() - wall_start
             if (used is not None and used > cpu_limit) or elapsed > WALL_FACTOR * cpu_limit:
                 self.stop()
-                raise WorkerLost("time")
+                raise WorkerLost(overran=True)
         size = _HEADER.unpack(_read_exactly(stream, _HEADER.size))[0]
         return _read_exactly(stream, size)
 
@@ -198,8 +209,8 @@ class RemoteSandbox:
         request = ["build", self._id, kind, source, limits.cpu_ms, limits.memory_bytes, limits.stack_bytes]
         try:
             answer = self._worker.request(request, limits)
-        except WorkerLost:
-            raise BuildStopped(f"building the context stopped: {time_reason(limits)}") from None
+        except WorkerLost as lost:
+            raise BuildStopped(f"building the context stopped: {lost}") from None
         if answer[0] == "load":
             raise LoadFailure(answer[1])
         self._memory = answer[1]
@@ -214,11 +225,16 @@ class RemoteSandbox:
         """False once the worker holding it was stopped."""
         return self._generation == self._worker.generation
 
+    def usable(self) -> bool:
+        """Alive, its worker found running (one that died on its own is noticed here, and stopped)."""
+        return not self._worker.died() and self.alive
+
     def run_batch(self, jobs_text: str, max_output: int) -> BatchRun:
         try:
             return batch_run(self._request(["run", self._id, jobs_text, max_output]), self.limits)
-        except WorkerLost:
-            return BatchRun([], 0, ScriptFailure(time_reason(self.limits), broken=True))
+        except WorkerLost as lost:  # a crash of QuickJS ends here too, instead of the whole function
+            reason = time_reason(self.limits) if lost.overran else f"engine error: {lost}"
+            return BatchRun([], 0, ScriptFailure(reason, broken=True))
 
     def measure_memory(self) -> None:
         try:
@@ -233,8 +249,8 @@ class RemoteSandbox:
             return []
 
     def _request(self, message: list) -> object:
-        if not self.alive:
-            raise WorkerLost("stopped")
+        if self._worker.died() or not self.alive:
+            raise WorkerLost(overran=False)
         return self._worker.request(message, self.limits)
 
     def __del__(self) -> None:  # frees its context in the worker with the next request
