@@ -17,7 +17,8 @@ CHILD = r"""
 import json, os, sys, time
 from inlet.adapters.javascript.engine import Job, ScriptEngine
 try:
-    from inlet.adapters.javascript.isolation import _cpu_seconds, thread_worker
+    from inlet.adapters.javascript.isolation import _cpu_seconds
+    from inlet.adapters.javascript.remote_sandbox import thread_worker
 except ImportError:  # a tree whose contexts run in the calling process
     thread_worker = None
 def cpu():

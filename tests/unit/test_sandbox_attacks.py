@@ -101,7 +101,7 @@ def test_one_tenants_decoding_does_not_use_up_anothers_time_limit():
 WORKER_KILLED = textwrap.dedent(
     """
     import json, os, signal
-    from inlet.adapters.javascript import isolation
+    from inlet.adapters.javascript import remote_sandbox
     from inlet.adapters.javascript.engine import ScriptEngine
     from inlet.core.decoding.contracts import ts013_input
     from inlet.core.decoding.references import Connector
@@ -112,7 +112,7 @@ WORKER_KILLED = textwrap.dedent(
         d = engine.decode(codec, "acme", "d", ts013_input(bytes([n]), 1, None))
         return d.decoded if not d.failed else d.errors
     out = [decode(1)]
-    worker = isolation.thread_worker()
+    worker = remote_sandbox.thread_worker()
     first = worker._process.pid
     os.kill(first, signal.SIGKILL)  # as a crash of QuickJS would
     worker._process.wait()

@@ -26,8 +26,9 @@ from typing import NamedTuple
 
 from inlet.adapters.javascript.answers import decoding_of
 from inlet.adapters.javascript.batches import chunk_end, encode_jobs, prepared, record_pace
-from inlet.adapters.javascript.isolation import BuildStopped, RemoteSandbox
+from inlet.adapters.javascript.isolation import BuildStopped
 from inlet.adapters.javascript.limits import DEFAULT_LIMITS, ScriptLimits
+from inlet.adapters.javascript.remote_sandbox import RemoteSandbox
 from inlet.adapters.javascript.sandbox import BatchRun, LoadFailure, ScriptFailure
 from inlet.core.decoding.contracts import MAX_DECODED_BYTES, bounded_reason
 from inlet.core.decoding.outcome import Decoding

@@ -1,12 +1,13 @@
 """The engine's contexts in a process of their own, stopped from outside when a call outlives its time limit.
 
 QuickJS enforces a call's time limit by polling an interrupt handler from its interpreter loop; its native built-ins
-do not poll. ``Array.prototype.join`` over ``{length: 2 ** 53 - 1}``, ``String.prototype.indexOf`` searching a 2 MB
-needle in a 4 MB haystack, ``copyWithin``, ``splice``, ``reverse`` run in C for as long as the script asked, and no
+do not poll. ``Array.prototype.join`` over ``{length: 2 ** 53 - 1}``, ``String.prototype.indexOf`` searching a 1 MB
+needle in a 2 MB haystack, ``copyWithin``, ``splice``, ``reverse`` run in C for as long as the script asked, and no
 thread of the process can stop them: Python cannot interrupt a thread in native code, QuickJS cannot be entered from
-another thread. So the contexts live in a worker process (one per thread that decodes; ``worker.py``) and this side
-watches each request's CPU time (``/proc``; elapsed time elsewhere): a request past ``OVERRUN_FACTOR`` times its limit
-plus ``GRACE_SECONDS`` has the worker killed, every context in it lost, the call failed on its time limit.
+another thread. So the contexts live in a worker process (``worker.py``; one per thread that decodes, see
+``remote_sandbox.py``) and this side watches each request's CPU time (``/proc``; elapsed time elsewhere): a request
+past ``OVERRUN_FACTOR`` times its limit plus ``GRACE_SECONDS`` has the worker killed, every context in it lost, the
+call failed on its time limit.
 
 The worker also gives each thread its own CPU clock: QuickJS measures a call with ``clock()``, the CPU time of the
 whole process, so in a threaded server one tenant's decoding used up another's limit. And it holds no secret: its
@@ -20,21 +21,13 @@ import select
 import struct
 import subprocess
 import sys
-import threading
 import time
 from collections import deque
 
 import orjson
 
 from inlet.adapters.javascript.limits import ScriptLimits
-from inlet.adapters.javascript.sandbox import (
-    OVERRUN_FACTOR,
-    BatchRun,
-    LoadFailure,
-    ScriptFailure,
-    batch_run,
-    time_reason,
-)
+from inlet.adapters.javascript.sandbox import OVERRUN_FACTOR, LoadFailure
 
 GRACE_SECONDS = 0.25  # CPU time beyond OVERRUN_FACTOR times the limit before the worker is stopped
 WALL_FACTOR = 20  # without /proc: elapsed time, far more generous (other processes share the CPU)
@@ -164,95 +157,3 @@ def _cpu_seconds(pid: int) -> float | None:
         return (int(fields[11]) + int(fields[12])) / _TICKS
     except (OSError, IndexError, ValueError):
         return None
-
-
-_local = threading.local()
-_idle: list[Worker] = []  # workers of threads that ended, ready for the next thread (make run: one per request)
-_idle_lock = threading.Lock()
-MAX_IDLE_WORKERS = 4
-
-
-class _Lease:
-    """A thread's hold on a worker: when the thread ends (its thread-local data is freed), the worker goes back."""
-
-    def __init__(self, worker: Worker) -> None:
-        self.worker = worker
-
-    def __del__(self) -> None:
-        with _idle_lock:
-            if len(_idle) < MAX_IDLE_WORKERS:
-                _idle.append(self.worker)
-                return
-        self.worker.stop()
-
-
-def thread_worker() -> Worker:
-    """This thread's worker (QuickJS contexts must stay on one thread: a worker serves one thread at a time)."""
-    lease = getattr(_local, "lease", None)
-    if lease is None:
-        with _idle_lock:
-            worker = _idle.pop() if _idle else Worker()
-        lease = _local.lease = _Lease(worker)
-    return lease.worker
-
-
-class RemoteSandbox:
-    """A Sandbox (sandbox.py) in this thread's worker: the same interface for the engine."""
-
-    def __init__(self, kind: str, source: str, limits: ScriptLimits) -> None:
-        self.limits = limits
-        self.seconds_per_job: float | None = None
-        self._memory = 0
-        self._worker = thread_worker()
-        self._generation = self._worker.generation
-        self._id = self._worker.new_id()
-        request = ["build", self._id, kind, source, limits.cpu_ms, limits.memory_bytes, limits.stack_bytes]
-        try:
-            answer = self._worker.request(request, limits)
-        except WorkerLost as lost:
-            raise BuildStopped(f"building the context stopped: {lost}") from None
-        if answer[0] == "load":
-            raise LoadFailure(answer[1])
-        self._memory = answer[1]
-
-    @property
-    def memory_bytes(self) -> int:
-        """What the context held when last measured; nothing once its worker was stopped."""
-        return self._memory if self.alive else 0
-
-    @property
-    def alive(self) -> bool:
-        """False once the worker holding it was stopped."""
-        return self._generation == self._worker.generation
-
-    def usable(self) -> bool:
-        """Alive, its worker found running (one that died on its own is noticed here, and stopped)."""
-        return not self._worker.died() and self.alive
-
-    def run_batch(self, jobs_text: str, max_output: int) -> BatchRun:
-        try:
-            return batch_run(self._request(["run", self._id, jobs_text, max_output]), self.limits)
-        except WorkerLost as lost:  # a crash of QuickJS ends here too, instead of the whole function
-            reason = time_reason(self.limits) if lost.overran else f"engine error: {lost}"
-            return BatchRun([], 0, ScriptFailure(reason, broken=True))
-
-    def measure_memory(self) -> None:
-        try:
-            self._memory = self._request(["measure", self._id])
-        except WorkerLost:
-            self._memory = 0
-
-    def logs(self) -> list[str]:
-        try:
-            return self._request(["logs", self._id])
-        except WorkerLost:
-            return []
-
-    def _request(self, message: list) -> object:
-        if self._worker.died() or not self.alive:
-            raise WorkerLost(overran=False)
-        return self._worker.request(message, self.limits)
-
-    def __del__(self) -> None:  # frees its context in the worker with the next request
-        if self.alive:
-            self._worker.to_drop.append(self._id)
