@@ -77,16 +77,15 @@ class RemoteSandbox:
 
     def run_batch(self, jobs_text: str, max_output: int) -> BatchRun:
         try:
-            return batch_run(self._request(["run", self._id, jobs_text, max_output]), self.limits)
+            raw = self._request(["run", self._id, jobs_text, max_output])
         except WorkerLost as lost:  # a crash of QuickJS ends here too, instead of the whole function
             reason = time_reason(self.limits) if lost.overran else f"engine error: {lost}"
             return BatchRun([], 0, ScriptFailure(reason, broken=True))
+        self._memory = raw["memory"]
+        return batch_run(raw, self.limits)
 
     def measure_memory(self) -> None:
-        try:
-            self._memory = self._request(["measure", self._id])
-        except WorkerLost:
-            self._memory = 0
+        """Nothing to do: the worker measures the context after every call (worker.py)."""
 
     def logs(self) -> list[str]:
         try:

@@ -2,8 +2,8 @@
 
 Requests (length-prefixed JSON on stdin, answers the same on stdout), each optionally followed by the numbers of
 sandboxes to free first: ``["build", id, kind, source, cpu_ms, memory_bytes, stack_bytes]`` -> ``["ok", bytes]`` or
-``["load", reason]``; ``["run", id, jobs_text, max_output]`` -> the raw batch (``Sandbox.raw_batch``);
-``["measure", id]`` -> bytes; ``["logs", id]`` -> lines.
+``["load", reason]``; ``["run", id, jobs_text, max_output]`` -> the raw batch (``Sandbox.raw_batch``) and the
+context's memory after it; ``["logs", id]`` -> lines.
 """
 
 from __future__ import annotations
@@ -30,11 +30,10 @@ def _answer(sandboxes: dict, request: list) -> object:
         sandboxes[number] = sandbox
         return ["ok", sandbox.memory_bytes]
     sandbox = sandboxes[number]
-    if verb == "run":
-        return sandbox.raw_batch(request[2], request[3])
-    if verb == "measure":
+    if verb == "run":  # measured with every call: the engine reads it after a batch, without one more request
+        raw = sandbox.raw_batch(request[2], request[3])
         sandbox.measure_memory()
-        return sandbox.memory_bytes
+        return {**raw, "memory": sandbox.memory_bytes}
     try:
         return sandbox.logs()
     except ScriptFailure:
