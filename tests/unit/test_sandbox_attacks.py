@@ -127,3 +127,44 @@ def test_a_worker_that_dies_costs_no_more_than_its_contexts():
     child = subprocess.run([sys.executable, "-c", WORKER_KILLED], capture_output=True, text=True, timeout=60)
     assert child.returncode == 0, child.stderr[-3000:]
     assert json.loads(child.stdout) == [{"n": 1}, {"n": 2}, {"n": 3}, True]
+
+
+# Attacks that held before these changes, kept as regressions: one child process per family.
+CALLBACKS = [
+    "[3, 1, 2].sort(function () { for (;;); })",
+    '"aaa".replace(/a/g, function () { for (;;); })',
+    "JSON.stringify({toJSON: function () { for (;;); }})",
+    "String({[Symbol.toPrimitive]: function () { for (;;); }})",
+    '/^(a+)+$/.test("a".repeat(40) + "!")',
+    "Object.keys(new Proxy({}, {ownKeys: function () { for (;;); }}))",
+]
+OUTPUTS = [
+    "{get x() { for (;;); }}",
+    "new Proxy({}, {ownKeys: function () { for (;;); }})",
+    "{toJSON: function () { for (;;); }}",
+]
+MEMORY = [
+    '"x".repeat(2 ** 29)',
+    '"".padStart(2 ** 30, "ab")',
+    "new ArrayBuffer(2 ** 30)",
+    "new SharedArrayBuffer(2 ** 30)",
+    "2n ** 100000000n",
+    "new Array(2 ** 25).fill(0)",
+]
+
+
+def _family(sources: list[str]) -> list:
+    batches = [{"name": f"s{n}", "source": source, "jobs": [["a", "01"]]} for n, source in enumerate(sources)]
+    return attack("", batches, child_timeout=30)
+
+
+def test_engine_callbacks_run_under_the_time_limit():
+    results = _family([f"function decodeUplink(i) {{ {call}; return {{data: {{}}}}; }}" for call in CALLBACKS])
+    results += _family([f"function decodeUplink(i) {{ return {{data: {value}}}; }}" for value in OUTPUTS])
+    assert all(r["failed"] and "time limit" in r["errors"][0] for r in results), results
+
+
+def test_allocations_past_the_memory_limit_fail_their_uplink():
+    results = _family([f"function decodeUplink(i) {{ var x = {make}; return {{data: {{}}}}; }}" for make in MEMORY])
+    assert all(r["failed"] for r in results), results
+    assert not any("time limit" in r["errors"][0] for r in results), results
