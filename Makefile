@@ -121,6 +121,12 @@ unit: $(DEV_STAMP) ## Unit tests only
 integration: $(DEV_STAMP) $(BENCH_STAMP) ## Integration tests only (handler under moto; includes the benchmark smoke run)
 	$(BIN)/python -m pytest -q -m integration
 
+# TypeScript connectors of a checkout of tago-io/decoders (it has no licence: its sources are not in this repository)
+# against the records Node gave for them (tests/fixtures/tagoio-ts/README.md).
+typescript-corpus: $(DEV_STAMP) ## Check TAGOIO_DECODERS=<checkout of tago-io/decoders>'s TypeScript connectors against Node
+	@test -n "$(TAGOIO_DECODERS)" || { echo "make: give TAGOIO_DECODERS=<a checkout of tago-io/decoders>" >&2; exit 2; }
+	INLET_TAGOIO_DECODERS=$(TAGOIO_DECODERS) $(BIN)/python -m pytest -q -rs tests/unit/test_typescript_connectors.py tests/unit/test_codecs.py
+
 e2e: $(DEV_STAMP) $(CHROMIUM_STAMP) ## End-to-end tests only (local stack over real HTTP, CLI, the inspector in Chromium)
 	$(BIN)/python -m pytest -q -m e2e
 
