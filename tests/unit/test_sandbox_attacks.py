@@ -4,6 +4,7 @@ runs in a child process with a hard timeout (``attack``), so that a regression f
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -168,3 +169,30 @@ def test_allocations_past_the_memory_limit_fail_their_uplink():
     results = _family([f"function decodeUplink(i) {{ var x = {make}; return {{data: {{}}}}; }}" for make in MEMORY])
     assert all(r["failed"] for r in results), results
     assert not any("time limit" in r["errors"][0] for r in results), results
+
+
+WORKER_ENVIRONMENT = textwrap.dedent(
+    """
+    import json
+    from inlet.adapters.javascript import remote_sandbox
+    from inlet.adapters.javascript.engine import ScriptEngine
+    from inlet.core.decoding.contracts import ts013_input
+    from inlet.core.decoding.references import Connector
+
+    codec = Connector("c", 1, "ts013", "function decodeUplink(i) { return {data: {}}; }")
+    ScriptEngine().decode(codec, "acme", "d", ts013_input(b"\\x01", 1, None))
+    pid = remote_sandbox.thread_worker()._process.pid
+    with open(f"/proc/{pid}/environ", "rb") as environ:
+        print(json.dumps(sorted(item.split(b"=")[0].decode() for item in environ.read().split(b"\\0") if item)))
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_worker_holds_no_secret_of_the_function():
+    environment = {**os.environ, "AWS_SECRET_ACCESS_KEY": "not-for-scripts", "AWS_SESSION_TOKEN": "neither"}
+    child = subprocess.run(
+        [sys.executable, "-c", WORKER_ENVIRONMENT], capture_output=True, text=True, timeout=60, env=environment
+    )
+    assert child.returncode == 0, child.stderr[-3000:]
+    assert json.loads(child.stdout) == ["PATH", "PYTHONPATH"]
