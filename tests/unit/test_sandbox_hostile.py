@@ -49,7 +49,15 @@ CHILD = textwrap.dedent(
 )
 
 
-def attack(source: str, batches: list, kind: str = "ts013", cpu_ms: int = 50, memory_mb: int = 8, **more) -> list:
+def attack(
+    source: str,
+    batches: list,
+    kind: str = "ts013",
+    cpu_ms: int = 50,
+    memory_mb: int = 8,
+    child_timeout: float = CHILD_TIMEOUT,
+    **more,
+) -> list:
     """The decodings of ``batches`` (each ``{"jobs": [[device, hex], ...]}``, optionally its own source/scope)."""
     spec = {"source": source, "batches": batches, "kind": kind, "cpu_ms": cpu_ms, "memory_mb": memory_mb, **more}
     child = subprocess.run(
@@ -57,7 +65,7 @@ def attack(source: str, batches: list, kind: str = "ts013", cpu_ms: int = 50, me
         input=json.dumps(spec),
         capture_output=True,
         text=True,
-        timeout=CHILD_TIMEOUT,
+        timeout=child_timeout,
     )
     assert child.returncode == 0, child.stderr[-3000:]
     return json.loads(child.stdout)

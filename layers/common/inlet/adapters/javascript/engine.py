@@ -26,8 +26,10 @@ from typing import NamedTuple
 
 from inlet.adapters.javascript.answers import decoding_of
 from inlet.adapters.javascript.batches import chunk_end, encode_jobs, prepared, record_pace
+from inlet.adapters.javascript.isolation import BuildStopped
 from inlet.adapters.javascript.limits import DEFAULT_LIMITS, ScriptLimits
-from inlet.adapters.javascript.sandbox import BatchRun, LoadFailure, Sandbox, ScriptFailure
+from inlet.adapters.javascript.remote_sandbox import RemoteSandbox
+from inlet.adapters.javascript.sandbox import BatchRun, LoadFailure, ScriptFailure
 from inlet.core.decoding.contracts import MAX_DECODED_BYTES, bounded_reason
 from inlet.core.decoding.outcome import Decoding
 from inlet.core.decoding.references import Connector
@@ -115,7 +117,8 @@ class ScriptEngine:
 
     def _fits(self, seconds_left: float, call_seconds: float, connector: Connector, scope: str) -> bool:
         """Whether a call (and the build of its context, when there is none) can end before the budget does."""
-        built = isinstance(self._contexts().get((scope, connector.label)), Sandbox)
+        sandbox = self._contexts().get((scope, connector.label))
+        built = isinstance(sandbox, RemoteSandbox) and sandbox.usable()
         return seconds_left >= call_seconds + (0 if built else BUILD_SECONDS + call_seconds)
 
     def _bound_memory(self, connector: Connector, scope: str) -> None:
@@ -123,17 +126,17 @@ class ScriptEngine:
         drop the least recently used ones while the sum passes the cap."""
         contexts = self._contexts()
         used = contexts.get((scope, connector.label))
-        if isinstance(used, Sandbox):
+        if isinstance(used, RemoteSandbox):
             used.measure_memory()
-        total = sum(s.memory_bytes for s in contexts.values() if isinstance(s, Sandbox))
+        total = sum(s.memory_bytes for s in contexts.values() if isinstance(s, RemoteSandbox))
         while total > self._max_memory and contexts:
             _, dropped = contexts.popitem(last=False)
-            if isinstance(dropped, Sandbox):
+            if isinstance(dropped, RemoteSandbox):
                 total -= dropped.memory_bytes
 
     def memory_in_use(self) -> int:
         """The memory of this thread's contexts, as last measured (bytes)."""
-        return sum(s.memory_bytes for s in self._contexts().values() if isinstance(s, Sandbox))
+        return sum(s.memory_bytes for s in self._contexts().values() if isinstance(s, RemoteSandbox))
 
     def _continue_after(self, run: BatchRun, connector: Connector, scope: str, start: int, results: list) -> int:
         """Where the next call starts; a limit gives its verdict only for an uplink that was the first of its call."""
@@ -148,19 +151,20 @@ class ScriptEngine:
             return stopped + 1
         return stopped  # that uplink shared the call's limits with others: it runs again, first of the next call
 
-    def _sandbox(self, connector: Connector, scope: str) -> Sandbox:
+    def _sandbox(self, connector: Connector, scope: str) -> RemoteSandbox:
         contexts = self._contexts()
         key = (scope, connector.label)
         sandbox = contexts.get(key)
         if isinstance(sandbox, LoadFailure):
             raise sandbox
-        if sandbox is not None:
+        if sandbox is not None and sandbox.usable():
             contexts.move_to_end(key)
             return sandbox
         try:
-            sandbox = Sandbox(connector.kind, connector.source, self._limits[connector.kind])
+            sandbox = RemoteSandbox(connector.kind, connector.source, self._limits[connector.kind])
         except LoadFailure as failure:
-            contexts[key] = failure  # a version never changes: it will not compile next time either
+            if not isinstance(failure, BuildStopped):
+                contexts[key] = failure  # a version never changes: it will not compile next time either
             raise
         pace = getattr(self._local, "pace", None)
         if pace is not None and pace[0] == connector.label:
@@ -173,12 +177,12 @@ class ScriptEngine:
     def _drop(self, connector: Connector, scope: str) -> None:
         """Throw a context away; its pace goes to the next one (the script is the same: so is its time per job)."""
         dropped = self._contexts().pop((scope, connector.label), None)
-        if isinstance(dropped, Sandbox):
+        if isinstance(dropped, RemoteSandbox):
             self._local.pace = (connector.label, dropped.seconds_per_job)
 
     def _logs(self, connector: Connector, scope: str) -> list[str]:
         sandbox = self._contexts().get((scope, connector.label))
-        if not isinstance(sandbox, Sandbox):
+        if not isinstance(sandbox, RemoteSandbox):
             return []
         try:
             return sandbox.logs()

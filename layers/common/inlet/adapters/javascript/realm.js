@@ -70,11 +70,37 @@ function guardRealm(extraRoots) {
     define(Object.prototype, "__proto__", protoAccessor);
   }
 
+  // A job that throws hands its exception to the host, and the binding turns it into text (its toString, its
+  // ``stack``) after the call's time limit is lifted, holding Python's lock: a script's toString there never ends.
+  // Promise jobs catch what their callbacks throw; the two other kinds of job that run a script's function
+  // (queueMicrotask's, a FinalizationRegistry's cleanup) are given a function that catches all it throws.
+  function catching(callback) {
+    if (typeof callback !== "function") throw new TypeError("the callback is not a function");
+    return function () { try { apply(callback, undefined, arguments); } catch (ignored) { /* see above */ } };
+  }
+  function catchInJobs() {
+    var queue = G.queueMicrotask, Registry = G.FinalizationRegistry, construct = Reflect.construct;
+    if (typeof queue === "function") {
+      var queueMicrotask = { queueMicrotask: function (callback) { apply(queue, G, [catching(callback)]); } }
+        .queueMicrotask;
+      define(G, "queueMicrotask", { value: queueMicrotask, writable: true, enumerable: false, configurable: true });
+    }
+    if (typeof Registry !== "function") return;
+    var SafeRegistry = function FinalizationRegistry(cleanup) {  // new.target: subclasses get their prototype
+      if (new.target === undefined) throw new TypeError("Constructor FinalizationRegistry requires 'new'");
+      return construct(Registry, [catching(cleanup)], new.target);
+    };
+    SafeRegistry.prototype = Registry.prototype;
+    define(Registry.prototype, "constructor", { value: SafeRegistry, writable: true, configurable: true });
+    define(G, "FinalizationRegistry", { value: SafeRegistry, writable: true, enumerable: false, configurable: true });
+  }
+
   if (isObject(G.performance)) {  // no host clock finer than Date's, no time the process started
     var dateNow = Date.now;
     define(G, "performance", { value: { now: function now() { return dateNow(); }, timeOrigin: 0 }, writable: true,
       enumerable: describe(G, "performance").enumerable, configurable: true });
   }
+  catchInJobs();
   var roots = [G].concat(intrinsics(), extraRoots);
   var globalKeys = ownKeys(G);
   for (var k = 0; k < globalKeys.length; k++) {

@@ -96,21 +96,17 @@ class Sandbox:
 
     def run_batch(self, jobs_text: str, max_output: int) -> BatchRun:
         """Decode a JSON array of jobs in one call, under one call's limits; never raises."""
+        return batch_run(self.raw_batch(jobs_text, max_output), self.limits)
+
+    def raw_batch(self, jobs_text: str, max_output: int) -> dict:
+        """What the call left, as text (what crosses from the worker, see isolation.py): ``batch_run`` reads it."""
         cpu_before = time.process_time()
         try:
             text = self._call(self._decode_all, jobs_text, max_output)
         except ScriptFailure as failure:
-            answers = self._answered()
-            return BatchRun(answers, len(answers), failure)
+            return {"failure": failure.reason, "broken": failure.broken, "done": self._answered_text()}
         overran = time.process_time() - cpu_before > OVERRUN_FACTOR * self.limits.cpu_ms / 1000
-        head, answers = read_answers(text)
-        stop, at = head["stop"], min(head["at"], len(answers))  # never more than was answered
-        fresh = self._jobs_pending() or overran
-        if stop is None or stop == "full":
-            return BatchRun(answers, at, fresh_context=fresh)
-        if stop == "realm":
-            return BatchRun(answers, at, fresh_context=True)
-        return BatchRun(answers, at, self._script_error(stop))
+        return {"text": text, "fresh": self._jobs_pending() or overran}
 
     def _jobs_pending(self) -> bool:
         """Whether the script left Promise jobs behind: they would hold memory (and run nowhere) in the next
@@ -120,28 +116,12 @@ class Sandbox:
         except (quickjs.JSException, quickjs.StackOverflow):
             return True
 
-    def _answered(self) -> list:
-        """The answers made before a limit ended the call (none if the context cannot even say)."""
+    def _answered_text(self) -> str | None:
+        """The answers made before a limit ended the call (None if the context cannot even say)."""
         try:
-            return read_answers(self._call(self._take_done))[1]
-        except (ScriptFailure, orjson.JSONDecodeError, KeyError, TypeError):
-            return []
-
-    def _script_error(self, message: str) -> ScriptFailure:
-        """A script may catch QuickJS's memory and stack errors (the time limit it cannot) or throw the same itself
-        (nothing tells them apart): the call ends as at a limit, the context is not trusted again, and the reason
-        says what was thrown. QuickJS throws null when it cannot even allocate the error of an out-of-memory."""
-        if message.startswith("InternalError: out of memory") or message == "threw null":
-            return ScriptFailure(f"script error: {message} ({self._memory_reason()})", broken=True)
-        if message.startswith("RangeError: Maximum call stack size exceeded"):
-            return ScriptFailure(f"script error: {message} ({self._stack_reason()})", broken=True)
-        return ScriptFailure(f"script error: {message}")
-
-    def _memory_reason(self) -> str:
-        return f"memory limit of {self.limits.memory_bytes // MB} MB exceeded"
-
-    def _stack_reason(self) -> str:
-        return f"stack limit of {self.limits.stack_bytes // 1024} kB exceeded"
+            return self._call(self._take_done)
+        except ScriptFailure:
+            return None
 
     def logs(self) -> list[str]:
         return json.loads(self._call(self._take_logs))
@@ -150,7 +130,7 @@ class Sandbox:
         try:
             return function(*args)
         except quickjs.StackOverflow:
-            raise ScriptFailure(self._stack_reason(), broken=True) from None
+            raise ScriptFailure(stack_reason(self.limits), broken=True) from None
         except quickjs.JSException as exc:
             raise ScriptFailure(self._limit_reason(exc), broken=True) from None
         except (TypeError, ValueError, OverflowError) as exc:  # a value the binding cannot convert
@@ -160,7 +140,47 @@ class Sandbox:
         """What QuickJS ends a call with when it is not the script's own exception (those are caught in JS)."""
         text = first_line(exc)
         if "interrupted" in text:
-            return f"time limit of {self.limits.cpu_ms} ms exceeded"
+            return time_reason(self.limits)
         if text in ("null", "") or "out of memory" in text:
-            return self._memory_reason()
+            return memory_reason(self.limits)
         return f"engine error: {text}"
+
+
+def batch_run(raw: dict, limits: ScriptLimits) -> BatchRun:
+    """A BatchRun from what ``Sandbox.raw_batch`` left."""
+    if "failure" in raw:
+        try:
+            answers = [] if raw["done"] is None else read_answers(raw["done"])[1]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            answers = []
+        return BatchRun(answers, len(answers), ScriptFailure(raw["failure"], raw["broken"]))
+    head, answers = read_answers(raw["text"])
+    stop, at = head["stop"], min(head["at"], len(answers))  # never more than was answered
+    if stop is None or stop == "full":
+        return BatchRun(answers, at, fresh_context=raw["fresh"])
+    if stop == "realm":
+        return BatchRun(answers, at, fresh_context=True)
+    return BatchRun(answers, at, script_error(stop, limits))
+
+
+def script_error(message: str, limits: ScriptLimits) -> ScriptFailure:
+    """A script may catch QuickJS's memory and stack errors (the time limit it cannot) or throw the same itself
+    (nothing tells them apart): the call ends as at a limit, the context is not trusted again, and the reason
+    says what was thrown. QuickJS throws null when it cannot even allocate the error of an out-of-memory."""
+    if message.startswith("InternalError: out of memory") or message == "threw null":
+        return ScriptFailure(f"script error: {message} ({memory_reason(limits)})", broken=True)
+    if message.startswith("RangeError: Maximum call stack size exceeded"):
+        return ScriptFailure(f"script error: {message} ({stack_reason(limits)})", broken=True)
+    return ScriptFailure(f"script error: {message}")
+
+
+def time_reason(limits: ScriptLimits) -> str:
+    return f"time limit of {limits.cpu_ms} ms exceeded"
+
+
+def memory_reason(limits: ScriptLimits) -> str:
+    return f"memory limit of {limits.memory_bytes // MB} MB exceeded"
+
+
+def stack_reason(limits: ScriptLimits) -> str:
+    return f"stack limit of {limits.stack_bytes // 1024} kB exceeded"
