@@ -2,9 +2,8 @@
 progress while it runs, typed rows, bytes scanned and cost. moto runs no SQL: the rows are moto's configured
 results (its documented /moto-api/static/athena/query-results queue).
 
-botocore 1.44 speaks rest-json to Athena, which moto 5.2 does not parse yet ("Not yet implemented"): ``MotoAthena``
-calls moto's Athena backend directly and answers in the shapes of the Athena API reference (StartQueryExecution,
-GetQueryExecution, GetQueryResults), so the states and results are moto's, only the wire format is skipped."""
+``MotoAthena`` calls moto's Athena backend directly (the engine's unit, no wire); the same path through the CLI and
+boto3 is tested in test_lake_query_stack.py (which says why botocore's Athena model has to be re-bound there)."""
 
 from __future__ import annotations
 

@@ -28,12 +28,12 @@ def athena_sources(database: str) -> dict[str, str]:
 
 class AthenaQuery:
     def __init__(self, athena, database: str, workgroup: str, sleep: Callable[[float], None] = time.sleep,
-                 progress=sys.stderr, poll_seconds: float = 0.5) -> None:  # fmt: skip
+                 progress=None, poll_seconds: float = 0.5) -> None:  # fmt: skip
         self._athena = athena
         self._database = database
         self._workgroup = workgroup
         self._sleep = sleep
-        self._progress = progress
+        self._progress = progress if progress is not None else sys.stderr  # the stderr of the run, not of import
         self._poll = poll_seconds
 
     def run(self, sql: str, tenant: str) -> Answer:
