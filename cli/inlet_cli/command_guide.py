@@ -13,7 +13,8 @@ DESCRIPTIONS: dict[str, str] = {
         "them; `--format table|csv|json|jsonl`."
     ),
     "inlet lake backfill": (
-        "Write the tenant's records already in the Records table (its devices' uplinks and device events, "
+        "Write the tenant's records already in the Records table (the uplinks and device events of every device "
+        "with records, removed ones too: found by a paced Scan of the table's keys, whole table / 8 KB read units; "
         "`--since`/`--until`: received in that range) into the lake: one `inlet-backfill.parquet` per partition "
         "(table, tenant, day) without the ids the live path already delivered; resumable (an interrupted run "
         "starts again at the first device not done), a re-run adds no row; a progress bar on stderr."

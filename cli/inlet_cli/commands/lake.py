@@ -15,6 +15,7 @@ from inlet_cli.commands import checked_tenant, target_of
 from inlet_cli.commands.time_range import time_range
 from inlet_cli.errors import CliError
 from inlet_cli.lake.backfill import PAGE_ITEMS, Span, Staging, device_rows, partition_prefix, write_partition
+from inlet_cli.lake.serials import SerialScan
 from inlet_cli.local import env as local_env
 from inlet_cli.output import stderr
 
@@ -37,18 +38,24 @@ def run_backfill(args: argparse.Namespace) -> int:
     target = target_of(args)
     place = _place(target)
     serials = [d.serial for d in target.device_store().list(tenant)]
+    scan = SerialScan(target.client("dynamodb"), target.require("records_table"))
     staged, written = backfill(target.record_store(), serials, place, Span(tenant, since, until),
-                               _staging_path(target.source, tenant))  # fmt: skip
-    print(f"backfill of {tenant}: {staged} rows read from {len(serials)} devices, {written} rows in the backfill "
-          f"files of {place.describe()} ({since} to {until})")  # fmt: skip
+                               _staging_path(target.source, tenant), scan=scan)  # fmt: skip
+    print(f"backfill of {tenant}: {staged} rows read from {len(scan.found)} devices (registered or not; the scan "
+          f"for them read {scan.read_units:g} read units), {written} rows in the backfill files of "
+          f"{place.describe()} ({since} to {until})")  # fmt: skip
     return 0
 
 
-def backfill(records, serials: list[str], place, span: Span, staging_path: Path) -> tuple[int, int]:
-    """Stage the devices not done yet, then write every partition; the staging file is removed only at the end
-    (an interrupted run resumes from it). ``(rows staged by this run, rows in the partitions' backfill files)``."""
+def backfill(records, serials: list[str], place, span: Span, staging_path: Path,
+             scan: SerialScan | None = None) -> tuple[int, int]:  # fmt: skip
+    """Stage the devices not done yet (``serials``, plus every serial with records ``scan`` finds: removed devices
+    too), then write every partition; the staging file is removed only at the end (an interrupted run resumes from
+    it, the scan included). ``(rows staged by this run, rows in the partitions' backfill files)``."""
     staging = Staging(staging_path, span)
     try:
+        if scan is not None:
+            serials = scan.union(serials, staging.db, span.tenant)
         staged = _stage(staging, records, span.tenant, serials, span.since, span.until)
         written = _write_partitions(staging, place)
     except BaseException:
