@@ -168,3 +168,18 @@ def test_the_local_stack_buffers_rows_into_few_files_as_firehose_does(tmp_path):
     assert len(list(tmp_path.rglob("*.parquet"))) == len(partitions)  # one file per partition, not per row
     assert run_local("SELECT count(*) FROM uplinks", "acme", tmp_path).rows == [[len(
         [r for r in rows if r["tenant"] == "acme" and r["table"] == "uplinks"])]]  # fmt: skip
+
+
+def test_every_sql_block_of_the_page_is_an_example_and_parses_as_trino():
+    """The page's SQL, as a reader copies it (not the code's copy): each block parses with sqlglot's Trino grammar
+    (Athena's engine version 3 is Trino) and is one of the examples the other tests run."""
+    import re
+
+    import sqlglot
+
+    blocks = re.findall(r"```sql\n(.*?)```", DOCS.read_text(), flags=re.S)
+    assert len(blocks) >= 5
+    for block in blocks:
+        [statement] = sqlglot.parse(block.strip().rstrip(";"), read="trino")
+        assert statement is not None
+        assert block.strip().rstrip(";") in {sql for _, sql in EXAMPLES.values()}

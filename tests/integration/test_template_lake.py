@@ -24,7 +24,7 @@ def test_no_lake_resource_exists_when_it_is_off():
     assert not [name for name in resources if name.startswith("Lake")]
     deliver = resources["DestinationsDeliverFunction"]["Properties"]["Environment"]["Variables"]
     assert deliver["LAKE_STREAM"] == ""
-    role = resources["DestinationsDeliverRole"]
+    role = resources["DestinationsDeliverFunctionRole"]
     assert "firehose" not in str(role)
 
 
@@ -72,7 +72,7 @@ def test_firehose_writes_only_its_prefixes(lake):
 
 
 def test_the_delivery_function_may_send_rows_to_the_lakes_stream_only(lake):
-    role = lake["DestinationsDeliverRole"]
+    role = lake["DestinationsDeliverFunctionRole"]
     firehose = [s for s in _statements(role) if any(a.startswith("firehose:") for a in _list(s["Action"]))]
     assert [(_list(s["Action"]), _target(s["Resource"])) for s in firehose] == [
         (["firehose:PutRecordBatch"], "LakeDeliveryStream.Arn")
@@ -111,3 +111,78 @@ def _target(value) -> str:
 
 def _list(value) -> list:
     return value if isinstance(value, list) else [value]
+
+
+# Parquet's types as Hive / Athena read them (the Parquet format's LogicalTypes.md; Athena's "Data types" page for
+# Parquet): the physical type with its converted (logical) type, and LIST / MAP groups by their three-level layout.
+_HIVE_OF_PARQUET = {
+    ("BYTE_ARRAY", "UTF8"): "string",
+    ("INT32", "INT_32"): "int",
+    ("INT32", None): "int",
+    ("INT64", "INT_64"): "bigint",
+    ("INT64", None): "bigint",
+    ("INT64", "TIMESTAMP_MICROS"): "timestamp",
+    ("INT64", "TIMESTAMP_MILLIS"): "timestamp",
+    ("INT96", None): "timestamp",
+    ("DOUBLE", None): "double",
+    ("BOOLEAN", None): "boolean",
+}
+
+
+def _hive_types(elements: list[tuple]) -> list[tuple[str, str]]:
+    """(name, Hive type) of each top-level column of a file, from its Parquet schema elements (depth first)."""
+    position = 0
+
+    def read() -> tuple[str, str]:
+        nonlocal position
+        name, physical, converted, children = elements[position]
+        position += 1
+        if not children:
+            return name, _HIVE_OF_PARQUET[(physical, converted)]
+        inner = [read() for _ in range(children)]
+        if converted == "LIST":  # gateways (LIST) > list (repeated) > element
+            return name, f"array<{inner[0][1]}>"
+        if converted == "MAP":  # decoded (MAP) > key_value (repeated) > key, value
+            return name, f"map<{inner[0][1]}>"
+        return name, ",".join(t for _, t in inner)  # the repeated middle level of a LIST or MAP: its fields' types
+
+    position = 1  # elements[0] is the file's root group: its children are the columns
+    return [read() for _ in range(elements[0][3])]
+
+
+def test_the_local_writers_parquet_has_the_glue_tables_columns(lake, tmp_path):
+    """What Athena reads (the Glue table's columns, in the template) is what the local writer writes, column for
+    column: names, types, order; the partition columns are in the path only. Read from the files' own Parquet
+    metadata, mapped to Hive types independently of the code's schema list."""
+    import duckdb
+    from inlet_cli.lake.local_lake import LocalLake
+
+    from tests.lake_data import example_rows
+
+    files = LocalLake(tmp_path).write_rows(example_rows()) + _backfill_files(example_rows(), tmp_path / "backfill")
+    for logical, table in (("LakeUplinksTable", "uplinks"), ("LakeDeviceEventsTable", "device_events")):
+        glue = [
+            (c["Name"], c["Type"]) for c in lake[logical]["Properties"]["TableInput"]["StorageDescriptor"]["Columns"]
+        ]
+        written = [p for p in files if f"/{TABLES[table]}/tenant=" in p.as_posix()]
+        assert len({p.name for p in written}) > 1  # the live writer's files and the backfill's
+        for path in written:
+            elements = duckdb.sql(
+                f"SELECT name, type, converted_type, num_children FROM parquet_schema('{path}')"
+            ).fetchall()
+            assert _hive_types(elements) == glue, path
+
+
+def _backfill_files(rows: list[dict], root) -> list:
+    """The backfill's files (inlet lake backfill writes them with its own query) for the same rows."""
+    from inlet_cli.lake.backfill import BACKFILL_FILE, Span, Staging, write_partition
+
+    staging = Staging(root / "staging.duckdb", Span("acme", "", ""))
+    staging.stage("all", iter(rows))
+    files = []
+    for table, tenant, day in staging.partitions()[:4] + staging.partitions()[-4:]:
+        path = root / prefix_of({"table": table, "tenant": tenant, "day": day}) / BACKFILL_FILE
+        write_partition(staging, table, tenant, day, [], None, path)
+        files.append(path)
+    staging.close()
+    return files
