@@ -152,7 +152,9 @@ def test_the_command_on_a_stack_backfills_removed_devices_into_its_bucket(table,
     )
     boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="lake")
     argv = ["lake", "backfill", "--tenant", TENANT, "--since", "2026-02-28", "--until", "2026-03-02"]
-    assert main([*argv, "--stack", "inlet-test"]) == 0
+    assert main([*argv, "--stack", "inlet-test", "--scan-read-units", "0"]) == 1
+    assert "above 0" in capsys.readouterr().err
+    assert main([*argv, "--stack", "inlet-test", "--scan-read-units", "50"]) == 0
     out = capsys.readouterr().out
     devices = {d.serial for d in seeded.devices.list(TENANT)} | set(REGISTERED + REMOVED)  # registered or removed
     assert f"12 rows read from {len(devices)} devices" in out and "12 rows in the backfill" in out

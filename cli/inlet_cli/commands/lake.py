@@ -15,7 +15,7 @@ from inlet_cli.commands import checked_tenant, target_of
 from inlet_cli.commands.time_range import time_range
 from inlet_cli.errors import CliError
 from inlet_cli.lake.backfill import PAGE_ITEMS, Span, Staging, device_rows, partition_prefix, write_partition
-from inlet_cli.lake.serials import SerialScan
+from inlet_cli.lake.serials import READ_UNITS_PER_SECOND, SerialScan
 from inlet_cli.local import env as local_env
 from inlet_cli.output import stderr
 
@@ -29,16 +29,25 @@ def register(groups, common: argparse.ArgumentParser) -> None:
     backfill.add_argument("--tenant", required=True)
     backfill.add_argument("--since", metavar="TIME", help="received at or after: ISO 8601 or an age (30d); default all")
     backfill.add_argument("--until", metavar="TIME", help="received before (default: now)")
+    backfill.add_argument(
+        "--scan-read-units", metavar="N", type=float, default=READ_UNITS_PER_SECOND,
+        help=f"pace of the scan that finds every device with records, read units a second "
+        f"(default {READ_UNITS_PER_SECOND:g})",
+    )  # fmt: skip
     backfill.set_defaults(run=run_backfill)
 
 
 def run_backfill(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
+    if not args.scan_read_units > 0:
+        raise CliError(f"--scan-read-units: a number of read units a second above 0, not {args.scan_read_units:g}")
     since, until = time_range(args.since, args.until, datetime.now(UTC))
     target = target_of(args)
     place = _place(target)
     serials = [d.serial for d in target.device_store().list(tenant)]
-    scan = SerialScan(target.client("dynamodb"), target.require("records_table"))
+    scan = SerialScan(
+        target.client("dynamodb"), target.require("records_table"), read_units_per_second=args.scan_read_units
+    )
     staged, written = backfill(target.record_store(), serials, place, Span(tenant, since, until),
                                _staging_path(target.source, tenant), scan=scan)  # fmt: skip
     print(f"backfill of {tenant}: {staged} rows read from {len(scan.found)} devices (registered or not; the scan "

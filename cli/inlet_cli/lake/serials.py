@@ -28,8 +28,8 @@ PAGE_LIMIT = 1000  # items read per page (each page is at most 1 MB read anyway)
 
 
 class SerialScan:
-    def __init__(self, dynamodb, table: str, segments: int = SEGMENTS,
-                 read_units_per_second: float = READ_UNITS_PER_SECOND, sleep: Callable[[float], None] = time.sleep,
+    def __init__(self, dynamodb, table: str, read_units_per_second: float = READ_UNITS_PER_SECOND,
+                 segments: int = SEGMENTS, sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], float] = time.monotonic) -> None:  # fmt: skip
         self._dynamodb, self._table, self._segments = dynamodb, table, segments
         self._rate, self._sleep, self._clock = read_units_per_second, sleep, clock
