@@ -167,7 +167,7 @@ def _stored_body(data: dict, deps: DestinationDependencies) -> dict | None:
 
     pointer = data.get("item") or {}
     item = deps.load_item(pointer.get("device", ""), pointer.get("sk", ""))
-    return item_body(item, data["destination"]) if item else None
+    return item_body(item, data["destination"], pointer.get("redecoded_at", "")) if item else None
 
 
 def _settle(
