@@ -1,0 +1,65 @@
+"""Each uplink's delivery outcome per destination, as the delivery function records it for the inspector: delivered,
+retrying with the reason and the attempt, dead-lettered with the reason; the latest attempt wins; one item per
+(uplink, destination), written in batches."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from inlet.destinations.outcomes import DeliveryOutcomes, uplink_of
+from inlet_cli.local import env as local_env
+
+from tests.destinations_harness import DestinationsStack, Receiver, bodies
+from tests.integration.test_destinations_webhook import add_webhook, send_uplinks
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def three_receivers(seeded, monkeypatch, request):
+    stack = DestinationsStack(monkeypatch)
+    made = {"fine": Receiver([]), "flaky": Receiver(["500"]), "gone": Receiver(["410"])}
+    for name, receiver in made.items():
+        receiver.start()
+        request.addfinalizer(receiver.stop)
+        add_webhook(name, receiver.url)
+    return stack, made
+
+
+def read(uplinks: list[tuple[str, str]]) -> dict:
+    outcomes = DeliveryOutcomes(local_env.TABLES["DedupTable"])
+    return outcomes.of_uplinks(local_env.EVENTS_TENANT, uplinks, ["fine", "flaky", "gone", "absent"])
+
+
+def test_the_outcome_of_each_uplink_per_destination_is_recorded_and_the_latest_wins(three_receivers, monkeypatch):
+    stack, receivers = three_receivers
+    calls = []
+    client = boto3.client("dynamodb", region_name=local_env.REGION)
+    real = client.batch_write_item
+    monkeypatch.setattr(stack.deps.outcomes, "_dynamodb", client)
+    monkeypatch.setattr(client, "batch_write_item", lambda **kw: calls.append(kw) or real(**kw))
+    [accepted] = send_uplinks(1)
+    stack.pump(rounds=1)  # the first attempt of each
+    serial = bodies(receivers["fine"].arrived())[0]["serial"]
+    first = read([(serial, accepted)])[accepted]
+    assert sorted(first) == ["fine", "flaky", "gone"]  # no outcome for a destination that never had the uplink
+    assert (first["fine"]["status"], first["fine"].get("reason")) == ("delivered", None)
+    assert (first["flaky"]["status"], first["flaky"]["reason"], first["flaky"]["attempt"]) == (
+        "retrying",
+        "webhook_500",
+        1,
+    )
+    assert first["gone"]["status"] == "dead_lettered" and first["gone"]["reason"].startswith("webhook_410")
+    assert first["fine"]["delivery_id"] == bodies(receivers["fine"].arrived())[0]["delivery_id"]
+    assert sum(len(c["RequestItems"][local_env.TABLES["DedupTable"]]) for c in calls) == 3  # one item per delivery
+    assert len(calls) == 1  # the batch's three outcomes in one call
+    stack.pump()
+    later = read([(serial, accepted)])[accepted]
+    assert (later["flaky"]["status"], later["flaky"]["attempt"]) == ("delivered", 2)
+
+
+def test_an_oversized_delivery_names_its_uplink_by_its_record_key():
+    pointer = {"item": {"device": "acme#70B3D57ED0000001#events", "sk": "2026-12-07T04:00:00.000Z#9c2e#3"}}
+    assert uplink_of(pointer) == ("70B3D57ED0000001", "9c2e-3")
+    assert uplink_of({"body": {"serial": "A1", "id": "9c2e-0"}}) == ("A1", "9c2e-0")
+    assert uplink_of({"item": {"device": "acme", "sk": "x"}}) is None
