@@ -1,6 +1,7 @@
 """``inlet inspect`` shows each uplink's delivery outcomes per destination, in a real browser (headless Chromium) on
 the local stack, whose delivery path runs as the stack's does: one destination delivered, one retrying with the
-receiver's answer as the reason, one dead-lettered (the receiver answered 410), then the retried one delivered."""
+receiver's answer as the reason, one dead-lettered (the receiver answered 410), then the retried one delivered.
+And ``inlet records redecode --deliver --local`` sends the re-decoded uplink through the same local delivery path."""
 
 from __future__ import annotations
 
@@ -23,8 +24,9 @@ def relay(local_stack):
     """Tenant ``relay``: a key, a device, three webhooks on this machine (fine, failing once, gone)."""
     created = local_stack.cli("keys", "create", "--tenant", "relay", "--local", "--json")
     assert created.returncode == 0, created.stderr
-    added = local_stack.cli("devices", "add", "RELAY-1", "--tenant", "relay", "--local")
-    assert added.returncode == 0, added.stderr
+    for serial in ("RELAY-1", "RELAY-2"):  # RELAY-2 stores its payload undecoded, until it is re-decoded
+        added = local_stack.cli("devices", "add", serial, "--tenant", "relay", "--local")
+        assert added.returncode == 0, added.stderr
     receivers = {"fine": Receiver([]), "flaky": Receiver(["500"]), "gone": Receiver(["410"])}
     for name, receiver in receivers.items():
         receiver.start()
@@ -61,4 +63,30 @@ def test_the_page_shows_each_uplinks_delivery_outcome_per_destination(relay):
         # the retried delivery succeeds after its backoff: the page follows it without a reload
         expect(item.locator('.delivery[data-destination="flaky"]')).to_have_text("→ flaky: delivered", timeout=40_000)
         browser.close()
-    assert len(relay["fine"].arrived()) == len(relay["flaky"].arrived()) == 1
+    for name in ("fine", "flaky"):  # each delivered once
+        assert [json.loads(r.body)["serial"] for r in relay[name].arrived()].count("RELAY-1") == 1
+
+
+def test_redecode_deliver_on_the_local_stack_reaches_the_webhook_as_a_new_event(relay):
+    headers = {"Authorization": relay["key"], "Content-Type": "application/json"}
+    uplink = {"serial": "RELAY-2", "payload": "016700e1", "port": 1}  # Cayenne LPP: channel 1, 22.5 °C
+    assert requests.post(relay["stack"].url, json=uplink, headers=headers, timeout=10).status_code == 200
+    first = wait_for(relay["fine"], lambda b: b["serial"] == "RELAY-2")
+    assert "decoded" not in first
+    done = relay["stack"].cli("records", "redecode", "RELAY-2", "--tenant", "relay", "--since", "1h",
+                              "--connector", "cayenne-lpp", "--deliver", "--local", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["deliveries_queued"] == 3  # fine, flaky and gone take it
+    again = wait_for(relay["fine"], lambda b: b.get("redecoded") is True)
+    assert again["id"] == first["id"] and again["delivery_id"] != first["delivery_id"]
+    assert again["decoded"]["temperature_1"] == 22.5
+
+
+def wait_for(receiver, wanted, seconds: float = 20) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [b for b in (json.loads(r.body) for r in receiver.arrived()) if wanted(b)]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError("the delivery did not arrive")
