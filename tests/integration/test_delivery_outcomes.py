@@ -67,3 +67,39 @@ def test_an_oversized_delivery_names_its_uplink_by_its_record_key():
     assert uplink_of(pointer) == ("70B3D57ED0000001", "9c2e-3")
     assert uplink_of({"body": {"serial": "A1", "id": "9c2e-0"}}) == ("A1", "9c2e-0")
     assert uplink_of({"item": {"device": "acme", "sk": "x"}}) is None
+
+
+def test_the_inspector_answers_uplinks_outcomes_refuses_what_is_not_an_uplink_and_says_when_reading_fails(seeded):
+    import json
+    from urllib.parse import quote
+
+    from botocore.exceptions import ClientError
+    from inlet.adapters.aws import client
+    from inlet.adapters.records import RecordStore
+    from inlet_cli.inspector.server import DELIVERIES_ASKED, Inspector
+
+    from tests.integration.test_cli_request_log import get, log_store
+
+    asked, failing = [], []
+
+    def deliveries(uplinks):
+        asked.append(uplinks)
+        if failing:
+            raise ClientError({"Error": {"Code": "ThrottlingException"}}, "BatchGetItem")
+        return {uplinks[0][1]: {"fine": {"status": "delivered"}}}
+
+    records = RecordStore(local_env.TABLES["RecordsTable"], dynamodb=client("dynamodb"))
+    server = Inspector(0, "demo", log_store(), records, lambda: {}, deliveries)
+    server.start()
+    try:
+        query = "&".join(f"uplink={quote(f'AA-BB-01/9c2e-{i}')}" for i in range(DELIVERIES_ASKED + 5))
+        answer = get(server, f"/api/deliveries?{query}")
+        assert answer.status == 200 and json.loads(answer.read()) == {"9c2e-0": {"fine": {"status": "delivered"}}}
+        assert len(asked[0]) == DELIVERIES_ASKED and asked[0][0] == ("AA-BB-01", "9c2e-0")
+        bad = get(server, "/api/deliveries?uplink=" + quote("AA-BB-01/<script>"))
+        assert bad.status == 400 and "not an uplink" in json.loads(bad.read())["error"]
+        failing.append(True)
+        failed = get(server, "/api/deliveries?uplink=" + quote("AA-BB-01/9c2e-0"))
+        assert failed.status == 502 and "ThrottlingException" in json.loads(failed.read())["error"]
+    finally:
+        server.stop()
