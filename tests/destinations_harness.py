@@ -4,7 +4,7 @@ mappings), the delivery function sends. And a webhook receiver on this machine t
 
 The receiver follows HTTP as a webhook receiver may answer it (RFC 9110): a status with a body, or no answer in time,
 or a dropped connection (a TCP reset, as a crashed or overloaded server gives). ``script`` lists what the next
-requests get, one entry each: ``ok``, ``500``, ``429`` (with ``Retry-After: 1``), ``timeout`` (answers 200 only
+requests get, one entry each: ``ok``, ``500``, ``410``, ``429`` (with ``Retry-After: 1``), ``timeout`` (answers 200 only
 after the sender gave up), ``reset``; when it runs out, every request gets ``ok``.
 """
 
@@ -56,7 +56,7 @@ class Receiver:
                     return
                 if mode == "timeout":
                     time.sleep(receiver.late_seconds)
-                status = {"ok": 200, "timeout": 200, "500": 500, "429": 429}[mode]
+                status = {"ok": 200, "timeout": 200, "500": 500, "410": 410, "429": 429}[mode]
                 self.send_response(status)
                 if mode == "429":
                     self.send_header("Retry-After", "1")

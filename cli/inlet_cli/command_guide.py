@@ -126,7 +126,8 @@ DESCRIPTIONS: dict[str, str] = {
         "kept as `decoder.previous`, see *Decoders*); a progress bar, a page of 100 records at a time, writes "
         "paced to half the table's write capacity (100 units/s on demand; `--max-wcu`), and a run stopped "
         "half-way goes on from its checkpoint when run again (`--restart`: from the start); `--dry-run` counts "
-        "what would change and writes nothing (`--json`: the counts, `skipped`, `examples`)."
+        "what would change and writes nothing (`--json`: the counts, `skipped`, `examples`); `--deliver` sends "
+        "the records written to the tenant's destinations, marked `redecoded`, with new delivery ids."
     ),
     "inlet inspect": (
         "The inspector (see *The inspector*): switches the request log of the tenant's keys on, serves the "

@@ -57,13 +57,14 @@ REACHED = {
     "DestinationsDeliverFunction": {
         "DestinationStore._read_tenant": ["DESTINATIONS_PATH"], "DeliveryQueue.defer": ["DESTINATIONS_QUEUE_URL"],
         "DeliveryQueue.keep": ["DESTINATIONS_DLQ_URL"], "Health._update": ["DEDUP_TABLE"],
-        "RecordStore.get": ["RECORDS_TABLE"],
+        "RecordStore.get": ["RECORDS_TABLE"], "DeliveryOutcomes._write": ["DEDUP_TABLE"],
     },
 }
 CLI_ONLY = {  # `inlet keys|devices|records|replay` with the operator's own credentials
     "KeyStore._create_gate", "KeyStore.put", "KeyStore.list", "DeviceStore.remove", "DeviceStore.list",
     "RecordStore.latest", "RecordStore.between", "RecordStore.count_between", "RequestLogStore.after",
     "DestinationStore.get", "DestinationStore.put", "DestinationStore.remove", "Health._get_many",
+    "DeliveryOutcomes._read",
     "ConnectorStore.add", "ConnectorStore.versions", "ConnectorStore.latest_of_each", "ConnectorStore.remove",
     "ConnectorStore._highest_removed", "DeviceStore.get", "DeviceStore.replace", "DeviceStore.naming",
 }

@@ -52,7 +52,14 @@ def run_inspector(args: argparse.Namespace) -> int:
     switch = _Switch(target, keys, ids, seconds)
     session = _session_of(target, keys, tenant, ids)
     try:
-        server = Inspector(args.port, tenant, target.request_log_store(), target.record_store(), session)
+        server = Inspector(
+            args.port,
+            tenant,
+            target.request_log_store(),
+            target.record_store(),
+            session,
+            _deliveries_of(target, tenant),
+        )
     except OSError as exc:
         raise CliError(f"cannot listen on 127.0.0.1:{args.port} ({exc.strerror}): pass --port (0: any)") from None
     signal.signal(signal.SIGTERM, _interrupt)
@@ -73,6 +80,25 @@ def run_inspector(args: argparse.Namespace) -> int:
         server.stop()
         switch.off()
     return 0
+
+
+def _deliveries_of(target, tenant: str):
+    """What the page asks about uplinks' deliveries: their outcomes per destination of the tenant (the destinations
+    read once a minute), or ``None`` where the target names no dedup table (nothing recorded)."""
+    if not target.dedup_table:
+        return None
+    from inlet.destinations.outcomes import DeliveryOutcomes
+
+    from inlet_cli.commands.destinations import stores
+
+    store = stores(target)[1]
+    outcomes = DeliveryOutcomes(target.dedup_table, dynamodb=target.client("dynamodb"))
+
+    def read(uplinks: list[tuple[str, str]]) -> dict:
+        names = [d.name for d in store.of_tenant(tenant)]
+        return outcomes.of_uplinks(tenant, uplinks, names) if names else {}
+
+    return read
 
 
 class _Switch:

@@ -8,12 +8,15 @@ browser opened elsewhere cannot read the log through DNS rebinding):
 - ``/api/events``: the request log as ``text/event-stream``: the latest ``BACKLOG`` entries, then every new one.
   One DynamoDB Query per connection every ``POLL_SECONDS``; an entry's ``id`` is its sort key, so a reconnecting
   browser (``Last-Event-ID``) resumes after what it has;
-- ``/api/records?serial=S``: the device's latest ``RECORDS_LIMIT`` records (time and numeric variables), one Query.
+- ``/api/records?serial=S``: the device's latest ``RECORDS_LIMIT`` records (time and numeric variables), one Query;
+- ``/api/deliveries?uplink=SERIAL/ID&...``: each uplink's latest delivery outcome per destination of the tenant
+  (``inlet.destinations.outcomes``; at most ``DELIVERIES_ASKED`` uplinks, BatchGetItem of uplinks x destinations).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -25,6 +28,7 @@ from inlet.adapters.aws import SDK_ERRORS, error_code
 from inlet.adapters.records import RecordStore
 from inlet.adapters.request_log import RequestLogStore
 from inlet.core.request_log import sort_key_before
+from inlet.errors import ServiceUnavailable
 
 from inlet_cli.serials import parse_serial
 
@@ -37,14 +41,19 @@ RECORDS_LIMIT = 200
 HEARTBEAT_POLLS = 15  # a comment line now and then: a proxy or the browser never sees the stream idle for long
 # A request that started earlier may finish (and write its entry) after a newer one: each poll looks back this far.
 LOOKBACK_SECONDS = 5
+DELIVERIES_ASKED = 50
+UPLINK_ID = re.compile(r"^[0-9A-Za-z]{1,64}-[0-9]{1,6}$")  # a record's id: its request's group, its index
 
 
 class Inspector(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int, tenant: str, log: RequestLogStore, records: RecordStore, session: Callable) -> None:
+    def __init__(
+        self, port: int, tenant: str, log: RequestLogStore, records: RecordStore, session: Callable, deliveries=None
+    ) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.tenant, self.log, self.records, self.session = tenant, log, records, session
+        self.deliveries = deliveries  # [(serial, uplink id)] -> {uplink id: {destination: outcome}}; None: no table
         self.stopping = threading.Event()
 
     @property
@@ -105,11 +114,30 @@ class _Handler(BaseHTTPRequestHandler):
             if problem:
                 return self._json({"error": problem}, 400)
             return self._json(self.server.chart_records(serial))
+        if url.path == "/api/deliveries":
+            return self._deliveries(parse_qs(url.query).get("uplink") or [])
         if url.path == "/favicon.ico":
             return self._send(204, b"", "image/x-icon")
         if url.path == "/api/events":
             return self._stream(self.headers.get("Last-Event-ID") or None)
         return self._send(404, b"not found", "text/plain")
+
+    def _deliveries(self, asked: list[str]) -> None:
+        uplinks = []
+        for text in asked[:DELIVERIES_ASKED]:
+            serial, _, uplink = text.partition("/")
+            serial, problem = parse_serial(serial)
+            if problem or not UPLINK_ID.match(uplink):
+                return self._json({"error": f"not an uplink: {text!r} (SERIAL/ID)"}, 400)
+            uplinks.append((serial, uplink))
+        if not self.server.deliveries or not uplinks:
+            return self._json({})
+        try:
+            return self._json(self.server.deliveries(uplinks))
+        except (*SDK_ERRORS, ServiceUnavailable, TimeoutError) as exc:
+            return self._json(
+                {"error": f"reading the delivery outcomes failed ({error_code(exc) or type(exc).__name__})"}, 502
+            )
 
     def _own_host(self) -> bool:
         port = self.server.server_address[1]

@@ -16,11 +16,13 @@ EXAMPLES = 3
 
 
 class Run:
-    def __init__(self, target, tenant: str, connector, span: tuple[str, str], checkpoint, pacer) -> None:
+    def __init__(self, target, tenant: str, connector, span: tuple[str, str], checkpoint, pacer, redelivery=None):
         from inlet_cli.commands.decode import script_engine
 
         self.target, self.tenant, self.connector, self.span = target, tenant, connector, span
         self.checkpoint, self.pacer = checkpoint, pacer  # pacer None: a dry run
+        self.redelivery = redelivery  # --deliver: the records written are sent to the destinations (deliver.py)
+        self.stamp = checkpoint.started or now_iso()  # the run's redecoded_at, kept by a resumed run
         self.engine = script_engine()
         self.counts: Counter = Counter()
         self.skipped: list[dict] = []  # devices not re-decoded, and why
@@ -38,7 +40,9 @@ class Run:
         after = self.checkpoint.after(serial) if self.pacer else ""
         for page in decoded_pages(self.target, self.tenant, serial, device, connector, self.span, after, self.engine):
             for item, uplink, decoding in page:
-                self.record(item, uplink, redecoded(uplink, decoding, now_iso()))
+                self.record(item, uplink, redecoded(uplink, decoding, self.stamp))
+            if self.redelivery:
+                self.redelivery.flush()
             if self.pacer:
                 self.checkpoint.wrote(serial, page[-1][0]["sk"]["S"])
             advanced(len(page))
@@ -77,3 +81,5 @@ class Run:
             self.counts["gone"] += 1  # expired and deleted while the run went: not written again
             return
         self.counts["written"] += 1
+        if self.redelivery:
+            self.redelivery.add(new_item, record)

@@ -3,7 +3,11 @@
 "use strict";
 
 const MAX_SHOWN = 500; // requests kept on the page; older ones are dropped
-const state = { entries: new Map(), nodes: new Map(), serials: new Set(), keys: new Set(), chartTimer: null };
+const DELIVERIES_POLL_MS = 2000; // how often the newest uplinks' delivery outcomes are read again
+const DELIVERIES_WATCHED_MS = 15 * 60 * 1000; // an uplink's outcomes are followed this long after it arrived
+const DELIVERIES_ASKED = 50; // uplinks asked at a time (the server's limit)
+const state = { entries: new Map(), nodes: new Map(), serials: new Set(), keys: new Set(), chartTimer: null,
+  uplinks: new Map() };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, className, text) {
@@ -141,7 +145,45 @@ function renderItem(item) {
   const warnings = [...(decoder.warnings || []), ...(item.warnings || [])];
   if (warnings.length) li.append(" ", el("span", "warnings", `warnings: ${warnings.join("; ")}`));
   for (const line of item.console || []) li.append(el("code", "console", `console: ${line}`));
+  if (item.id && item.serial) li.append(watchDeliveries(`${item.serial}/${item.id}`));
   return li;
+}
+
+// --- deliveries: each stored uplink's latest outcome per destination (delivered, retrying and why, dead-lettered) ---
+function watchDeliveries(uplink) {
+  const box = el("div", "deliveries");
+  box.dataset.uplink = uplink;
+  state.uplinks.set(uplink, { box, since: Date.now() });
+  return box;
+}
+
+async function loadDeliveries() {
+  const now = Date.now();
+  for (const [uplink, watched] of state.uplinks) {
+    if (!watched.box.isConnected || now - watched.since > DELIVERIES_WATCHED_MS) state.uplinks.delete(uplink);
+  }
+  const asked = [...state.uplinks.keys()].slice(-DELIVERIES_ASKED);
+  if (!asked.length) return;
+  const query = asked.map((u) => `uplink=${encodeURIComponent(u)}`).join("&");
+  const answer = await (await fetch(`/api/deliveries?${query}`)).json();
+  if (answer.error) return;
+  for (const uplink of asked) {
+    const outcomes = answer[uplink.slice(uplink.indexOf("/") + 1)];
+    if (outcomes && state.uplinks.has(uplink)) showDeliveries(state.uplinks.get(uplink).box, outcomes);
+  }
+}
+
+function showDeliveries(box, outcomes) {
+  const spans = Object.keys(outcomes).sort().map((destination) => {
+    const o = outcomes[destination];
+    const label = { delivered: "delivered", retrying: "retrying", dead_lettered: "dead-lettered" }[o.status] || o.status;
+    const span = el("span", `delivery ${o.status}`, `→ ${destination}: ${label}`);
+    span.dataset.destination = destination;
+    if (o.reason) span.append(" ", el("span", "why", `(${o.reason}${o.status === "retrying" ? `, attempt ${o.attempt}` : ""})`));
+    span.title = `${o.at} · delivery id ${o.delivery_id}`;
+    return span;
+  });
+  box.replaceChildren(...spans);
 }
 
 // A TagoIO parser's result is mostly its input (the uplink's metadata) with a few records of its own: those are the
@@ -252,3 +294,4 @@ $("variable").addEventListener("change", drawChart);
 loadSession();
 setInterval(loadSession, 60000);
 connect();
+setInterval(() => loadDeliveries().catch(() => {}), DELIVERIES_POLL_MS);

@@ -5,7 +5,8 @@
     {"version": 1, "type": "uplink", "id": "<record id>", "delivery_id": "msg_...", "destination": "backend",
      "tenant": "acme", "serial": "70B3D57ED0000001", "group": "...", "time": "...", "received_at": "...",
      "port": 10, "payload": "hex", "format": "tts_v3", "flags": [], "variables": [...TagoIO-form variables...],
-     "decoded": {...} (when decoded), "decoder": {...} (when decoded), "event": {...} (device events)}
+     "decoded": {...} (when decoded), "decoder": {...} (when decoded), "event": {...} (device events),
+     "redecoded": true, "redecoded_at": "..." (only when `inlet records redecode --deliver` sends it again)}
 
 ``variables`` hold the network metadata (rssi, snr, gateways...) and the decoded values in TagoIO's form; a field
 that has no value is left out rather than sent as null, except ``port`` and ``payload``. Fields are only ever added
@@ -24,15 +25,18 @@ _RECORD_FIELDS = ("id", "tenant", "serial", "group", "time", "received_at", "por
 _OPTIONAL = ("decoded", "decoder", "event", "key_id")  # key_id: records written since they keep it
 
 
-def delivery_id(tenant: str, destination: str, partition: str, sort_key: str) -> str:
+def delivery_id(tenant: str, destination: str, partition: str, sort_key: str, redecoded_at: str = "") -> str:
     """Stable for one stored record and one destination: every retry and replay carries the same id (Standard
-    Webhooks ``webhook-id``; ``msg_`` + 32 hex digits)."""
-    digest = hashlib.sha256(f"{tenant}\x00{destination}\x00{partition}\x00{sort_key}".encode()).hexdigest()
+    Webhooks ``webhook-id``; ``msg_`` + 32 hex digits). A re-decoding run (``redecoded_at``: when it started) is a
+    new event for the receiver, so it gets its own id, the same for every delivery of that run."""
+    parts = [tenant, destination, partition, sort_key] + ([f"redecoded@{redecoded_at}"] if redecoded_at else [])
+    digest = hashlib.sha256("\x00".join(parts).encode()).hexdigest()
     return f"msg_{digest[:32]}"
 
 
-def record_body(record: dict, destination: str, delivery: str) -> dict:
-    """The body for a record as ``from_item`` reads it (a stored item, or a stream's new image)."""
+def record_body(record: dict, destination: str, delivery: str, redecoded_at: str = "") -> dict:
+    """The body for a record as ``from_item`` reads it (a stored item, or a stream's new image); marked as
+    re-decoded (``redecoded``, ``redecoded_at``) when a re-decoding run sends it again."""
     body = {
         "version": BODY_VERSION,
         "type": DEVICE_EVENT if "event" in record else UPLINK,
@@ -42,14 +46,16 @@ def record_body(record: dict, destination: str, delivery: str) -> dict:
     body.update({name: record.get(name) for name in _RECORD_FIELDS})
     body["variables"] = record.get("variables") or []
     body.update({name: record[name] for name in _OPTIONAL if record.get(name) is not None})
+    if redecoded_at:
+        body.update(redecoded=True, redecoded_at=redecoded_at)
     return body
 
 
-def item_body(item: dict, destination: str) -> dict:
+def item_body(item: dict, destination: str, redecoded_at: str = "") -> dict:
     """The body for a stored item (DynamoDB attribute values, as GetItem, Query or a stream record gives them)."""
     record = from_item(item)
-    identity = delivery_id(record["tenant"], destination, item["device"]["S"], item["sk"]["S"])
-    return record_body(record, destination, identity)
+    identity = delivery_id(record["tenant"], destination, item["device"]["S"], item["sk"]["S"], redecoded_at)
+    return record_body(record, destination, identity, redecoded_at)
 
 
 def sample_body(tenant: str, destination: str) -> dict:

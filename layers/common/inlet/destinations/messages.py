@@ -15,6 +15,8 @@ def to_message(tenant: str, destination: str, delivery_id: str, body: dict, item
         message["body"] = body
     else:
         message["item"] = {"device": item_key["device"]["S"], "sk": item_key["sk"]["S"]}
+        if body.get("redecoded_at"):  # the body rebuilt from the item is marked as the inline one is
+            message["item"]["redecoded_at"] = body["redecoded_at"]
     return orjson.dumps(message).decode()
 
 

@@ -8,6 +8,7 @@ from inlet.adapters import aws
 from inlet.adapters.deliveries import DeliveryQueue
 from inlet.adapters.records import RecordStore
 from inlet.destinations.health import Health
+from inlet.destinations.outcomes import DeliveryOutcomes
 from inlet.destinations.settings import DestinationSettings, load_destination_settings
 from inlet.destinations.store import DestinationStore
 
@@ -31,6 +32,7 @@ def build(settings: DestinationSettings, client=None):
         health=Health(settings.health_table, dynamodb=make("dynamodb")),
         client=make,
         load_item=load_item,
+        outcomes=DeliveryOutcomes(settings.health_table, dynamodb=make("dynamodb")),
     )
 
 

@@ -28,6 +28,7 @@ from inlet.destinations import (
 )
 from inlet.destinations.health import Health, hour_of
 from inlet.destinations.messages import from_message
+from inlet.destinations.outcomes import DeliveryOutcomes, of_settled
 from inlet.destinations.retries import backoff_seconds, exhausted
 from inlet.destinations.settings import DestinationSettings
 from inlet.destinations.store import DestinationStore
@@ -51,6 +52,7 @@ class DestinationDependencies:
     jitter: Callable[[], float] = random.random
     clock: Callable[[], float] = time.time
     visibility: Callable[[int], int] = lambda seconds: seconds  # tests shrink the waits, never the decisions
+    outcomes: DeliveryOutcomes | None = None  # each uplink's outcome per destination, for the inspector
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ def deliver_destinations(records: list[dict], deps: DestinationDependencies) -> 
     now = deps.clock()
     groups: dict[tuple[str, str], list[tuple[Queued, dict]]] = {}
     settled: list[Settled] = []
+    parsed: dict[str, dict] = {}
     for record in records:
         message = Queued.from_record(record, now)
         try:
@@ -96,6 +99,7 @@ def deliver_destinations(records: list[dict], deps: DestinationDependencies) -> 
             settled.append(_settle(message, "", "", Answer(REFUSED, str(exc)), deps))
             continue
         groups.setdefault((data["tenant"], data["destination"]), []).append((message, data))
+        parsed[message.id] = data
     if len(groups) <= 1:
         results = [_destination(group, messages, deps) for group, messages in groups.items()]
     else:
@@ -104,6 +108,8 @@ def deliver_destinations(records: list[dict], deps: DestinationDependencies) -> 
     for (tenant, name), answers, kind in results:
         settled.extend(_settle(message, tenant, name, answer, deps, kind) for message, answer in answers)
         _record_health(tenant, name, [s for s in settled if s.destination == name and s.tenant == tenant], deps)
+    if deps.outcomes:
+        deps.outcomes.record(of_settled(settled, parsed))
     return settled
 
 
@@ -167,7 +173,7 @@ def _stored_body(data: dict, deps: DestinationDependencies) -> dict | None:
 
     pointer = data.get("item") or {}
     item = deps.load_item(pointer.get("device", ""), pointer.get("sk", ""))
-    return item_body(item, data["destination"]) if item else None
+    return item_body(item, data["destination"], pointer.get("redecoded_at", "")) if item else None
 
 
 def _settle(

@@ -42,7 +42,7 @@ def fan_out(stream_records: list[dict], deps: FanOutDependencies) -> Counter:
         key_id = image.get(DELIVER_ATTRIBUTE, {}).get("S")
         if not key_id:
             continue
-        for tenant, name, message in _deliveries(image, key_id, deps.destinations):
+        for tenant, name, message in deliveries(image, key_id, deps.destinations):
             messages.append(message)
             queued[(tenant, name)] += 1
     deps.queue.send(messages)
@@ -61,7 +61,9 @@ def _fanned_out(kind: str) -> bool:
         return True
 
 
-def _deliveries(image: dict, key_id: str, store: DestinationStore):
+def deliveries(image: dict, key_id: str, store: DestinationStore, redecoded_at: str = ""):
+    """``(tenant, destination, message)`` for each destination that takes this stored item (``image``: its
+    attribute values); ``redecoded_at``: sent again by the re-decoding run started then (a new delivery id)."""
     record = from_item(image)
     item_type = DEVICE_EVENT if "event" in record else UPLINK
     for destination in store.of_tenant(record["tenant"]):
@@ -69,6 +71,6 @@ def _deliveries(image: dict, key_id: str, store: DestinationStore):
             continue
         if not takes(destination, key_id, record["serial"], record.get("port"), item_type):
             continue
-        identity = delivery_id(record["tenant"], destination.name, image["device"]["S"], image["sk"]["S"])
-        body = record_body(record, destination.name, identity)
+        identity = delivery_id(record["tenant"], destination.name, image["device"]["S"], image["sk"]["S"], redecoded_at)
+        body = record_body(record, destination.name, identity, redecoded_at)
         yield record["tenant"], destination.name, to_message(record["tenant"], destination.name, identity, body, image)
