@@ -47,7 +47,16 @@ def imported_by(path: Path, module: str) -> set[str]:
             names |= {base} | {f"{base}.{alias.name}" for alias in node.names}
         elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "import_module":
             names |= _loaded_by_name(node) or _registered_in(path)
+        elif isinstance(node, ast.List | ast.Tuple):
+            names |= _run_as_program(node)
     return names
+
+
+def _run_as_program(command: ast.List | ast.Tuple) -> set[str]:
+    """A command line ``[sys.executable, "-m", "inlet.x"]`` runs that module in a process of its own (the decoder
+    sandbox's worker): it is reached as an import would reach it."""
+    words = [n.value if isinstance(n, ast.Constant) else None for n in command.elts]
+    return {words[i + 1] for i, word in enumerate(words[:-1]) if word == "-m" and isinstance(words[i + 1], str)}
 
 
 def _registered_in(path: Path) -> set[str]:
