@@ -115,3 +115,34 @@ def test_a_part_older_than_its_claim_is_kept_is_checked_in_tagoio_before_posting
     assert not claim_may_have_expired(fresh.received_at, now + 13 * 86_400)
     assert claim_may_have_expired(fresh.received_at, now + 14 * 86_400)
     assert claim_may_have_expired("not a time", now)
+
+
+def test_replay_and_test_find_the_local_stack_with_local(both, capsys, monkeypatch, tmp_path):
+    from tests.integration.test_cli import write_local_state
+
+    write_local_state(monkeypatch, tmp_path, delivery_queue_url=both.queue_url, dead_letter_queue_url=both.dlq_url)
+    send_three(both)
+    both.sqs.purge_queue(QueueUrl=both.queue_url)
+    monkeypatch.delenv("DELIVERY_QUEUE_URL")  # only the local state names the queue now
+    code, answer = run(capsys, "destinations", "replay", NAME, "--since", "1h", "--local")
+    assert code == 0 and answer["queued"] == 3
+    both.drain()
+    assert [len(both.stored(s)) for s in SERIALS] == [2, 2, 2]
+    code, answer = run(capsys, "destinations", "test", NAME, "--serial", SERIALS[2], "--local")
+    assert code == 0 and len(both.stored(SERIALS[2])) == 5
+
+
+def test_a_destination_added_with_the_tagoio_kind_is_used_by_its_name(both, capsys, monkeypatch, tmp_path):
+    from tests.integration.test_cli import write_local_state
+
+    write_local_state(monkeypatch, tmp_path, delivery_queue_url=both.queue_url, dead_letter_queue_url=both.dlq_url)
+    options = ["--kind", "tagoio", "--tagoio-api-url", both.tagoio.url, "--network-token-param", "test-network",
+               "--tagoio-authorization", TAGO_AUTHORIZATION, "--keys", key_hash(KEY)[:16], "--local"]  # fmt: skip
+    assert run(capsys, "destinations", "add", "tago", *options)[0] == 0
+    code, _ = run(capsys, "destinations", "test", "tago", "--serial", SERIALS[0], "--local")
+    assert code == 0 and len(both.stored(SERIALS[0])) == 3
+    send_three(both)
+    both.drain()
+    code, answer = run(capsys, "destinations", "replay", "tago", "--since", "1h", "--local")
+    both.drain()
+    assert answer["queued"] == 3 and [len(both.stored(s)) for s in SERIALS] == [5, 2, 2]  # nothing twice
