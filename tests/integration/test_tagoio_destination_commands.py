@@ -146,3 +146,22 @@ def test_a_destination_added_with_the_tagoio_kind_is_used_by_its_name(both, caps
     code, answer = run(capsys, "destinations", "replay", "tago", "--since", "1h", "--local")
     both.drain()
     assert answer["queued"] == 3 and [len(both.stored(s)) for s in SERIALS] == [5, 2, 2]  # nothing twice
+
+
+def test_a_replayed_part_whose_claim_may_have_expired_is_found_in_tagoio_not_posted_again(both, capsys, monkeypatch):
+    import boto3
+    from inlet.destinations.tagoio import run as runs
+
+    send_three(both)
+    both.drain()
+    dynamodb = boto3.client("dynamodb", region_name=local_env.REGION)
+    table = local_env.TABLES["DedupTable"]
+    for item in dynamodb.scan(TableName=table)["Items"]:  # the claims' TTL has passed: DynamoDB removed them
+        if item["id"]["S"].startswith("tagoio-delivery#"):
+            dynamodb.delete_item(TableName=table, Key={"id": item["id"]})
+    monkeypatch.setattr(runs, "KEEP_SECONDS", 0)  # these parts are now older than a claim is kept
+    monkeypatch.setattr(runs, "CLAIM_MARGIN_SECONDS", 0)
+    posted = len(both.posts())
+    run(capsys, "destinations", "replay", NAME, "--since", "1h")
+    both.drain()
+    assert len(both.posts()) == posted and [len(both.stored(s)) for s in SERIALS] == [2, 2, 2]
