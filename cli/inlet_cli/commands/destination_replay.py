@@ -1,5 +1,6 @@
 """``inlet destinations test`` (one sample uplink, sent from here as the delivery function sends it) and
-``replay`` (the stored records of a time range queued again, or the destination's dead letters moved back)."""
+``replay`` (the stored records of a time range queued again, or the destination's dead letters moved back).
+The ``tagoio`` kind has its own (``tagoio_destination``): its queue, its claims, its dead letters."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime
 
 from inlet.adapters.deliveries import DeliveryQueue
 from inlet.adapters.record_items import DELIVER, device_key
-from inlet.destinations import Context, Delivery, kind_of
+from inlet.destinations import Context, Delivery, Destination, kind_of
 from inlet.destinations.body import DEVICE_EVENT, UPLINK, item_body, sample_body
 from inlet.destinations.health import Health, hour_of
 from inlet.destinations.matching import takes
@@ -16,6 +17,7 @@ from inlet.destinations.messages import to_message
 
 from inlet_cli import destination_admin as admin
 from inlet_cli.commands import checked_tenant, target_of
+from inlet_cli.commands.tagoio_destination import replay_tagoio, test_tagoio
 from inlet_cli.commands.time_range import time_range
 from inlet_cli.errors import CliError
 from inlet_cli.output import print_json, say
@@ -26,11 +28,11 @@ def test_destination(args: argparse.Namespace) -> int:
 
     tenant = checked_tenant(args.tenant)
     target = target_of(args)
-    _, store = stores(target)
-    destination, secrets = admin.find(store, tenant, args.name)
+    keys, store = stores(target)
+    destination, secrets = _find(keys, store, tenant, args.name)
     kind = kind_of(destination.kind)
     if not kind.fan_out:
-        raise CliError(f"a {destination.kind} destination is tested by sending an uplink with one of its keys")
+        return test_tagoio(args, target, destination)
     body = sample_body(tenant, destination.name)
     context = Context(
         secrets=lambda: [
@@ -56,10 +58,10 @@ def replay(args: argparse.Namespace) -> int:
 
     tenant = checked_tenant(args.tenant)
     target = target_of(args)
-    _, store = stores(target)
-    destination, _ = admin.find(store, tenant, args.name)
+    keys, store = stores(target)
+    destination, _ = _find(keys, store, tenant, args.name)
     if not kind_of(destination.kind).fan_out:
-        raise CliError("TagoIO deliveries are replayed with `inlet replay` (its dead-letter queue)")
+        return replay_tagoio(args, target, destination)
     queue_url = target.require("destinations_queue_url")
     if args.dead_letters:
         count = _move_dead_letters(target, tenant, destination.name, queue_url)
@@ -72,6 +74,15 @@ def replay(args: argparse.Namespace) -> int:
     else:
         say(f"Queued {count} deliveries to {destination.name} again (same delivery ids: receivers deduplicate).")
     return 0
+
+
+def _find(keys, store, tenant: str, name: str) -> tuple[Destination, list[dict]]:
+    """A stored destination, or a key forwarding to TagoIO listed as one (``tagoio-key-<key id>``)."""
+    if name.startswith(admin.MIGRATED_PREFIX):
+        for destination in admin.configured(keys, store, tenant):
+            if destination.name == name:
+                return destination, []
+    return admin.find(store, tenant, name)
 
 
 def _replay_records(target, destination, queue_url: str, since: str, until: str | None) -> int:

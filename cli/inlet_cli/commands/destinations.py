@@ -57,6 +57,8 @@ def register(groups, common: argparse.ArgumentParser) -> None:
         command.set_defaults(run=run)
         if name == "rotate-secret":
             command.add_argument("--grace", type=int, default=24, help="hours the old secret stays valid (24)")
+        if name == "test":
+            command.add_argument("--serial", help="tagoio: the TagoIO device to post the sample to")
         if name == "replay":
             command.add_argument("--since", help="ISO time or age (30m, 2h, 7d)")
             command.add_argument("--until", help="ISO time or age (default: now)")

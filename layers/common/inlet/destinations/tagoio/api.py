@@ -90,6 +90,11 @@ class TagoApi:
     def post_data(self, device_token: str, records: list[dict]) -> None:
         self._call("POST", "/data", {"Device-Token": device_token}, ambiguous=True, json=records)
 
+    def post_data_answered(self, device_token: str, records: list[dict]) -> tuple[int, dict]:
+        """``post_data``, with TagoIO's status and body (``inlet destinations test`` prints them); raises alike."""
+        response = self._send("POST", "/data", {"Device-Token": device_token}, ambiguous=True, json=records)
+        return response.status_code, _answer(response, ambiguous=True)
+
     def find_data(self, device_token: str, group: str, variable: str = "", qty: int = 1) -> list[dict]:
         """Records of one group (and variable): single values, the form the API description gives (``groups=g``;
         several would be ``groups[0]=a&groups[1]=b``, never commas)."""
@@ -101,6 +106,9 @@ class TagoApi:
         return result if isinstance(result, list) else []
 
     def _call(self, method: str, path: str, headers: dict, ambiguous: bool, **kwargs) -> dict:
+        return _answer(self._send(method, path, headers, ambiguous, **kwargs), ambiguous)
+
+    def _send(self, method: str, path: str, headers: dict, ambiguous: bool, **kwargs) -> requests.Response:
         import requests  # loaded by self.session already; see there
 
         if not time_budget.allows(sum(self._timeouts)):  # a call that could outlive the invocation is not started
@@ -114,7 +122,7 @@ class TagoApi:
         except (requests.ConnectionError, requests.Timeout) as exc:
             # A refused connection is not ambiguous, but requests does not tell it apart from a dropped answer.
             raise TagoUnavailable(type(exc).__name__, ambiguous=ambiguous) from None
-        return _answer(response, ambiguous)
+        return response
 
 
 def _answer(response: requests.Response, ambiguous: bool) -> dict:
