@@ -12,6 +12,7 @@ from inlet.destinations.matching import parse_filter
 from inlet.destinations.store import DestinationStore
 
 from inlet_cli import destination_admin as admin
+from inlet_cli import destination_alarms as alarms
 from inlet_cli.commands import checked_tenant, target_of
 from inlet_cli.commands.destination_replay import replay, test_destination
 from inlet_cli.commands.tagoio_options import network_token_path
@@ -99,10 +100,12 @@ def add_destination(args: argparse.Namespace) -> int:
         destination, secret = admin.add(keys, store, destination, options, deployed=not target.local)
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    alarm = alarms.create_for(target, tenant, destination.name)
     if args.json:
-        print_json({**public(destination), **({"secret": secret} if secret else {})})
+        print_json({**public(destination), **({"secret": secret} if secret else {}), "alarm": alarm})
         return 0
     say(f"Added destination {destination.name} ({destination.kind}) of tenant {tenant}.")
+    note(alarm["error"] if "error" in alarm else f"Its alarm {alarm['name']} notifies {alarm['notifies']}.")
     if secret:
         note("Its signing secret is shown only now (verify webhook-signature with it):")
         print(secret, flush=True)
@@ -154,11 +157,13 @@ def list_destinations(args: argparse.Namespace) -> int:
     rows = []
     for destination in admin.configured(keys, store, tenant):
         report = health.report(tenant, destination.name) if health else {}
-        rows.append({**public(destination), "target": _target_of(destination), "health": report})
+        alarm = alarms.state_for(target, tenant, destination.name)
+        rows.append({**public(destination), "target": _target_of(destination), "health": report, "alarm": alarm})
     if args.json:
         print_json(rows)
         return 0
     columns = ("name", "kind", "target", "last success", "last failure", "24 h ok/failed", "oldest undelivered")
+    columns += ("alarm",)
     print_table(columns, (_row(r) for r in rows), empty=f"no destinations for tenant {tenant}", whole=("name",))
     return 0
 
@@ -176,7 +181,7 @@ def _row(row: dict) -> tuple:
     counts = f"{report.get('delivered_24h', 0)}/{report.get('failed_24h', 0)}" if report else ""
     return (
         row["name"], row["kind"], row["target"], report.get("last_success_at", ""), failure, counts,
-        "" if oldest is None else f"< {oldest // 3600 + 1} h",
+        "" if oldest is None else f"< {oldest // 3600 + 1} h", row["alarm"]["state"],
     )  # fmt: skip
 
 
@@ -191,6 +196,7 @@ def show_destination(args: argparse.Namespace) -> int:
         "target": _target_of(destination),
         "secrets": [_secret_note(s, now) for s in secrets],
         "health": _health(target).report(tenant, destination.name) if target.dedup_table else {},
+        "alarm": alarms.state_for(target, tenant, destination.name),
     }
     print_json(shown)
     return 0
@@ -205,15 +211,18 @@ def _secret_note(secret: dict, now: float) -> str:
 
 def remove_destination(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
-    keys, store = stores(target_of(args))
+    target = target_of(args)
+    keys, store = stores(target)
     try:
         destination = admin.remove(keys, store, tenant, args.name)
     except LookupError as exc:
         raise CliError(str(exc)) from None
+    alarm = alarms.delete_for(target, tenant, destination.name)
     if args.json:
-        print_json(public(destination))
+        print_json({**public(destination), "alarm": alarm})
     else:
         say(f"Removed destination {destination.name} of tenant {tenant}.")
+        note(alarm["error"] if "error" in alarm else f"Deleted its alarm {alarm['name']}.")
     return 0
 
 
