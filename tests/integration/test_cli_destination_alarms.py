@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 from inlet_cli import destination_alarms
@@ -60,3 +62,25 @@ def test_a_stack_with_an_alarm_topic_is_notified_when_it_goes_off_and_clears(mot
     [alarm] = watch.describe_alarms(AlarmNames=[name])["MetricAlarms"]
     assert alarm["AlarmActions"] == [topic] and alarm["OKActions"] == [topic]
     assert alarm["Namespace"] == "Inlet/prod" and alarm["Period"] == 900
+
+
+def test_on_a_deployed_stack_the_alarm_is_named_after_it_and_notifies_its_alarm_topic(seeded, capsys, monkeypatch):
+    topic = boto3.client("sns", region_name=local_env.REGION).create_topic(Name="alarms")["TopicArn"]
+    outputs = {
+        "KeysPath": local_env.KEYS_PATH, "DestinationsPath": local_env.DESTINATIONS_PATH,
+        "AlarmTopicArn": topic, "MetricsNamespace": "Inlet/prod",
+    }  # fmt: skip
+    template = {
+        "Resources": {"Marker": {"Type": "AWS::SQS::Queue"}},
+        "Outputs": {name: {"Value": value} for name, value in outputs.items()},
+    }
+    boto3.client("cloudformation").create_stack(StackName="inlet-prod", TemplateBody=json.dumps(template))
+    bus = f"arn:aws:events:{local_env.REGION}:123456789012:event-bus/ops"
+    argv = ("--tenant", TENANT, "--stack", "inlet-prod")
+    added = run_json(capsys, "destinations", "add", "ops", "--kind", "eventbridge", "--bus", bus, *argv)
+    name = f"inlet-prod-destination-{TENANT}-ops"
+    assert added["alarm"] == {"name": name, "notifies": topic}
+    [alarm] = cloudwatch().describe_alarms(AlarmNames=[name])["MetricAlarms"]
+    assert alarm["AlarmActions"] == [topic] == alarm["OKActions"] and alarm["Namespace"] == "Inlet/prod"
+    assert run_json(capsys, "destinations", "remove", "ops", *argv)["alarm"]["deleted"] is True
+    assert cloudwatch().describe_alarms(AlarmNames=[name])["MetricAlarms"] == []
