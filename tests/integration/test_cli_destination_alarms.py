@@ -84,3 +84,12 @@ def test_on_a_deployed_stack_the_alarm_is_named_after_it_and_notifies_its_alarm_
     assert alarm["AlarmActions"] == [topic] == alarm["OKActions"] and alarm["Namespace"] == "Inlet/prod"
     assert run_json(capsys, "destinations", "remove", "ops", *argv)["alarm"]["deleted"] is True
     assert cloudwatch().describe_alarms(AlarmNames=[name])["MetricAlarms"] == []
+
+
+def test_alarm_recreates_one_deleted_by_hand(stack, receiver, capsys, monkeypatch):  # noqa: F811
+    add_local_webhook(capsys, monkeypatch, "backend", receiver.url)
+    cloudwatch().delete_alarms(AlarmNames=[ALARM])
+    [row] = run_json(capsys, "destinations", "list", "--tenant", TENANT, "--local")
+    assert row["alarm"]["state"] == "missing"
+    assert run_json(capsys, "destinations", "alarm", "backend", "--tenant", TENANT, "--local")["name"] == ALARM
+    assert len(cloudwatch().describe_alarms(AlarmNames=[ALARM])["MetricAlarms"]) == 1

@@ -49,6 +49,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
         ("remove", remove_destination, "remove a destination (queued deliveries to it are dead-lettered)"),
         ("test", test_destination, "send one sample uplink and print the receiver's answer"),
         ("rotate-secret", rotate_secret, "a new webhook secret; the old one signs too for --grace"),
+        ("alarm", alarm_destination, "create (again) its CloudWatch alarm on failed deliveries"),
         ("replay", replay, "send again the stored uplinks of a time range (or the dead letters)"),
     ):
         command = commands.add_parser(name, parents=[common], help=text)
@@ -100,12 +101,12 @@ def add_destination(args: argparse.Namespace) -> int:
         destination, secret = admin.add(keys, store, destination, options, deployed=not target.local)
     except ValueError as exc:
         raise CliError(str(exc)) from None
-    alarm = alarms.create_for(target, tenant, destination.name)
+    alarm = _alarm_created(target, destination)
     if args.json:
         print_json({**public(destination), **({"secret": secret} if secret else {}), "alarm": alarm})
         return 0
     say(f"Added destination {destination.name} ({destination.kind}) of tenant {tenant}.")
-    note(alarm["error"] if "error" in alarm else f"Its alarm {alarm['name']} notifies {alarm['notifies']}.")
+    note(alarm.get("error") or alarm.get("none") or f"Its alarm {alarm['name']} notifies {alarm['notifies']}.")
     if secret:
         note("Its signing secret is shown only now (verify webhook-signature with it):")
         print(secret, flush=True)
@@ -157,7 +158,7 @@ def list_destinations(args: argparse.Namespace) -> int:
     rows = []
     for destination in admin.configured(keys, store, tenant):
         report = health.report(tenant, destination.name) if health else {}
-        alarm = alarms.state_for(target, tenant, destination.name)
+        alarm = _alarm_state(target, destination)
         rows.append({**public(destination), "target": _target_of(destination), "health": report, "alarm": alarm})
     if args.json:
         print_json(rows)
@@ -166,6 +167,38 @@ def list_destinations(args: argparse.Namespace) -> int:
     columns += ("alarm",)
     print_table(columns, (_row(r) for r in rows), empty=f"no destinations for tenant {tenant}", whole=("name",))
     return 0
+
+
+def _alarm_created(target: Target, destination: Destination) -> dict:
+    if not _fans_out(destination):
+        return {"none": "no alarm of its own: TagoIO deliveries have the stack's Delivery* alarms"}
+    return alarms.create_for(target, destination.tenant, destination.name)
+
+
+def _alarm_state(target: Target, destination: Destination) -> dict:
+    if not _fans_out(destination):
+        return {"state": "none"}  # delivered by the TagoIO delivery function, whose alarms are the template's
+    return alarms.state_for(target, destination.tenant, destination.name)
+
+
+def _fans_out(destination: Destination) -> bool:
+    from inlet.destinations import kind_of
+
+    return kind_of(destination.kind).fan_out
+
+
+def alarm_destination(args: argparse.Namespace) -> int:
+    """Create (again) a destination's alarm: one added before alarms existed, or deleted by hand."""
+    tenant = checked_tenant(args.tenant)
+    target = target_of(args)
+    _, store = stores(target)
+    destination, _ = admin.find(store, tenant, args.name)
+    alarm = _alarm_created(target, destination)
+    if args.json:
+        print_json(alarm)
+    else:
+        say(alarm.get("error") or alarm.get("none") or f"Alarm {alarm['name']} notifies {alarm['notifies']}.")
+    return 1 if "error" in alarm else 0
 
 
 def _target_of(destination: Destination) -> str:
@@ -196,7 +229,7 @@ def show_destination(args: argparse.Namespace) -> int:
         "target": _target_of(destination),
         "secrets": [_secret_note(s, now) for s in secrets],
         "health": _health(target).report(tenant, destination.name) if target.dedup_table else {},
-        "alarm": alarms.state_for(target, tenant, destination.name),
+        "alarm": _alarm_state(target, destination),
     }
     print_json(shown)
     return 0
@@ -217,12 +250,13 @@ def remove_destination(args: argparse.Namespace) -> int:
         destination = admin.remove(keys, store, tenant, args.name)
     except LookupError as exc:
         raise CliError(str(exc)) from None
-    alarm = alarms.delete_for(target, tenant, destination.name)
+    alarm = alarms.delete_for(target, tenant, destination.name) if _fans_out(destination) else {"none": ""}
     if args.json:
         print_json({**public(destination), "alarm": alarm})
     else:
         say(f"Removed destination {destination.name} of tenant {tenant}.")
-        note(alarm["error"] if "error" in alarm else f"Deleted its alarm {alarm['name']}.")
+        if "none" not in alarm:
+            note(alarm.get("error") or f"Deleted its alarm {alarm['name']}.")
     return 0
 
 
