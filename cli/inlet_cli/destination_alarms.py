@@ -46,11 +46,24 @@ def delete(cloudwatch, stack: str, tenant: str, name: str) -> str:
 
 def state(cloudwatch, stack: str, tenant: str, name: str) -> dict:
     """``{name, state, reason}``; state ``missing`` when the alarm is gone (made before alarms, or deleted by hand)."""
-    alarm = alarm_name(stack, tenant, name)
-    found = cloudwatch.describe_alarms(AlarmNames=[alarm]).get("MetricAlarms") or []
-    if not found:
-        return {"name": alarm, "state": "missing", "reason": ""}
-    return {"name": alarm, "state": found[0]["StateValue"], "reason": found[0].get("StateReason", "")}
+    return states(cloudwatch, stack, tenant, [name])[name]
+
+
+def states(cloudwatch, stack: str, tenant: str, names: list[str]) -> dict[str, dict]:
+    """Each destination's alarm state, 100 alarms a DescribeAlarms call (its limit of AlarmNames)."""
+    wanted = {alarm_name(stack, tenant, name): name for name in names}
+    found: dict[str, dict] = {}
+    alarm_names = list(wanted)
+    for start in range(0, len(alarm_names), 100):
+        page = cloudwatch.describe_alarms(AlarmNames=alarm_names[start : start + 100], MaxRecords=100)
+        found.update({alarm["AlarmName"]: alarm for alarm in page.get("MetricAlarms") or []})
+    return {name: _state_of(alarm, found.get(alarm)) for alarm, name in wanted.items()}
+
+
+def _state_of(name: str, alarm: dict | None) -> dict:
+    if alarm is None:
+        return {"name": name, "state": "missing", "reason": ""}
+    return {"name": name, "state": alarm["StateValue"], "reason": alarm.get("StateReason", "")}
 
 
 # --- what the commands call: the target's stack, namespace and topic; a failure is reported, never fatal ------------
@@ -80,8 +93,11 @@ def delete_for(target, tenant: str, name: str) -> dict:
         return {"error": f"alarm not deleted (cloudwatch:DeleteAlarms): {exc}"}
 
 
-def state_for(target, tenant: str, name: str) -> dict:
+def states_for(target, tenant: str, names: list[str]) -> dict[str, dict]:
+    if not names:
+        return {}
     try:
-        return state(target.client("cloudwatch"), stack_of(target), tenant, name)
-    except Exception as exc:
-        return {"name": alarm_name(stack_of(target), tenant, name), "state": "unknown", "reason": str(exc)}
+        return states(target.client("cloudwatch"), stack_of(target), tenant, names)
+    except Exception as exc:  # list and show still answer (cloudwatch:DescribeAlarms refused, say)
+        unknown = {"state": "unknown", "reason": str(exc)}
+        return {name: {"name": alarm_name(stack_of(target), tenant, name), **unknown} for name in names}

@@ -156,9 +156,11 @@ def list_destinations(args: argparse.Namespace) -> int:
     keys, store = stores(target)
     health = _health(target) if target.dedup_table else None
     rows = []
-    for destination in admin.configured(keys, store, tenant):
+    destinations = admin.configured(keys, store, tenant)
+    alarm_states = _alarm_states(target, tenant, destinations)
+    for destination in destinations:
         report = health.report(tenant, destination.name) if health else {}
-        alarm = _alarm_state(target, destination)
+        alarm = alarm_states[destination.name]
         rows.append({**public(destination), "target": _target_of(destination), "health": report, "alarm": alarm})
     if args.json:
         print_json(rows)
@@ -175,10 +177,10 @@ def _alarm_created(target: Target, destination: Destination) -> dict:
     return alarms.create_for(target, destination.tenant, destination.name)
 
 
-def _alarm_state(target: Target, destination: Destination) -> dict:
-    if not _fans_out(destination):
-        return {"state": "none"}  # delivered by the TagoIO delivery function, whose alarms are the template's
-    return alarms.state_for(target, destination.tenant, destination.name)
+def _alarm_states(target: Target, tenant: str, destinations: list[Destination]) -> dict[str, dict]:
+    """By name; ``none`` for tagoio (delivered by the TagoIO delivery function, whose alarms are the template's)."""
+    watched = alarms.states_for(target, tenant, [d.name for d in destinations if _fans_out(d)])
+    return {d.name: watched.get(d.name, {"state": "none"}) for d in destinations}
 
 
 def _fans_out(destination: Destination) -> bool:
@@ -229,7 +231,7 @@ def show_destination(args: argparse.Namespace) -> int:
         "target": _target_of(destination),
         "secrets": [_secret_note(s, now) for s in secrets],
         "health": _health(target).report(tenant, destination.name) if target.dedup_table else {},
-        "alarm": _alarm_state(target, destination),
+        "alarm": _alarm_states(target, tenant, [destination])[destination.name],
     }
     print_json(shown)
     return 0
