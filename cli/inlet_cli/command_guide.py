@@ -179,18 +179,26 @@ DESCRIPTIONS: dict[str, str] = {
     "inlet destinations add": (
         "Add a destination of the tenant: `webhook` (`--url`, `--header K:V`, `--timeout`, `--batch`), `eventbridge` "
         "(`--bus`; default the stack's bus), `iot` (`--topic`), `tagoio` (its keys forward to TagoIO); `--keys` and "
-        "`--filter` narrow what it takes. A webhook's signing secret is printed once (`--json`: `secret`)."
+        "`--filter` narrow what it takes. A webhook's signing secret is printed once (`--json`: `secret`). Also "
+        "creates its CloudWatch alarm `<stack>-destination-<tenant>-<name>` on failed deliveries, notifying the "
+        "stack's AlarmTopic (`--json`: `alarm`; tagoio has the template's Delivery* alarms instead)."
+    ),
+    "inlet destinations alarm": (
+        "Create (again) the destination's CloudWatch alarm on failed deliveries: for one added before alarms "
+        "existed, or whose alarm was deleted by hand (`list` shows its state `missing`)."
     ),
     "inlet destinations list": (
         "The tenant's destinations (keys forwarding to TagoIO included) with their health: last success, last "
-        "failure and its reason, deliveries and failures in the last 24 h, the age of the oldest undelivered uplink."
+        "failure and its reason, deliveries and failures in the last 24 h, the age of the oldest undelivered uplink, "
+        "and the state of its CloudWatch alarm."
     ),
     "inlet destinations show": (
         "One destination: its settings (header values hidden), whether each signing secret is current or valid "
-        "until when, and its health."
+        "until when, its health and its alarm's state."
     ),
     "inlet destinations remove": (
-        "Remove a destination; its queued deliveries go to the dead-letter queue (`destination_removed`), and the "
+        "Remove a destination and its CloudWatch alarm; its queued deliveries go to the dead-letter queue "
+        "(`destination_removed`), and the "
         "keys no destination takes any more stop flagging their records."
     ),
     "inlet destinations test": (

@@ -62,6 +62,8 @@ STACK_OUTPUTS = {
     "uplink_function": "UplinkFunctionName",
     "deliver_function": "DeliverFunctionName",
     "edge_origin_secret_arn": "EdgeOriginSecretArn",
+    "alarm_topic_arn": "AlarmTopicArn",
+    "metrics_namespace": "MetricsNamespace",
 }
 
 
@@ -87,6 +89,9 @@ class Target:
     uplink_function: str = ""  # the deployed functions (`inlet check`); the local stack has none
     deliver_function: str = ""
     edge_origin_secret_arn: str = ""  # with the edge front: the secret CloudFront sends (`inlet edge rotate`)
+    alarm_topic_arn: str = ""  # with AlarmEmail: what the per-destination alarms notify
+    metrics_namespace: str = ""  # the functions' metrics (the per-destination alarms watch them)
+    stack_name: str = ""  # names the per-destination alarms
     endpoint_url: str | None = None
     region: str | None = None
     local: bool = False
@@ -166,7 +171,7 @@ def from_stack(name: str) -> Target:
         raise
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
     values = {field: outputs.get(output, "") for field, output in STACK_OUTPUTS.items()}
-    return Target(f"stack {name!r}", region=cloudformation.meta.region_name, **values)
+    return Target(f"stack {name!r}", region=cloudformation.meta.region_name, stack_name=name, **values)
 
 
 def _alive(pid: int) -> bool:

@@ -10,9 +10,11 @@ the destination and the delivery id only.
 from __future__ import annotations
 
 import os
+import time
 
 from aws_lambda_powertools import Logger, Metrics, single_metric
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
+from inlet.destinations.figures import DIMENSION, FAILED_METRIC, per_destination
 from inlet.destinations.wiring import delivery_dependencies, fan_out_dependencies
 from inlet.service.destination_delivery import deliver_destinations
 from inlet.service.fan_out import fan_out as fan_out_records
@@ -34,6 +36,7 @@ def fan_out(event: dict, context: object) -> dict:
 def deliver(event: dict, context: object) -> dict:
     settled = deliver_destinations(event.get("Records") or [], delivery_dependencies())
     _count_by_kind(settled)
+    _count_by_destination(settled)
     failed = []
     for item in settled:
         logger.info(
@@ -64,3 +67,21 @@ def _count_by_kind(settled) -> None:
         with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace=metrics.namespace) as metric:
             metric.add_dimension(name="service", value="inlet")
             metric.add_dimension(name="kind", value=kind)
+
+
+def _count_by_destination(settled) -> None:
+    """One EMF line per destination of the batch (dimensions service, destination=<tenant>/<name>): deliveries,
+    failures, dead letters and the oldest uplink still waiting; each destination is a few custom metrics (cost in
+    docs/destinations.md), the ones ``inlet destinations add`` alarms on."""
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
+        return
+    for destination, figures in per_destination(settled, time.time()).items():
+        emf = EphemeralMetrics(namespace=metrics.namespace, service="inlet")
+        emf.add_dimension(name=DIMENSION, value=destination)
+        emf.add_metric(name="DestinationDelivered", unit=MetricUnit.Count, value=figures.delivered)
+        emf.add_metric(name=FAILED_METRIC, unit=MetricUnit.Count, value=figures.failed)
+        emf.add_metric(name="DestinationDeadLettered", unit=MetricUnit.Count, value=figures.dead_lettered)
+        if figures.oldest_undelivered_s is not None:
+            age = round(figures.oldest_undelivered_s, 3)
+            emf.add_metric(name="DestinationOldestUndeliveredAge", unit=MetricUnit.Seconds, value=age)
+        emf.flush_metrics()

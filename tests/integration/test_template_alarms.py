@@ -163,3 +163,33 @@ def test_the_dashboard_reads_the_endpoint_s_metrics_where_the_function_writes_th
     assert 'name=f"Delivery_{status}"' in deliver and "MetricName=Delivery" in text  # every outcome, by search
     assert 'name=f"TagoDevice_{verdict}"' in deliver and "MetricName=TagoDevice" in text
     assert '"service", "inlet"' in text and function_env["POWERTOOLS_SERVICE_NAME"] == "inlet"
+
+
+def test_every_destination_shows_on_the_dashboard_by_a_search_over_its_dimension():
+    body, _ = dashboard()
+    expressions = [
+        m[0]["expression"] for w in body["widgets"] if w["type"] == "metric"
+        for m in w["properties"]["metrics"] if isinstance(m[0], dict) and "destination}" in m[0].get("expression", "")
+    ]  # fmt: skip
+    app = (ROOT / "functions/destinations/app.py").read_text()
+    emitted = set(re.findall(r'add_metric\(name="(Destination[A-Z]\w+)"', app)) | {"DestinationFailed"}
+    assert emitted == {"DestinationDelivered", "DestinationFailed", "DestinationDeadLettered",
+                       "DestinationOldestUndeliveredAge"}  # fmt: skip
+    searched = {}
+    for expression in expressions:
+        match = re.fullmatch(r"SEARCH\('\{<Namespace>,service,destination\} MetricName=\"(\w+)\"', '(\w+)', 300\)",
+                             expression)  # fmt: skip
+        assert match, expression
+        searched[match.group(1)] = match.group(2)
+    assert set(searched) == emitted
+    assert searched["DestinationOldestUndeliveredAge"] == "Maximum" and searched["DestinationFailed"] == "Sum"
+
+
+def test_the_outputs_name_the_alarm_topic_and_the_metrics_namespace_for_the_cli():
+    outputs = load_template()["Outputs"]
+    assert outputs["AlarmTopicArn"] == {
+        "Condition": "HasAlarmTopic", "Description": outputs["AlarmTopicArn"]["Description"],
+        "Value": {"Ref": "AlarmTopic"},
+    }  # fmt: skip
+    function_env = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    assert outputs["MetricsNamespace"]["Value"] == function_env["POWERTOOLS_METRICS_NAMESPACE"]

@@ -12,6 +12,7 @@ from inlet.destinations.matching import parse_filter
 from inlet.destinations.store import DestinationStore
 
 from inlet_cli import destination_admin as admin
+from inlet_cli import destination_alarms as alarms
 from inlet_cli.commands import checked_tenant, target_of
 from inlet_cli.commands.destination_replay import replay, test_destination
 from inlet_cli.commands.tagoio_options import network_token_path
@@ -48,6 +49,7 @@ def register(groups, common: argparse.ArgumentParser) -> None:
         ("remove", remove_destination, "remove a destination (queued deliveries to it are dead-lettered)"),
         ("test", test_destination, "send one sample uplink and print the receiver's answer"),
         ("rotate-secret", rotate_secret, "a new webhook secret; the old one signs too for --grace"),
+        ("alarm", alarm_destination, "create (again) its CloudWatch alarm on failed deliveries"),
         ("replay", replay, "send again the stored uplinks of a time range (or the dead letters)"),
     ):
         command = commands.add_parser(name, parents=[common], help=text)
@@ -101,10 +103,12 @@ def add_destination(args: argparse.Namespace) -> int:
         destination, secret = admin.add(keys, store, destination, options, deployed=not target.local)
     except ValueError as exc:
         raise CliError(str(exc)) from None
+    alarm = _alarm_created(target, destination)
     if args.json:
-        print_json({**public(destination), **({"secret": secret} if secret else {})})
+        print_json({**public(destination), **({"secret": secret} if secret else {}), "alarm": alarm})
         return 0
     say(f"Added destination {destination.name} ({destination.kind}) of tenant {tenant}.")
+    note(alarm.get("error") or alarm.get("none") or f"Its alarm {alarm['name']} notifies {alarm['notifies']}.")
     if secret:
         note("Its signing secret is shown only now (verify webhook-signature with it):")
         print(secret, flush=True)
@@ -154,15 +158,51 @@ def list_destinations(args: argparse.Namespace) -> int:
     keys, store = stores(target)
     health = _health(target) if target.dedup_table else None
     rows = []
-    for destination in admin.configured(keys, store, tenant):
+    destinations = admin.configured(keys, store, tenant)
+    alarm_states = _alarm_states(target, tenant, destinations)
+    for destination in destinations:
         report = health.report(tenant, destination.name) if health else {}
-        rows.append({**public(destination), "target": _target_of(destination), "health": report})
+        alarm = alarm_states[destination.name]
+        rows.append({**public(destination), "target": _target_of(destination), "health": report, "alarm": alarm})
     if args.json:
         print_json(rows)
         return 0
     columns = ("name", "kind", "target", "last success", "last failure", "24 h ok/failed", "oldest undelivered")
+    columns += ("alarm",)
     print_table(columns, (_row(r) for r in rows), empty=f"no destinations for tenant {tenant}", whole=("name",))
     return 0
+
+
+def _alarm_created(target: Target, destination: Destination) -> dict:
+    if not _fans_out(destination):
+        return {"none": "no alarm of its own: TagoIO deliveries have the stack's Delivery* alarms"}
+    return alarms.create_for(target, destination.tenant, destination.name)
+
+
+def _alarm_states(target: Target, tenant: str, destinations: list[Destination]) -> dict[str, dict]:
+    """By name; ``none`` for tagoio (delivered by the TagoIO delivery function, whose alarms are the template's)."""
+    watched = alarms.states_for(target, tenant, [d.name for d in destinations if _fans_out(d)])
+    return {d.name: watched.get(d.name, {"state": "none"}) for d in destinations}
+
+
+def _fans_out(destination: Destination) -> bool:
+    from inlet.destinations import kind_of
+
+    return kind_of(destination.kind).fan_out
+
+
+def alarm_destination(args: argparse.Namespace) -> int:
+    """Create (again) a destination's alarm: one added before alarms existed, or deleted by hand."""
+    tenant = checked_tenant(args.tenant)
+    target = target_of(args)
+    _, store = stores(target)
+    destination, _ = admin.find(store, tenant, args.name)
+    alarm = _alarm_created(target, destination)
+    if args.json:
+        print_json(alarm)
+    else:
+        say(alarm.get("error") or alarm.get("none") or f"Alarm {alarm['name']} notifies {alarm['notifies']}.")
+    return 1 if "error" in alarm else 0
 
 
 def _target_of(destination: Destination) -> str:
@@ -178,7 +218,7 @@ def _row(row: dict) -> tuple:
     counts = f"{report.get('delivered_24h', 0)}/{report.get('failed_24h', 0)}" if report else ""
     return (
         row["name"], row["kind"], row["target"], report.get("last_success_at", ""), failure, counts,
-        "" if oldest is None else f"< {oldest // 3600 + 1} h",
+        "" if oldest is None else f"< {oldest // 3600 + 1} h", row["alarm"]["state"],
     )  # fmt: skip
 
 
@@ -193,6 +233,7 @@ def show_destination(args: argparse.Namespace) -> int:
         "target": _target_of(destination),
         "secrets": [_secret_note(s, now) for s in secrets],
         "health": _health(target).report(tenant, destination.name) if target.dedup_table else {},
+        "alarm": _alarm_states(target, tenant, [destination])[destination.name],
     }
     print_json(shown)
     return 0
@@ -207,15 +248,19 @@ def _secret_note(secret: dict, now: float) -> str:
 
 def remove_destination(args: argparse.Namespace) -> int:
     tenant = checked_tenant(args.tenant)
-    keys, store = stores(target_of(args))
+    target = target_of(args)
+    keys, store = stores(target)
     try:
         destination = admin.remove(keys, store, tenant, args.name)
     except LookupError as exc:
         raise CliError(str(exc)) from None
+    alarm = alarms.delete_for(target, tenant, destination.name) if _fans_out(destination) else {"none": ""}
     if args.json:
-        print_json(public(destination))
+        print_json({**public(destination), "alarm": alarm})
     else:
         say(f"Removed destination {destination.name} of tenant {tenant}.")
+        if "none" not in alarm:
+            note(alarm.get("error") or f"Deleted its alarm {alarm['name']}.")
     return 0
 
 
