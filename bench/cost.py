@@ -113,7 +113,7 @@ def decoded_record_wru(uplinks: int = 200) -> float:
     of their five sensor values, decoded by the built-in connector, then sized as the records table stores them."""
     from inlet.adapters.devices import Device
     from inlet.adapters.record_items import item_size
-    from inlet.core.records import build_record
+    from inlet.core.records import build_record, record_of
     from inlet.core.uplink import map_item
     from inlet.service.decoding import NO_STORED_CONNECTORS, decode_records
 
@@ -125,7 +125,8 @@ def decoded_record_wru(uplinks: int = 200) -> float:
         uplink = map_item(index, item, {}, None)
         records.append(build_record(uplink, "bench", "0" * 24, "2026-11-25T10:00:00.000Z", "base64", None))
     devices = {r["serial"]: Device("bench", r["serial"], connector="cayenne-lpp") for r in records}
-    decode_records(records, devices, NO_STORED_CONNECTORS)
+    decodings = decode_records(records, devices, NO_STORED_CONNECTORS)
+    records = [record_of(built, decoding) for built, decoding in zip(records, decodings, strict=True)]
     if not all(r.get("decoded") for r in records):
         raise RuntimeError("the decoded TTS records were not all decoded")
     return sum(math.ceil(item_size(r) / 1024) for r in records) / uplinks

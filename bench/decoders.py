@@ -134,6 +134,7 @@ def _document(item: dict) -> dict:
 COLD = """
 import time, app
 from inlet.core.decoding.kept_input import decoded_of
+from inlet.core.records import record_of
 from inlet.service.decoding import decode_records
 from bench.codecs import CONNECTORS
 connector = CONNECTORS[{kind!r}]
@@ -143,7 +144,8 @@ class Device: connector = connector.label
 class Store:
     def get(self, ref): return connector
 started = time.perf_counter()
-decode_records([record], {{"S": Device()}}, Store())
+[decoding] = decode_records([record], {{"S": Device()}}, Store())
+record = record_of(record, decoding)
 print((time.perf_counter() - started) * 1000)
 assert decoded_of(record) is not None and not record["decoder"]["errors"], record
 """

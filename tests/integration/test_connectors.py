@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from inlet.adapters.connectors import ConnectorStore
 from inlet.core.decoding.references import ConnectorRef
+from inlet.core.records import record_of
 from inlet.service.decoding import decode_records
 from inlet_cli.local import env as local_env
 
@@ -74,11 +75,13 @@ def test_decode_records_with_each_devices_connector(store):
         "E": Device("missing@4"),
         "F": Device("acme-th@1"),
     }
-    decode_records(records, devices, store)
-    a, b, c, d, e, f = records
+    decodings = decode_records(records, devices, store)
+    a, b, c, d, e, f = [record_of(built, decoding) for built, decoding in zip(records, decodings, strict=True)]
+    assert decodings[2] is None and c is records[2]  # generic-sensor: nothing decoded, the built record as is
     assert (a["decoded"], a["decoder"]) == ({"t": 26.71}, {"connector": "acme-th@1", "errors": [], "warnings": []})
     assert b["decoded"] == {"temperature_3": 25.0}
     assert "decoder" not in c and "decoded" not in c
+    assert all("decoder" not in built for built in records)  # decoding gives its result, the input is left as is
     assert d["decoded"] == [{"variable": "hex", "value": "0a6f"}]
     assert e["flags"] == ["decode_failed"] and e["decoder"]["errors"] == ["connector missing@4 does not exist"]
     assert f["flags"] == ["payload_not_decodable", "decode_failed"] and f["payload"] == "zz"

@@ -12,9 +12,10 @@ from inlet.core.decoding.contracts import (
     tagoio_input,
     ts013_input,
 )
-from inlet.core.decoding.outcome import FLAG_DECODE_FAILED, Decoding, apply_decoding, decoded_variables
+from inlet.core.decoding.outcome import FLAG_DECODE_FAILED, Decoding, decoded_variables
 from inlet.core.decoding.references import ConnectorRef, InvalidReference, parse_reference
 from inlet.core.decoding.tagoio_columns import parser_input
+from inlet.core.records import record_of
 
 pytestmark = pytest.mark.unit
 
@@ -113,8 +114,9 @@ def test_read_tagoio():
 
 
 def test_a_successful_decode_is_kept_beside_the_raw_payload():
-    record = {"payload": "0a6f", "flags": []}
-    apply_decoding(record, Decoding("acme@2", decoded={"t": 26.7}, warnings=["w"]))
+    built = {"payload": "0a6f", "flags": []}
+    record = record_of(built, Decoding("acme@2", decoded={"t": 26.7}, warnings=["w"]))
+    assert built == {"payload": "0a6f", "flags": []}  # a new record: the built one is left as it was
     assert record == {
         "payload": "0a6f",
         "flags": [],
@@ -124,8 +126,9 @@ def test_a_successful_decode_is_kept_beside_the_raw_payload():
 
 
 def test_a_failed_decode_keeps_the_reason_and_flags_the_record():
-    record = {"payload": "0a6f", "flags": ["time_not_parsed"]}
-    apply_decoding(record, Decoding.failure("acme@2", "script error: TypeError: x is undefined"))
+    built = {"payload": "0a6f", "flags": ["time_not_parsed"]}
+    record = record_of(built, Decoding.failure("acme@2", "script error: TypeError: x is undefined"))
+    assert built["flags"] == ["time_not_parsed"]
     assert "decoded" not in record
     assert record["flags"] == ["time_not_parsed", FLAG_DECODE_FAILED]
     assert record["decoder"]["errors"] == ["script error: TypeError: x is undefined"]

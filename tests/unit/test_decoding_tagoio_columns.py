@@ -7,10 +7,9 @@ import pytest
 from inlet.adapters.javascript.engine import Job, ScriptEngine
 from inlet.core.decoding.contracts import MAX_DECODED_BYTES, tagoio_input
 from inlet.core.decoding.kept_input import decoded_of, expanded
-from inlet.core.decoding.outcome import apply_decoding
 from inlet.core.decoding.references import Connector
 from inlet.core.decoding.tagoio_columns import TagoioColumns, columns_of_records, parser_input, tagoio_columns_of
-from inlet.core.records import encode_document, record_variables
+from inlet.core.records import encode_document, record_of, record_variables
 
 pytestmark = pytest.mark.unit
 
@@ -118,8 +117,7 @@ def test_a_record_keeps_a_result_by_its_input_and_gives_back_the_same_list(parse
     connector, engine = Connector("p", 1, "tagoio", parser), ScriptEngine()
     [listed] = engine.decode_many(connector, "acme", [Job("dev1", tagoio_columns_of(record), {})])
     [kept] = engine.decode_many(connector, "acme", [Job("dev1", tagoio_columns_of(record), {})], keep_input=True)
-    ingested = dict(record)
-    apply_decoding(ingested, kept)
+    ingested = record_of(record, kept)
     assert decoded_of(ingested) == listed.decoded
     assert record_variables(ingested) == listed.decoded  # what TagoIO is sent
     document = orjson.loads(encode_document(ingested))

@@ -9,11 +9,12 @@ import orjson
 import pytest
 from inlet.adapters.lake_firehose import MAX_RECORD_BYTES, ROWS_PER_RECORD, pack
 from inlet.adapters.record_items import from_item, to_item
-from inlet.core.decoding.outcome import Decoding, apply_decoding
+from inlet.core.decoding.outcome import Decoding
 from inlet.core.lake.radio import FRAME_COUNTER_NAMES, GATEWAY_PLACES
 from inlet.core.lake.rows import lake_row, numeric_values, prefix_of
 from inlet.core.lake.schema import COLUMNS, SCHEMA_VERSION
 from inlet.core.records import build_record, encode_document
+from inlet.core.records import record_of as with_decoding
 from inlet.core.uplink import map_item
 
 pytestmark = pytest.mark.unit
@@ -72,7 +73,7 @@ def test_a_decoded_tts_uplink_fills_every_uplink_column():
     item = json.loads((FIXTURE_DIR / "tts_v3.json").read_text())["item"]
     record = record_of(item)
     decoded = {"temperature": 21.5, "battery": {"voltage": 3.1}, "ok": True, "label": "x", "count": 3}
-    apply_decoding(record, Decoding("ts013-sensor@2", decoded=decoded))
+    record = with_decoding(record, Decoding("ts013-sensor@2", decoded=decoded))
     row = lake_row(stored(record))
     assert set(row) == {c.name for c in COLUMNS} | {"table", "tenant", "day"}
     assert row["table"] == "uplinks" and row["tenant"] == "acme" and row["day"] == "2026-12-01"
@@ -89,7 +90,7 @@ def test_a_decoded_tts_uplink_fills_every_uplink_column():
 
 def test_a_failed_decode_says_so_and_keeps_the_payload():
     record = record_of({"serial": "AA-BB-01", "payload": "0011aa", "port": 10})
-    apply_decoding(record, Decoding.failure("broken@1", "TypeError: x is undefined"))
+    record = with_decoding(record, Decoding.failure("broken@1", "TypeError: x is undefined"))
     row = lake_row(stored(record))
     assert row["decode_failed"] is True and row["decode_error"] == "TypeError: x is undefined"
     assert row["payload"] == "0011aa" and row["port"] == 10 and row["decoded"] == {}

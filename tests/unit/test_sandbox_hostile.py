@@ -331,6 +331,7 @@ SERVICE = textwrap.dedent(
     from types import SimpleNamespace
     from inlet.adapters.time_budget import time_budget
     from inlet.core.decoding.references import Connector
+    from inlet.core.records import record_of
     from inlet.service.decoding import decode_records
 
     source = sys.stdin.read()
@@ -341,7 +342,8 @@ SERVICE = textwrap.dedent(
     devices = {f"d{n}": SimpleNamespace(connector="spin@1") for n in range(1000)}
     started = time.monotonic()
     with time_budget(remaining_ms=15000):
-        decode_records(records, devices, store)
+        decodings = decode_records(records, devices, store)
+    records = [record_of(built, decoding) for built, decoding in zip(records, decodings)]
     print(json.dumps({"seconds": time.monotonic() - started, "flags": [r.get("flags") for r in records],
                       "reasons": sorted({r["decoder"]["errors"][0][:40] for r in records})}))
     """

@@ -1,8 +1,8 @@
 """Stored uplinks as the decoder sees them, and their items with a new decoding.
 
 A stored item keeps the raw payload and the fields a decoder's input is made of (port, time, group, the network
-server's fields), so ``uplink_of`` gives the same record ingest decoded. ``redecoded_item`` writes the new decoding
-in place: ``decoded`` (or a TagoIO result's ``decoded_runs``), ``normalized``, ``decoder`` and the ``decode_failed``
+server's fields), so ``uplink_of`` gives the same record ingest decoded. ``redecoded`` gives a new record with the new
+decoding: ``decoded`` (or a TagoIO result's ``decoded_runs``), ``normalized``, ``decoder`` and the ``decode_failed``
 flag are replaced; the previous decoder summary is kept as ``decoder.previous`` (connector, errors) with
 ``decoder.redecoded_at``. The previous values themselves are not kept: the payload gives them again with the
 previous version, and a record stays one write unit.
@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from inlet.adapters.record_items import document_of, rewritten
 from inlet.core.decoding.kept_input import RUNS_FIELD, decoded_of
-from inlet.core.decoding.outcome import FLAG_DECODE_FAILED, Decoding, apply_decoding
-from inlet.core.records import encode_document
+from inlet.core.decoding.outcome import FLAG_DECODE_FAILED, Decoding
+from inlet.core.records import encode_document, record_of
 
 PAGE_ITEMS = 100  # records read, decoded and written at a time: what memory holds
 DECODING_FIELDS = ("decoded", RUNS_FIELD, "normalized", "decoder")
@@ -60,13 +60,13 @@ def uplink_of(item: dict, tenant: str, serial: str) -> dict:
 def redecoded(uplink: dict, decoding: Decoding, now: str) -> dict:
     """The uplink with ``decoding`` in place of its previous one (see the module's docstring)."""
     previous = uplink.get("decoder")
-    record = {k: v for k, v in uplink.items() if k not in DECODING_FIELDS}
-    record["flags"] = [flag for flag in uplink.get("flags") or [] if flag != FLAG_DECODE_FAILED]
-    apply_decoding(record, decoding)
-    record["decoder"]["redecoded_at"] = now
+    built = {k: v for k, v in uplink.items() if k not in DECODING_FIELDS}
+    built["flags"] = [flag for flag in uplink.get("flags") or [] if flag != FLAG_DECODE_FAILED]
+    record = record_of(built, decoding)
+    decoder = {**record["decoder"], "redecoded_at": now}
     if previous:
-        record["decoder"]["previous"] = {k: previous[k] for k in ("connector", "errors") if k in previous}
-    return record
+        decoder["previous"] = {k: previous[k] for k in ("connector", "errors") if k in previous}
+    return {**record, "decoder": decoder}
 
 
 def item_with(item: dict, record: dict) -> dict:

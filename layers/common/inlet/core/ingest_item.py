@@ -1,13 +1,15 @@
 """One item of a request as it travels through ingest: what was sent, what it is (an uplink, or another message of
-its network server), what it maps to, and what became of it (accepted with its record, rejected with the reason, or
-ignored with the type it was ignored as). Each step reads and fills in the same object, in place of lists kept
-side by side and joined by index; the receipt is read from the items at the end."""
+its network server), what it maps to, how it decoded, and what became of it (accepted with its record, rejected with
+the reason, or ignored with the type it was ignored as). Each step reads and fills in the same object, in place of
+lists kept side by side and joined by index; the receipt is read from the items at the end. The record itself is
+made once, from the built record and the decoding (``records.record_of``), and not changed afterwards."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
+from inlet.core.decoding.outcome import Decoding
 from inlet.core.mapping import FieldMap
 from inlet.core.network_servers import Message, classify_message
 from inlet.core.records import Rejection, receipt
@@ -20,7 +22,8 @@ class IngestItem:
     sent: dict  # the item as sent
     message: Message  # an uplink, or another message of its network server
     uplink: Uplink  # its mapped fields: serial, payload, port, time, location, the other fields
-    record: dict | None = None  # the record built for it (the document stored; decoding adds its values)
+    decoding: Decoding | None = None  # its decode by its device's connector (None: nothing to decode)
+    record: dict | None = None  # its record, made once from the built record and the decoding (records.record_of)
     accepted: bool = False  # its record is stored (or is being stored: the answer waits for the write)
     rejection: Rejection | None = None  # why it was not stored
     ignored_as: str | None = None  # answered `ignored`: the message type, or why an uplink was not stored

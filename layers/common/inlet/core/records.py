@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import orjson
 
 from inlet.core.decoding.kept_input import RUNS_FIELD
-from inlet.core.decoding.outcome import decoded_variables
+from inlet.core.decoding.outcome import Decoding, decoded_fields, decoded_variables
 from inlet.core.uplink import Uplink
 from inlet.core.values import FLAG_PAYLOAD, payload_to_hex
 from inlet.core.variables import variables_of
@@ -106,6 +106,16 @@ def build_record(
         "expires_at": expires_at,
         "key_id": key_id,
     }
+
+
+def record_of(built: dict, decoding: Decoding | None, marks: dict | None = None) -> dict:
+    """The record as stored, made once: the record ``build_record`` gave (the decoder's input), its decode's result
+    (``None``: nothing to decode, e.g. generic-sensor) and ``marks`` (fields the service adds, e.g. the key whose
+    destinations take it). A new dict: the built record is left as it was."""
+    if decoding is None and not marks:
+        return built
+    fields = decoded_fields(decoding, built.get("flags")) if decoding is not None else {}
+    return {**built, **fields, **(marks or {})}
 
 
 def encode_document(record: dict) -> bytes:

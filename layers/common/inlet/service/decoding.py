@@ -22,7 +22,7 @@ from typing import Protocol
 from inlet.adapters.aws import SDK_ERRORS
 from inlet.adapters.time_budget import ANSWER_MARGIN_SECONDS, ATTEMPT_WITH_BACKOFF_SECONDS, share_of_time_left
 from inlet.codecs import UnknownKind, builtin_connector, codec_for
-from inlet.core.decoding.outcome import Decoding, apply_decoding
+from inlet.core.decoding.outcome import Decoding
 from inlet.core.decoding.references import (
     GENERIC_SENSOR,
     Connector,
@@ -51,28 +51,31 @@ TimeLeft = Callable[[], float]  # the seconds left to the request's decoding
 
 def decode_records(
     records: list[dict], devices: dict, connectors: ConnectorSource, console: dict[str, list[str]] | None = None
-) -> None:
-    """Add ``decoded`` / ``decoder`` (and the flag ``decode_failed``) to every record whose device has a connector.
+) -> list[Decoding | None]:
+    """Each record's decoding by its device's connector, by place (``None``: generic-sensor or no device, nothing
+    to decode); the records are left as they are (``core.records.record_of`` makes the stored record of each).
 
     ``devices`` maps a record's ``serial`` to its device (anything with ``connector``); ``connectors`` is the
     connector store (cached per warm container). ``console``, when given (the request log is on), receives each
     script's console lines by record id; they are never stored in the record.
     """
     time_left = share_of_time_left(DECODE_SHARE, DECODE_RESERVE_SECONDS)
-    groups: dict[str, list[tuple[dict, object]]] = {}
-    for record in records:
+    results: list[Decoding | None] = [None] * len(records)
+    groups: dict[str, list[tuple[int, dict, object]]] = {}
+    for at, record in enumerate(records):
         device = devices.get(record.get("serial"))
         text = getattr(device, "connector", None) or GENERIC_SENSOR
         if text != GENERIC_SENSOR:
-            groups.setdefault(text, []).append((record, device))
-    for text, members in groups.items():
-        members.sort(key=lambda member: (member[0].get("tenant") or "", member[0].get("serial") or ""))
+            groups.setdefault(text, []).append((at, record, device))
+    for text, places in groups.items():
+        places.sort(key=lambda place: (place[1].get("tenant") or "", place[1].get("serial") or ""))
+        members = [(record, device) for _, record, device in places]
         decodings = decode_group(text, members, connectors, console, time_left)
-        for (record, _), decoding in zip(members, decodings, strict=True):
-            if decoding is not None:
-                apply_decoding(record, decoding)
-                if console is not None and decoding.logs:
-                    console[record["id"]] = decoding.logs
+        for (at, record, _), decoding in zip(places, decodings, strict=True):
+            results[at] = decoding
+            if decoding is not None and console is not None and decoding.logs:
+                console[record["id"]] = decoding.logs
+    return results
 
 
 def decode_group(

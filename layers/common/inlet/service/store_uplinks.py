@@ -19,6 +19,7 @@ from inlet.core.records import (
     Rejection,
     build_record,
     encode_document,
+    record_of,
 )
 from inlet.core.rejections import nothing_accepted
 from inlet.core.serials import serial_problem
@@ -44,12 +45,7 @@ def store_uplinks(
     keepers = keepers_of(items) if deps.records in sinks else []
     devices = _resolve_devices(valid, config, deps, received_ms, also={item.serial for item in keepers})
     stamp = Stamp.of(received_ms, deps.settings.retention_days)
-    built = [item for item in valid if _built(item, devices.get(item.serial), config, group, stamp, key_time)]
-    if trace is not None:
-        trace.records = {item.index: item.record for item in built}
-    console = trace.console if trace is not None else None
-    decode_records([item.record for item in built], devices, deps.connectors or NO_STORED_CONNECTORS, console)
-    _flag_for_destinations(config, [item.record for item in built])
+    built = _records(valid, devices, config, deps, group, stamp, key_time, trace)
     for item in built:  # checked once decoded: decoded values count towards the item's size
         item.rejection = _refusal(item.record, sinks)
         item.accepted = item.rejection is None
@@ -76,23 +72,53 @@ def store_uplinks(
 
 
 def _flag_for_destinations(config: KeyConfig, records) -> None:
-    """Records of a key with destinations carry its id (before their size is checked): the stream's filter passes
-    them to the destinations' fan-out (docs/destinations.md)."""
+    """Device events of a key with destinations carry its id, as its uplinks' records do (``_destination_marks``)."""
     if config.destinations:
         for record in records:
             record[DELIVER] = config.id
 
 
-def _built(item: IngestItem, device: Device | None, config: KeyConfig, group: str, stamp: Stamp, key_time) -> bool:
-    """The item's record, built for its device; an unknown device is answered as the key says (``_unknown_device``)."""
+def _records(
+    valid: list[IngestItem], devices: dict, config: KeyConfig, deps: Dependencies, group: str, stamp: Stamp,
+    key_time: str | None, trace: RequestTrace | None,
+) -> list[IngestItem]:  # fmt: skip
+    """The items with a device, each given its record once: built for its device, decoded by its connector, marked
+    for the key's destinations (``core.records.record_of``)."""
+    built = [
+        (item, base)
+        for item in valid
+        if (base := _built(item, devices.get(item.serial), config, group, stamp, key_time))
+    ]
+    console = trace.console if trace is not None else None
+    connectors = deps.connectors or NO_STORED_CONNECTORS
+    decodings = decode_records([base for _, base in built], devices, connectors, console)
+    marks = _destination_marks(config)
+    for (item, base), decoding in zip(built, decodings, strict=True):
+        item.decoding = decoding
+        item.record = record_of(base, decoding, marks)
+    if trace is not None:
+        trace.records = {item.index: item.record for item, _ in built}
+    return [item for item, _ in built]
+
+
+def _destination_marks(config: KeyConfig) -> dict | None:
+    """Records of a key with destinations carry its id (before their size is checked): the stream's filter passes
+    them to the destinations' fan-out (docs/destinations.md)."""
+    return {DELIVER: config.id} if config.destinations else None
+
+
+def _built(
+    item: IngestItem, device: Device | None, config: KeyConfig, group: str, stamp: Stamp, key_time
+) -> dict | None:
+    """The record built for the item's device, as its decoder reads it; an unknown device is answered as the key
+    says (``_unknown_device``) and has none."""
     if device is None:
         _unknown_device(item, config)
-        return False
+        return None
     encoding = _encoding(config, device, item.uplink)
-    item.record = build_record(
+    return build_record(
         item.uplink, config.tenant, group, stamp.received_at, encoding, stamp.expires_at, key_time, config.id
     )
-    return True
 
 
 @dataclass(frozen=True)

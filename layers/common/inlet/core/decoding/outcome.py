@@ -42,18 +42,20 @@ class Decoding:
         return {"connector": self.connector, "errors": self.errors, "warnings": self.warnings}
 
 
-def apply_decoding(record: dict, decoding: Decoding) -> None:
-    """Add the decode's result to the record (its payload and other fields stay as they are)."""
+def decoded_fields(decoding: Decoding, flags: list | None) -> dict:
+    """What a decode adds to a record whose flags are ``flags`` (its payload and other fields stay as they are)."""
+    fields = {}
     if isinstance(decoding.decoded, KeptInput) and not decoding.failed:
-        record[RUNS_FIELD] = decoding.decoded.items  # its input records by place (kept_input)
+        fields[RUNS_FIELD] = decoding.decoded.items  # its input records by place (kept_input)
     elif decoding.decoded is not None and not decoding.failed:
-        record["decoded"] = decoding.decoded
+        fields["decoded"] = decoding.decoded
     if decoding.normalized is not None and not decoding.failed:
-        record["normalized"] = decoding.normalized
-    record["decoder"] = decoding.summary()
+        fields["normalized"] = decoding.normalized
+    fields["decoder"] = decoding.summary()
     if decoding.failed:
         deferred = [FLAG_DECODE_DEFERRED] if decoding.deferred else []
-        record["flags"] = [*(record.get("flags") or []), FLAG_DECODE_FAILED, *deferred]
+        fields["flags"] = [*(flags or []), FLAG_DECODE_FAILED, *deferred]
+    return fields
 
 
 def decoded_variables(record: dict) -> list[dict]:
