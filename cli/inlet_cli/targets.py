@@ -153,7 +153,7 @@ def from_local_state() -> Target:
     except (OSError, ValueError) as exc:
         raise CliError(f"cannot read {path}: {exc}") from None
     pid = state.get("pid")
-    if state.get("emulator") == "moto" and pid and not _alive(int(pid)):
+    if state.get("emulator") == "moto" and pid and not settings.process_alive(int(pid)):
         raise CliError(f"the local stack (pid {pid}) is no longer running: start it with `inlet local run`")
     known = {f.name for f in fields(Target)} - {"source", "local"}
     # the local stack creates every table of the template under local.env's names, named in local.json or not
@@ -172,13 +172,3 @@ def from_stack(name: str) -> Target:
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
     values = {field: outputs.get(output, "") for field, output in STACK_OUTPUTS.items()}
     return Target(f"stack {name!r}", region=cloudformation.meta.region_name, stack_name=name, **values)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process: it exists
-    return True
