@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from dataclasses import dataclass
 
@@ -91,4 +92,7 @@ class Harness:
         from bench.fakeaws import FakeAws
 
         FakeAws.uninstall(*self.clients)
+        # the logger outlives the harness (a later one sets its own stream, flushing this one first): give it back
+        # the function's stream before the file closes
+        self.app.logger.registered_handler.setStream(sys.stdout)
         self._devnull.close()
